@@ -1,0 +1,123 @@
+package io.patinox.contracts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.patinox.contracts.events.Action;
+import io.patinox.contracts.events.TaskSubmitted;
+import io.patinox.contracts.events.ValidationReply;
+import io.patinox.contracts.events.ValidationRequest;
+import io.patinox.contracts.json.ContractViolation;
+import io.patinox.contracts.json.Json;
+import io.patinox.contracts.verdict.Verdict;
+import org.junit.jupiter.api.Test;
+
+class JsonTest {
+
+    @Test
+    void everyRecordSurvivesARoundTrip() {
+        for (Object sample : Samples.all()) {
+            byte[] bytes = Json.encode(sample);
+            assertThat(Json.decode(bytes, sample.getClass())).as(sample.getClass().getSimpleName()).isEqualTo(sample);
+        }
+    }
+
+    @Test
+    void wireFormatIsPlainJsonWithIsoInstantsAndTypeTags() {
+        String json = Json.encodeToString(Samples.reply());
+        assertThat(json).contains("\"occurredAt\":\"2026-11-25T")
+                .contains("\"kind\":\"modify\"")
+                .contains("\"type\":\"final_answer\"")
+                .contains("\"schemaVersion\":1");
+    }
+
+    @Test
+    void aClientCanPublishATaskWithoutJava() {
+        String fromKcat = """
+                {"schemaVersion":1,"taskId":"t-9","agent":"support","input":"hi","occurredAt":"2026-11-25T10:00:00Z"}""";
+        TaskSubmitted task = Json.decode(fromKcat, TaskSubmitted.class);
+        assertThat(task.taskId()).isEqualTo("t-9");
+        assertThat(task.metadata()).isEmpty();
+    }
+
+    @Test
+    void notJsonIsRefusedWithItsPosition() {
+        assertThatThrownBy(() -> Json.decode("hello, executor", TaskSubmitted.class))
+                .isInstanceOf(ContractViolation.class)
+                .hasMessageContaining("not valid JSON")
+                .hasMessageContaining("line 1");
+    }
+
+    @Test
+    void missingFieldIsNamed() {
+        assertThatThrownBy(() -> Json.decode("""
+                {"schemaVersion":1,"taskId":"t-1","input":"hi","occurredAt":"2026-11-25T10:00:00Z"}""",
+                TaskSubmitted.class))
+                .isInstanceOf(ContractViolation.class)
+                .hasMessageContaining("'agent'");
+    }
+
+    @Test
+    void unknownFieldIsNamed() {
+        assertThatThrownBy(() -> Json.decode("""
+                {"schemaVersion":1,"taskId":"t-1","agent":"a","input":"hi","priority":3,"occurredAt":"2026-11-25T10:00:00Z"}""",
+                TaskSubmitted.class))
+                .isInstanceOf(ContractViolation.class)
+                .hasMessageContaining("unknown field 'priority'")
+                .extracting(e -> ((ContractViolation) e).field()).isEqualTo("priority");
+    }
+
+    @Test
+    void wrongSchemaVersionIsRefused() {
+        assertThatThrownBy(() -> Json.decode("""
+                {"schemaVersion":7,"taskId":"t-1","agent":"a","input":"hi","occurredAt":"2026-11-25T10:00:00Z"}""",
+                TaskSubmitted.class))
+                .isInstanceOf(ContractViolation.class)
+                .hasMessageContaining("unsupported schemaVersion 7");
+        assertThatThrownBy(() -> Json.decode("""
+                {"taskId":"t-1","agent":"a","input":"hi","occurredAt":"2026-11-25T10:00:00Z"}""",
+                TaskSubmitted.class))
+                .hasMessageContaining("'schemaVersion'");
+    }
+
+    @Test
+    void wrongTypeIsNamedWithItsPath() {
+        String json = Json.encodeToString(Samples.request()).replace("\"stepIndex\":0", "\"stepIndex\":\"first\"");
+        assertThatThrownBy(() -> Json.decode(json, ValidationRequest.class))
+                .isInstanceOf(ContractViolation.class)
+                .hasMessageContaining("'stepIndex'");
+    }
+
+    @Test
+    void nestedMissingFieldIsNamed() {
+        String json = Json.encodeToString(Samples.request()).replace("\"tool\":\"calculator\",", "");
+        assertThatThrownBy(() -> Json.decode(json, ValidationRequest.class))
+                .isInstanceOf(ContractViolation.class)
+                .hasMessageContaining("'tool'")
+                .hasMessageContaining("action");
+    }
+
+    @Test
+    void unknownVerdictKindIsRefused() {
+        String json = Json.encodeToString(Samples.reply()).replace("\"kind\":\"modify\"", "\"kind\":\"shrug\"");
+        assertThatThrownBy(() -> Json.decode(json, ValidationReply.class))
+                .isInstanceOf(ContractViolation.class)
+                .hasMessageContaining("shrug")
+                .hasMessageContaining("verdict");
+    }
+
+    @Test
+    void emptyMessageIsRefused() {
+        assertThatThrownBy(() -> Json.decode(new byte[0], TaskSubmitted.class))
+                .isInstanceOf(ContractViolation.class)
+                .hasMessageContaining("empty message");
+    }
+
+    @Test
+    void verdictsDecodeToTheirCase() {
+        Verdict v = Json.decode("{\"kind\":\"divert\",\"target\":\"human-review\",\"reason\":\"unsure\"}", Verdict.class);
+        assertThat(v).isEqualTo(new Verdict.Divert("human-review", "unsure"));
+        Action a = Json.decode("{\"type\":\"tool_call\",\"tool\":\"clock\"}", Action.class);
+        assertThat(a).isEqualTo(new Action.ToolCall("clock", null));
+    }
+}
