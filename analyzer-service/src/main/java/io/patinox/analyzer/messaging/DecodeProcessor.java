@@ -1,0 +1,52 @@
+package io.patinox.analyzer.messaging;
+
+import io.patinox.analyzer.service.Contribution;
+import io.patinox.contracts.events.Event;
+import io.patinox.contracts.json.Json;
+import java.util.function.Consumer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.jboss.logging.Logger;
+
+/**
+ * Decodes one topic's JSON values with the contracts' strict codec. A good event is forwarded as its
+ * contribution, stamped with its own {@code occurredAt} so windows follow event time; a bad one is forwarded
+ * as refused, for the dead-letter branch. Nothing here throws: one bad record never stops the stream.
+ */
+final class DecodeProcessor<E extends Event> implements Processor<String, byte[], String, Decoded> {
+
+    private static final Logger LOG = Logger.getLogger(DecodeProcessor.class);
+
+    private final Class<E> type;
+    private final Consumer<Event> onDecoded;
+    private ProcessorContext<String, Decoded> context;
+
+    DecodeProcessor(Class<E> type, Consumer<Event> onDecoded) {
+        this.type = type;
+        this.onDecoded = onDecoded;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Decoded> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        Contribution contribution;
+        E event;
+        try {
+            event = Json.decode(record.value(), type);
+            contribution = Contribution.of(event);
+        } catch (RuntimeException e) {
+            // ContractViolation in practice; anything else the event cannot be read either. Never retried.
+            String reason = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+            LOG.warnf("Refused a %s record (key %s): %s", type.getSimpleName(), record.key(), reason);
+            context.forward(record.withValue(Decoded.refused(record.value(), reason)));
+            return;
+        }
+        onDecoded.accept(event);
+        context.forward(record.withValue(Decoded.ok(contribution)).withTimestamp(contribution.eventTimeMillis()));
+    }
+}

@@ -1,0 +1,97 @@
+package io.patinox.analyzer.service;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The binary state format of a {@link Tally} (state stores and changelogs). Histograms use HdrHistogram's own
+ * encoding, which stores runs of empty buckets compactly.
+ */
+public final class TallyState {
+
+    /** Bump when the layout changes; old state is then refused rather than misread. */
+    static final int FORMAT = 1;
+
+    private TallyState() {
+    }
+
+    /** Writes a tally. */
+    public static void write(DataOutputStream out, Tally t) throws IOException {
+        out.writeByte(FORMAT);
+        out.writeUTF(t.agent == null ? "" : t.agent);
+        out.writeUTF(t.configVersion == null ? "" : t.configVersion);
+        out.writeLong(t.runs);
+        out.writeLong(t.steps);
+        out.writeLong(t.replies);
+        out.writeLong(t.errors);
+        out.writeLong(t.timeouts);
+        out.writeLong(t.lateEvents);
+        writeLongs(out, t.verdicts);
+        writeLongs(out, t.statuses);
+        out.writeLong(t.inputTokens);
+        out.writeLong(t.outputTokens);
+        out.writeDouble(t.costUsd);
+        out.writeLong(t.firstEventMillis);
+        out.writeLong(t.lastEventMillis);
+        for (Histogram h : t.latencies) {
+            ByteBuffer buffer = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
+            int length = h.encodeIntoByteBuffer(buffer);
+            out.writeInt(length);
+            out.write(buffer.array(), 0, length);
+        }
+    }
+
+    /** Reads what {@link #write} wrote. */
+    public static Tally read(DataInputStream in, int digits) throws IOException {
+        int format = in.readByte();
+        if (format != FORMAT) {
+            throw new IOException("unknown tally state format " + format);
+        }
+        Tally t = new Tally(digits);
+        String agent = in.readUTF();
+        String version = in.readUTF();
+        t.agent = agent.isEmpty() ? null : agent;
+        t.configVersion = version.isEmpty() ? null : version;
+        t.runs = in.readLong();
+        t.steps = in.readLong();
+        t.replies = in.readLong();
+        t.errors = in.readLong();
+        t.timeouts = in.readLong();
+        t.lateEvents = in.readLong();
+        readLongs(in, t.verdicts);
+        readLongs(in, t.statuses);
+        t.inputTokens = in.readLong();
+        t.outputTokens = in.readLong();
+        t.costUsd = in.readDouble();
+        t.firstEventMillis = in.readLong();
+        t.lastEventMillis = in.readLong();
+        for (int i = 0; i < t.latencies.length; i++) {
+            byte[] bytes = new byte[in.readInt()];
+            in.readFully(bytes);
+            Histogram h = Histogram.decodeFromByteBuffer(ByteBuffer.wrap(bytes), 2);
+            h.setAutoResize(true);
+            t.latencies[i] = h;
+        }
+        return t;
+    }
+
+    private static void writeLongs(DataOutputStream out, long[] values) throws IOException {
+        out.writeByte(values.length);
+        for (long v : values) {
+            out.writeLong(v);
+        }
+    }
+
+    private static void readLongs(DataInputStream in, long[] into) throws IOException {
+        int n = in.readByte();
+        for (int i = 0; i < n; i++) {
+            long v = in.readLong();
+            if (i < into.length) {
+                into[i] = v;
+            }
+        }
+    }
+}

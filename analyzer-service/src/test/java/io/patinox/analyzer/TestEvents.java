@@ -1,0 +1,47 @@
+package io.patinox.analyzer;
+
+import io.patinox.contracts.events.Action;
+import io.patinox.contracts.events.ModelRef;
+import io.patinox.contracts.events.RunResult;
+import io.patinox.contracts.events.RunStatus;
+import io.patinox.contracts.events.StepEvent;
+import io.patinox.contracts.events.StepOutcome;
+import io.patinox.contracts.events.Usage;
+import io.patinox.contracts.events.ValidationReply;
+import io.patinox.contracts.events.VerdictSource;
+import io.patinox.contracts.verdict.Finding;
+import io.patinox.contracts.verdict.Verdict;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Builds contract events for the tests. */
+final class TestEvents {
+
+    static final ModelRef SCRIPTED = new ModelRef("scripted", "test-script", true);
+
+    private TestEvents() {
+    }
+
+    static StepEvent step(String agent, String version, String runId, int index, Verdict verdict, StepOutcome outcome,
+                          VerdictSource source, Usage usage, long modelMicros, long validationMicros,
+                          long executionMicros, Instant at) {
+        return new StepEvent(StepEvent.SCHEMA_VERSION, "task-" + runId, runId, index, agent, version, SCRIPTED,
+                new Action.ToolCall("lookup", Map.of("q", "order " + index)), verdict, source, List.of(), outcome,
+                outcome == StepOutcome.EXECUTED ? "ok" : null, outcome == StepOutcome.FAILED ? "tool crashed" : null,
+                usage, modelMicros, validationMicros, executionMicros, at);
+    }
+
+    static ValidationReply reply(String agent, String version, String runId, int index, Verdict verdict,
+                                 long latencyMicros, Instant at) {
+        return new ValidationReply(ValidationReply.SCHEMA_VERSION, "req-" + runId + "-" + index, "task-" + runId, runId,
+                index, agent, version, "default", verdict,
+                List.of(new Finding("rules", verdict.kind(), 0.0, "test", latencyMicros)), latencyMicros, at);
+    }
+
+    static RunResult result(String agent, String version, String runId, RunStatus status, Instant at) {
+        return new RunResult(RunResult.SCHEMA_VERSION, "task-" + runId, runId, agent, version, status, "done",
+                status == RunStatus.COMPLETED ? null : "because", 2, Usage.NONE, SCRIPTED, Map.of(), at.minusMillis(50),
+                at);
+    }
+}
