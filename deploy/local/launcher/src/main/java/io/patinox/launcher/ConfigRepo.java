@@ -1,0 +1,69 @@
+package io.patinox.launcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The local config repository: a git repository seeded from the sample {@code config/} directory on
+ * first use, so that every event carries a real commit id and changes can be reviewed and reverted.
+ */
+final class ConfigRepo {
+
+    private ConfigRepo() {
+    }
+
+    /** Creates the repository from the samples if it does not exist; returns its HEAD commit. */
+    static String ensure(Path samples, Path repo) {
+        if (Files.isDirectory(repo.resolve(".git"))) {
+            return git(repo, "rev-parse", "HEAD");
+        }
+        if (!Files.isDirectory(samples)) {
+            throw new IllegalStateException("no sample configuration at " + samples);
+        }
+        copyTree(samples, repo);
+        git(repo, "init", "-q", "-b", "main");
+        git(repo, "add", "-A");
+        git(repo, "-c", "user.name=Patinox", "-c", "user.email=patinox@localhost", "commit", "-q", "-m",
+                "Sample agents and policies");
+        return git(repo, "rev-parse", "HEAD");
+    }
+
+    static void copyTree(Path from, Path to) {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + from + " to " + to, e);
+        }
+    }
+
+    static String git(Path dir, String... args) {
+        List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
+        command.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("git is needed for the config repository", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

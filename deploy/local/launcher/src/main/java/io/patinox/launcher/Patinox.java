@@ -1,0 +1,141 @@
+package io.patinox.launcher;
+
+import io.patinox.contracts.events.TaskSubmitted;
+import io.patinox.deploy.local.LocalBroker;
+import io.patinox.deploy.local.TopicSetup;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+
+/** The {@code ./patinox} command: runs the local mesh and talks to it. */
+public final class Patinox {
+
+    static final String USAGE = """
+            usage: ./patinox <command>
+
+              up                    start the broker and the four services; wait until all are ready
+              down                  stop them
+              status                what runs, where
+              demo [--keep]         up, submit sample tasks, print each verdict and result, summary, down
+                                    (--keep leaves the mesh running; a mesh that was already up stays up)
+              submit "<text>" [--agent NAME] [--no-wait]
+                                    publish one task and print its steps and result
+              broker [--port P] [--controller-port C] [--data DIR]
+                                    run the Kafka broker in the foreground (what 'up' starts)
+            """;
+
+    private Patinox() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length == 0 || List.of("-h", "--help", "help").contains(args[0])) {
+            System.out.print(USAGE);
+            return;
+        }
+        List<String> rest = new ArrayList<>(Arrays.asList(args).subList(1, args.length));
+        try {
+            int code = run(args[0], rest);
+            System.exit(code);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("patinox " + args[0] + ": " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    static int run(String command, List<String> args) {
+        Workspace ws = Workspace.current();
+        LocalMesh mesh = new LocalMesh(ws, System.out::println);
+        switch (command) {
+            case "up" -> mesh.up();
+            case "down" -> mesh.down();
+            case "status" -> mesh.status();
+            case "demo" -> {
+                return demo(mesh, args.contains("--keep"));
+            }
+            case "submit" -> {
+                return submit(mesh, args);
+            }
+            case "broker" -> broker(args);
+            default -> throw new IllegalArgumentException("unknown command '" + command + "'\n" + USAGE);
+        }
+        return 0;
+    }
+
+    static int demo(LocalMesh mesh, boolean keep) {
+        boolean wasUp = mesh.isUp();
+        if (!wasUp) {
+            System.out.println("Starting the mesh...");
+            mesh.up();
+        }
+        System.out.println();
+        try {
+            boolean ok = new Demo(System.out::println).run(mesh.bootstrap(), "support", Demo.SAMPLE_TASKS,
+                    Duration.ofSeconds(120));
+            return ok ? 0 : 1;
+        } finally {
+            if (!wasUp && !keep) {
+                System.out.println();
+                mesh.down();
+            }
+        }
+    }
+
+    static int submit(LocalMesh mesh, List<String> args) {
+        String agent = option(args, "--agent", "support");
+        boolean wait = !args.remove("--no-wait");
+        if (args.isEmpty()) {
+            throw new IllegalArgumentException("submit needs the task text: ./patinox submit \"What is 2 + 2?\"");
+        }
+        String text = String.join(" ", args);
+        if (!wait) {
+            try (MeshClient client = MeshClient.open(mesh.bootstrap())) {
+                String id = "task-" + UUID.randomUUID();
+                client.submit(TaskSubmitted.of(id, agent, text));
+                System.out.println(id);
+            }
+            return 0;
+        }
+        boolean ok = new Demo(System.out::println).run(mesh.bootstrap(), agent, List.of(text), Duration.ofSeconds(60));
+        return ok ? 0 : 1;
+    }
+
+    static void broker(List<String> args) {
+        int port = Integer.parseInt(option(args, "--port", "9092"));
+        int controllerPort = Integer.parseInt(option(args, "--controller-port", "9093"));
+        Path data = Path.of(option(args, "--data", ".patinox/kafka")).toAbsolutePath();
+        LocalBroker broker = LocalBroker.start(LocalBroker.Options.persistent("127.0.0.1", port, controllerPort, data));
+        var created = TopicSetup.ensureAll(broker.bootstrapServers());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            broker.close();
+            stopped.countDown();
+        }, "patinox-broker-stop"));
+        System.out.printf("%s%s (started in %d ms, %d topics created, data in %s)%n", LocalMesh.BROKER_READY,
+                broker.bootstrapServers(), broker.startupTime().toMillis(), created.size(), data);
+        System.out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Removes {@code name value} from args and returns the value, or the default. */
+    static String option(List<String> args, String name, String defaultValue) {
+        int i = args.indexOf(name);
+        if (i < 0) {
+            return defaultValue;
+        }
+        if (i + 1 >= args.size()) {
+            throw new IllegalArgumentException(name + " needs a value");
+        }
+        String value = args.get(i + 1);
+        args.remove(i + 1);
+        args.remove(i);
+        return value;
+    }
+}

@@ -1,0 +1,37 @@
+package io.patinox.launcher;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One service of the mesh as the launcher runs it: its module folder and default HTTP port.
+ *
+ * @param name   process name, used for its log and pid files
+ * @param module the Maven module folder holding {@code target/quarkus-app/quarkus-run.jar}
+ * @param port   HTTP port (health, metrics, REST)
+ */
+public record ServiceSpec(String name, String module, int port) {
+
+    /** The four services, in start order: the gate first, the front door last. */
+    public static final List<ServiceSpec> ALL = List.of(
+            new ServiceSpec("validator", "validator-service", 8082),
+            new ServiceSpec("analyzer", "analyzer-service", 8083),
+            new ServiceSpec("evolution", "evolution-service", 8084),
+            new ServiceSpec("executor", "executor-service", 8081));
+
+    /** The runnable jar built by {@code quarkus-maven-plugin}. */
+    public Path runner(Path root) {
+        return root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+    }
+
+    /** The same service on another port. */
+    public ServiceSpec onPort(int otherPort) {
+        return new ServiceSpec(name, module, otherPort);
+    }
+
+    /** Looks a service up by name. */
+    public static ServiceSpec named(String name) {
+        return ALL.stream().filter(s -> s.name.equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no service named " + name));
+    }
+}
