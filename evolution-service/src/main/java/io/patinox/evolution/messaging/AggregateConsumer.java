@@ -1,0 +1,36 @@
+package io.patinox.evolution.messaging;
+
+import io.patinox.contracts.events.TelemetryAggregate;
+import io.patinox.contracts.json.Json;
+import io.patinox.evolution.service.AggregateView;
+import io.smallrye.reactive.messaging.kafka.Record;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/**
+ * Reads the compacted {@code patinox.aggregates} into the {@link AggregateView}. A record that does not decode
+ * throws {@code ContractViolation}, which nacks it: the channel's dead-letter strategy parks it in
+ * {@code patinox.dlq.aggregates} with its reason and the consumer goes on.
+ */
+@ApplicationScoped
+public class AggregateConsumer {
+
+    /** The incoming channel. */
+    public static final String CHANNEL = "aggregates";
+
+    @Inject
+    AggregateView view;
+
+    @Incoming(CHANNEL)
+    public void consume(Record<String, byte[]> record) {
+        if (record.value() == null) {
+            // A tombstone: the analyzer retired this subject.
+            if (record.key() != null) {
+                view.remove(record.key());
+            }
+            return;
+        }
+        view.update(Json.decode(record.value(), TelemetryAggregate.class));
+    }
+}
