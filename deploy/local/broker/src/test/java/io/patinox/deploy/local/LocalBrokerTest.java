@@ -31,7 +31,7 @@ class LocalBrokerTest {
 
     @Test
     void topicsAreCreatedWithPartitionsAndCompaction() throws Exception {
-        String bootstrap = KafkaBrokerResource.bootstrapServers();
+        String bootstrap = SharedTestBroker.bootstrapServers();
         assertThat(bootstrap).startsWith("127.0.0.1:");
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             Map<String, TopicDescription> topics = admin.describeTopics(

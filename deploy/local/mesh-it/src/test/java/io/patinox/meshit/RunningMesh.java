@@ -1,0 +1,121 @@
+package io.patinox.meshit;
+
+import io.patinox.deploy.local.SharedTestBroker;
+import io.patinox.launcher.Processes;
+import io.patinox.launcher.ServiceSpec;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The four packaged services running as separate processes against the test JVM's broker, with a
+ * config repository that is a real git repository seeded from the repository's {@code config/}.
+ */
+final class RunningMesh implements AutoCloseable {
+
+    final Path root = Path.of(System.getProperty("patinox.home", "../../..")).toAbsolutePath().normalize();
+    final String bootstrap = SharedTestBroker.bootstrapServers();
+    final Path work;
+    final Path configRepo;
+    final String configVersion;
+    private final Map<String, ServiceSpec> services = new LinkedHashMap<>();
+    private final Map<String, Process> processes = new LinkedHashMap<>();
+
+    RunningMesh() throws IOException {
+        work = Files.createDirectories(root.resolve("deploy/local/mesh-it/target/mesh-it"));
+        configRepo = work.resolve("config-repo-" + System.currentTimeMillis());
+        copy(root.resolve("config"), configRepo);
+        git("init", "-q", "-b", "main");
+        git("add", "-A");
+        git("-c", "user.name=Patinox Test", "-c", "user.email=test@localhost", "commit", "-q", "-m", "test config");
+        configVersion = git("rev-parse", "HEAD");
+        for (ServiceSpec spec : ServiceSpec.ALL) {
+            services.put(spec.name(), spec.onPort(freePort()));
+        }
+    }
+
+    /** Starts every service and waits until all are ready. */
+    RunningMesh start() {
+        ServiceSpec.ALL.forEach(s -> launch(s.name()));
+        ServiceSpec.ALL.forEach(s -> awaitReady(s.name()));
+        return this;
+    }
+
+    void launch(String name) {
+        ServiceSpec spec = services.get(name);
+        Process p = Processes.startService(root, spec, Map.of(
+                "kafka.bootstrap.servers", bootstrap,
+                "patinox.config.dir", configRepo.toString()), log(name));
+        processes.put(name, p);
+    }
+
+    void awaitReady(String name) {
+        Processes.awaitReady(services.get(name), processes.get(name).toHandle(), log(name), Duration.ofSeconds(120),
+                System.out::println);
+    }
+
+    void stop(String name) {
+        Processes.stop(processes.get(name).toHandle(), Duration.ofSeconds(15));
+    }
+
+    int port(String name) {
+        return services.get(name).port();
+    }
+
+    Path log(String name) {
+        return work.resolve(name + ".log");
+    }
+
+    String logTail(String name) {
+        return Processes.tail(log(name), 40);
+    }
+
+    @Override
+    public void close() {
+        List<String> names = new ArrayList<>(processes.keySet());
+        java.util.Collections.reverse(names);
+        names.forEach(this::stop);
+    }
+
+    String git(String... args) {
+        List<String> command = new ArrayList<>(List.of("git", "-C", configRepo.toString()));
+        command.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException(command + ": " + out);
+            }
+            return out;
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target);
+                }
+            }
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
