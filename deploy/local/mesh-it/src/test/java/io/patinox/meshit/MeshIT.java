@@ -30,7 +30,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -50,14 +49,7 @@ class MeshIT {
     @BeforeAll
     static void startMesh() throws Exception {
         Kcat.requireInstalled();
-        mesh = new RunningMesh().start();
-    }
-
-    @AfterAll
-    static void stopMesh() {
-        if (mesh != null) {
-            mesh.close();
-        }
+        mesh = RunningMesh.shared();
     }
 
     @Test

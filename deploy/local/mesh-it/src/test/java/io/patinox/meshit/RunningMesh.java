@@ -26,6 +26,7 @@ final class RunningMesh implements AutoCloseable {
     final Path work;
     final Path configRepo;
     final String configVersion;
+    private static RunningMesh shared;
     private final Map<String, ServiceSpec> services = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
 
@@ -40,6 +41,22 @@ final class RunningMesh implements AutoCloseable {
         for (ServiceSpec spec : ServiceSpec.ALL) {
             services.put(spec.name(), spec.onPort(freePort()));
         }
+    }
+
+    /**
+     * The mesh shared by every end-to-end test class of this JVM: started on first use, stopped when the
+     * JVM exits, so the services start once per test run.
+     */
+    static synchronized RunningMesh shared() {
+        if (shared == null) {
+            try {
+                shared = new RunningMesh().start();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "patinox-mesh-stop"));
+        }
+        return shared;
     }
 
     /** Starts every service and waits until all are ready. */
