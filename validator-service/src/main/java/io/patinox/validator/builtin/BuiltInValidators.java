@@ -1,0 +1,20 @@
+package io.patinox.validator.builtin;
+
+import io.patinox.contracts.validation.ValidatorFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+
+/** The validator types this service ships, plus any found through {@link ServiceLoader}. */
+public final class BuiltInValidators {
+
+    private BuiltInValidators() {
+    }
+
+    /** Every known factory; a {@link ServiceLoader} one may not reuse a built-in type name. */
+    public static List<ValidatorFactory> factories() {
+        List<ValidatorFactory> all = new ArrayList<>(List.of(new RulesValidator.Factory(), new PiiValidator.Factory()));
+        ServiceLoader.load(ValidatorFactory.class).forEach(all::add);
+        return List.copyOf(all);
+    }
+}

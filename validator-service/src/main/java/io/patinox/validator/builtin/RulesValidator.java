@@ -1,0 +1,155 @@
+package io.patinox.validator.builtin;
+
+import io.patinox.contracts.events.Action;
+import io.patinox.contracts.events.ValidationRequest;
+import io.patinox.contracts.json.Json;
+import io.patinox.contracts.validation.Judgement;
+import io.patinox.contracts.validation.Validator;
+import io.patinox.contracts.validation.ValidatorFactory;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Cheap, deterministic rules: deny patterns on the proposed action and (on the first step) on the task
+ * input, a tool allow-list, size limits, and divert rules on tool arguments (e.g. a refund above a limit
+ * goes to a human). Parameters:
+ * <pre>{@code
+ * deny:        [{pattern: '(?i)my system prompt is', reason: leaks the system prompt}]
+ * denyInput:   [{pattern: 'ignore (all )?previous instructions', reason: prompt injection}]
+ * allowedTools: [calculator, clock, refund]   # empty or absent: any tool
+ * maxActionChars: 20000
+ * maxInputChars: 20000
+ * divert: [{tool: refund, field: amount, above: 500, target: human-review, reason: large refund}]
+ * }</pre>
+ */
+public final class RulesValidator implements Validator {
+
+    /** The type name policies use. */
+    public static final String TYPE = "rules";
+
+    record Deny(Pattern pattern, String reason) {
+    }
+
+    record DivertRule(String tool, String field, double above, String target, String reason) {
+    }
+
+    private final String name;
+    private final List<Deny> deny;
+    private final List<Deny> denyInput;
+    private final Set<String> allowedTools;
+    private final int maxActionChars;
+    private final int maxInputChars;
+    private final List<DivertRule> divert;
+
+    RulesValidator(String name, Params params) {
+        params.allowOnly("deny", "denyInput", "allowedTools", "maxActionChars", "maxInputChars", "divert");
+        this.name = name;
+        this.deny = params.objects("deny").stream().map(RulesValidator::deny).toList();
+        this.denyInput = params.objects("denyInput").stream().map(RulesValidator::deny).toList();
+        this.allowedTools = Set.copyOf(params.strings("allowedTools"));
+        this.maxActionChars = params.integer("maxActionChars", 20_000);
+        this.maxInputChars = params.integer("maxInputChars", 20_000);
+        this.divert = params.objects("divert").stream().map(RulesValidator::divertRule).toList();
+    }
+
+    private static Deny deny(Params p) {
+        p.allowOnly("pattern", "reason");
+        Pattern pattern = p.pattern("pattern");
+        return new Deny(pattern, p.string("reason", "matches deny pattern '" + pattern.pattern() + "'"));
+    }
+
+    private static DivertRule divertRule(Params p) {
+        p.allowOnly("tool", "field", "above", "target", "reason");
+        if (!p.has("above")) {
+            throw p.error("above", "required");
+        }
+        String tool = p.requiredString("tool");
+        String field = p.requiredString("field");
+        double above = p.number("above", 0);
+        return new DivertRule(tool, field, above, p.string("target", "human-review"),
+                p.string("reason", tool + " with " + field + " above " + above));
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int cost() {
+        return 10;
+    }
+
+    @Override
+    public Judgement validate(ValidationRequest request) {
+        String input = request.context().taskInput();
+        if (input.length() > maxInputChars) {
+            return Judgement.block(1, "task input has " + input.length() + " characters, limit " + maxInputChars);
+        }
+        if (request.stepIndex() == 0) {
+            for (Deny d : denyInput) {
+                if (d.pattern().matcher(input).find()) {
+                    return Judgement.block(1, "task input denied: " + d.reason());
+                }
+            }
+        }
+        Action action = request.action();
+        String text = actionText(action);
+        if (text.length() > maxActionChars) {
+            return Judgement.block(1, "action has " + text.length() + " characters, limit " + maxActionChars);
+        }
+        for (Deny d : deny) {
+            if (d.pattern().matcher(text).find()) {
+                return Judgement.block(1, "action denied: " + d.reason());
+            }
+        }
+        if (action instanceof Action.ToolCall call) {
+            if (!allowedTools.isEmpty() && !allowedTools.contains(call.tool())) {
+                return Judgement.block(1, "tool '" + call.tool() + "' is not in the policy's allowed tools");
+            }
+            for (DivertRule rule : divert) {
+                if (rule.tool().equals(call.tool()) && exceeds(call.arguments().get(rule.field()), rule.above())) {
+                    return Judgement.divert(rule.target(), 1, rule.reason());
+                }
+            }
+        }
+        return Judgement.allow(0, "no rule matched");
+    }
+
+    /** The tool name and its arguments as JSON, or the answer: what the deny patterns read. */
+    static String actionText(Action action) {
+        if (action instanceof Action.ToolCall call) {
+            return call.tool() + " " + new String(Json.encode(call.arguments()), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return action.text();
+    }
+
+    private static boolean exceeds(Object value, double limit) {
+        if (value instanceof Number n) {
+            return n.doubleValue() > limit;
+        }
+        if (value instanceof String s) {
+            try {
+                return Double.parseDouble(s.trim()) > limit;
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Creates {@link RulesValidator}s from policy parameters. */
+    public static final class Factory implements ValidatorFactory {
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public Validator create(String name, Map<String, Object> params) {
+            return new RulesValidator(name, Params.of(params));
+        }
+    }
+}

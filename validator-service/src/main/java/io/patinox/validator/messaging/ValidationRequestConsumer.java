@@ -1,0 +1,60 @@
+package io.patinox.validator.messaging;
+
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.patinox.contracts.events.ValidationRequest;
+import io.patinox.contracts.json.ContractViolation;
+import io.patinox.contracts.json.Json;
+import io.patinox.validator.service.ValidationService;
+import io.smallrye.reactive.messaging.TracingMetadata;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * Answers every validation request. A request that does not decode is nacked, so the channel's
+ * dead-letter strategy parks it in {@code patinox.dlq.validation.requests} with the reason; the request
+ * is acknowledged only once its reply is written.
+ */
+@ApplicationScoped
+public class ValidationRequestConsumer {
+
+    /** Incoming channel of {@code patinox.validation.requests}. */
+    public static final String CHANNEL = "validation-requests";
+
+    private static final Logger LOG = Logger.getLogger(ValidationRequestConsumer.class);
+
+    private final ValidationService service;
+    private final ReplySender replies;
+
+    ValidationRequestConsumer(ValidationService service, ReplySender replies) {
+        this.service = service;
+        this.replies = replies;
+    }
+
+    /** Requests are independent: they are judged concurrently, each reply going out as soon as it is ready. */
+    @Incoming(CHANNEL)
+    @Blocking(ordered = false)
+    public CompletionStage<Void> onRequest(Message<byte[]> message) {
+        ValidationRequest request;
+        try {
+            request = Json.decode(message.getPayload(), ValidationRequest.class);
+        } catch (ContractViolation e) {
+            LOG.warnf("Refusing a validation request: %s", e.getMessage());
+            return message.nack(e);
+        }
+        // The connector opened a span continuing the requester's trace; make it the parent of ours.
+        Context parent = TracingMetadata.fromMessage(message)
+                .map(TracingMetadata::getCurrentContext)
+                .orElse(Context.current());
+        try (Scope ignored = parent.makeCurrent()) {
+            return replies.send(message, request.runId(), service.validate(request));
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Could not answer request %s", request.requestId());
+            return message.nack(e);
+        }
+    }
+}
