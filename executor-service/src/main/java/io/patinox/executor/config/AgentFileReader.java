@@ -1,0 +1,153 @@
+package io.patinox.executor.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Reads one agent YAML file strictly: unknown fields, missing required fields and wrong types are refused
+ * with an {@link InvalidAgentConfig} naming the file, the field and the line.
+ */
+public final class AgentFileReader {
+
+    private static final YAMLMapper YAML = YAMLMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
+    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)");
+
+    /** The raw shape of the file; every field nullable so that missing ones get a clear message. */
+    record AgentFile(@JsonProperty("name") String name, @JsonProperty("model") String model,
+                     @JsonProperty("instructions") String instructions, @JsonProperty("tools") List<String> tools,
+                     @JsonProperty("maxSteps") Integer maxSteps, @JsonProperty("stepDeadline") String stepDeadline,
+                     @JsonProperty("policy") String policy, @JsonProperty("failMode") String failMode,
+                     @JsonProperty("maxRetries") Integer maxRetries) {
+    }
+
+    private AgentFileReader() {
+    }
+
+    /** Reads and checks {@code file}. */
+    public static AgentDefinition read(Path file) {
+        AgentFile raw;
+        byte[] bytes = new byte[0];
+        try {
+            bytes = Files.readAllBytes(file);
+            raw = YAML.readValue(bytes, AgentFile.class);
+        } catch (JsonMappingException e) {
+            String field = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining("."));
+            int lineNr = lineOfKey(new String(bytes, java.nio.charset.StandardCharsets.UTF_8), field);
+            if (lineNr < 0 && e.getLocation() != null) {
+                lineNr = e.getLocation().getLineNr();
+            }
+            String line = lineNr < 0 ? "" : " (line " + lineNr + ")";
+            throw new InvalidAgentConfig(file + ": field '" + field + "'" + line + ": " + e.getOriginalMessage().lines().findFirst().orElse(""), e);
+        } catch (JsonProcessingException e) {
+            String line = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+            throw new InvalidAgentConfig(file + ": not valid YAML" + line + ": " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new InvalidAgentConfig(file + ": cannot read: " + e.getMessage(), e);
+        }
+        if (raw == null) {
+            throw new InvalidAgentConfig(file + ": the file is empty", null);
+        }
+        String name = text(file, "name", raw.name());
+        String expected = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+        if (!name.equals(expected)) {
+            throw new InvalidAgentConfig(file + ": field 'name' is '" + name + "' but the file is named for '" + expected + "'", null);
+        }
+        String model = text(file, "model", raw.model());
+        int maxSteps = positive(file, "maxSteps", raw.maxSteps(), 8);
+        int maxRetries = raw.maxRetries() == null ? 2 : raw.maxRetries();
+        if (maxRetries < 0) {
+            throw new InvalidAgentConfig(file + ": field 'maxRetries' must be >= 0, was " + maxRetries, null);
+        }
+        Duration deadline = raw.stepDeadline() == null ? Duration.ofSeconds(2) : duration(file, "stepDeadline", raw.stepDeadline());
+        return new AgentDefinition(name, model, raw.instructions() == null ? "" : raw.instructions(),
+                raw.tools() == null ? List.of() : raw.tools(), maxSteps, deadline,
+                raw.policy() == null ? "default" : raw.policy(), failMode(file, raw.failMode()), maxRetries, file.toString());
+    }
+
+    /** The 1-based line where top-level key {@code field} is written, or -1; the parser's location is past it. */
+    private static int lineOfKey(String yaml, String field) {
+        String[] lines = yaml.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (!field.isEmpty() && lines[i].matches("\\s*\"?" + Pattern.quote(field) + "\"?\\s*:.*")) {
+                return i + 1;
+            }
+        }
+        return -1;
+    }
+
+    private static String text(Path file, String field, String value) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidAgentConfig(file + ": field '" + field + "' is required", null);
+        }
+        return value.trim();
+    }
+
+    private static int positive(Path file, String field, Integer value, int fallback) {
+        if (value == null) {
+            return fallback;
+        }
+        if (value < 1) {
+            throw new InvalidAgentConfig(file + ": field '" + field + "' must be >= 1, was " + value, null);
+        }
+        return value;
+    }
+
+    private static FailMode failMode(Path file, String value) {
+        if (value == null) {
+            return FailMode.CLOSED;
+        }
+        try {
+            return FailMode.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidAgentConfig(file + ": field 'failMode' must be 'closed' or 'open', was '" + value + "'", e);
+        }
+    }
+
+    /** Parses {@code 300} (ms), {@code 300ms}, {@code 2s}, {@code 1m} or an ISO-8601 duration such as {@code PT2S}. */
+    static Duration duration(Path file, String field, String value) {
+        String v = value.trim();
+        try {
+            if (v.chars().allMatch(Character::isDigit) && !v.isEmpty()) {
+                return positive(file, field, Duration.ofMillis(Long.parseLong(v)));
+            }
+            Matcher m = SHORT_DURATION.matcher(v);
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                return positive(file, field, switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    default -> Duration.ofMinutes(n);
+                });
+            }
+            return positive(file, field, Duration.parse(v));
+        } catch (RuntimeException e) {
+            if (e instanceof InvalidAgentConfig i) {
+                throw i;
+            }
+            throw new InvalidAgentConfig(file + ": field '" + field + "' is not a duration (ms, '2s' or ISO-8601 like 'PT2S'): '" + value + "'", e);
+        }
+    }
+
+    private static Duration positive(Path file, String field, Duration d) {
+        if (d.isNegative() || d.isZero()) {
+            throw new InvalidAgentConfig(file + ": field '" + field + "' must be > 0, was " + d, null);
+        }
+        return d;
+    }
+}

@@ -1,0 +1,9 @@
+package io.patinox.executor.config;
+
+/** An agent file that cannot be used; the message names the file, the field and, where known, the line. */
+public class InvalidAgentConfig extends RuntimeException {
+
+    public InvalidAgentConfig(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,268 @@
+package io.patinox.executor.messaging;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.context.Context;
+import io.patinox.contracts.events.ValidationReply;
+import io.patinox.contracts.events.ValidationRequest;
+import io.patinox.contracts.json.Json;
+import io.patinox.contracts.topics.ReplyHeaders;
+import io.patinox.executor.config.ExecutorConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Asks the validator for a step's verdict over Kafka and waits for the answer: a request-reply
+ * correlator on the plain Kafka clients. The pending reply is registered before the request is sent,
+ * so a reply that arrives before the send's acknowledgement is never dropped (SmallRye's
+ * {@code KafkaRequestReply} registers it after, see RECIPES.md). Replies are read from every partition
+ * of the reply topic without a consumer group, starting at the end; replies to other executors'
+ * requests are ignored.
+ */
+@ApplicationScoped
+public class ValidationGateway {
+
+    private static final Logger LOG = Logger.getLogger(ValidationGateway.class);
+
+    /** The outcome of one request: the reply, or why none came. */
+    public record Answer(ValidationReply reply, String failure) {
+        public boolean answered() {
+            return reply != null;
+        }
+    }
+
+    @Inject
+    ExecutorConfig config;
+
+    @Inject
+    OpenTelemetry openTelemetry;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "127.0.0.1:9092")
+    String bootstrap;
+
+    private final Map<String, CompletableFuture<ValidationReply>> pending = new ConcurrentHashMap<>();
+    private volatile boolean ready;
+    private final java.util.concurrent.CountDownLatch readyLatch = new java.util.concurrent.CountDownLatch(1);
+    private volatile boolean running;
+    private KafkaProducer<String, byte[]> producer;
+    private KafkaConsumer<String, byte[]> consumer;
+    private Thread replyThread;
+
+    void start(@Observes StartupEvent event) {
+        producer = new KafkaProducer<>(producerProps());
+        consumer = new KafkaConsumer<>(consumerProps());
+        running = true;
+        replyThread = new Thread(this::readReplies, "validation-replies");
+        replyThread.setDaemon(true);
+        replyThread.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        running = false;
+        if (consumer != null) {
+            consumer.wakeup();
+        }
+        try {
+            if (replyThread != null) {
+                replyThread.join(5000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
+        pending.values().forEach(f -> f.completeExceptionally(new IllegalStateException("executor shutting down")));
+    }
+
+    /** True once the reply consumer holds every partition of the reply topic at a known position. */
+    public boolean isReady() {
+        return ready;
+    }
+
+    /** Requests waiting for their reply now. */
+    public int pendingCount() {
+        return pending.size();
+    }
+
+    /**
+     * Sends {@code request} and waits up to {@code deadline} for its reply. Never throws for a missing
+     * reply: the caller decides what no answer means (the agent's fail mode).
+     */
+    public Answer ask(ValidationRequest request, Duration deadline) {
+        long start = System.nanoTime();
+        try {
+            // A request sent before the reply consumer has its position could miss its reply: wait for it,
+            // within the step's deadline.
+            if (!ready && !readyLatch.await(deadline.toNanos(), TimeUnit.NANOSECONDS)) {
+                return new Answer(null, "no verdict: the reply consumer was not ready within " + deadline.toMillis() + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Answer(null, "interrupted while waiting for the reply consumer");
+        }
+        Duration left = deadline.minusNanos(System.nanoTime() - start);
+        CompletableFuture<ValidationReply> future = send(request);
+        try {
+            return new Answer(future.get(Math.max(left.toNanos(), 0), TimeUnit.NANOSECONDS), null);
+        } catch (TimeoutException e) {
+            return new Answer(null, "no verdict from the validator within " + deadline.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            return new Answer(null, "no verdict from the validator: " + e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Answer(null, "interrupted while waiting for the verdict");
+        } finally {
+            future.cancel(false);
+        }
+    }
+
+    /** Sends {@code request}; the future completes with its reply. Cancel it to stop waiting. */
+    public CompletableFuture<ValidationReply> send(ValidationRequest request) {
+        UUID id = UUID.randomUUID();
+        String key = id.toString();
+        CompletableFuture<ValidationReply> future = new CompletableFuture<>();
+        future.whenComplete((r, e) -> pending.remove(key));
+        // Registered before the send: a reply can never arrive for a request we do not know yet.
+        pending.put(key, future);
+        var record = new ProducerRecord<String, byte[]>(config.validation().requestTopic(), request.runId(), Json.encode(request));
+        record.headers().add(ReplyHeaders.CORRELATION_ID, toBytes(id));
+        record.headers().add(ReplyHeaders.REPLY_TOPIC, config.validation().replyTopic().getBytes(StandardCharsets.UTF_8));
+        openTelemetry.getPropagators().getTextMapPropagator().inject(Context.current(), record,
+                (r, k, v) -> r.headers().remove(k).add(k, v.getBytes(StandardCharsets.UTF_8)));
+        try {
+            producer.send(record, (meta, error) -> {
+                if (error != null) {
+                    future.completeExceptionally(error);
+                }
+            });
+        } catch (RuntimeException e) {
+            future.completeExceptionally(e);
+        }
+        return future;
+    }
+
+    private void readReplies() {
+        try {
+            List<TopicPartition> partitions = awaitPartitions();
+            if (partitions.isEmpty()) {
+                return;
+            }
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            // position() resolves the end offsets now, so replies sent after readiness are never skipped.
+            partitions.forEach(consumer::position);
+            ready = true;
+            readyLatch.countDown();
+            LOG.infof("Validation gateway reading %d partition(s) of %s", partitions.size(), config.validation().replyTopic());
+            while (running) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    complete(record);
+                }
+            }
+        } catch (WakeupException e) {
+            // shutting down
+        } catch (RuntimeException e) {
+            LOG.error("Validation reply reader stopped; steps will fall back to their fail mode", e);
+        } finally {
+            ready = false;
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private List<TopicPartition> awaitPartitions() {
+        String topic = config.validation().replyTopic();
+        while (running) {
+            try {
+                List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+                if (infos != null && !infos.isEmpty()) {
+                    return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                }
+                LOG.warnf("Reply topic %s has no partitions yet; retrying", topic);
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                LOG.warnf("Cannot reach Kafka at %s for %s yet; retrying", bootstrap, topic);
+            }
+        }
+        return List.of();
+    }
+
+    private void complete(ConsumerRecord<String, byte[]> record) {
+        Header header = record.headers().lastHeader(ReplyHeaders.CORRELATION_ID);
+        if (header == null || header.value() == null || header.value().length != 16) {
+            return;
+        }
+        CompletableFuture<ValidationReply> future = pending.get(fromBytes(header.value()).toString());
+        if (future == null) {
+            return; // another executor's request, or one that already timed out
+        }
+        try {
+            future.complete(Json.decode(record.value(), ValidationReply.class));
+        } catch (RuntimeException e) {
+            future.completeExceptionally(new IllegalStateException("malformed reply: " + e.getMessage(), e));
+        }
+    }
+
+    static byte[] toBytes(UUID id) {
+        return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits()).array();
+    }
+
+    static UUID fromBytes(byte[] bytes) {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        return new UUID(b.getLong(), b.getLong());
+    }
+
+    private Properties producerProps() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) config.validation().sendTimeout().toMillis());
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(config.validation().sendTimeout().toMillis(), 5000));
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "executor-validation-requests-" + UUID.randomUUID());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return p;
+    }
+
+    private Properties consumerProps() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "executor-validation-replies-" + UUID.randomUUID());
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return p;
+    }
+}

@@ -1,0 +1,142 @@
+package io.patinox.executor.service;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
+import io.patinox.contracts.events.ModelRef;
+import io.patinox.contracts.events.RunResult;
+import io.patinox.contracts.events.RunStatus;
+import io.patinox.contracts.events.StepEvent;
+import io.patinox.contracts.events.TaskSubmitted;
+import io.patinox.contracts.events.Usage;
+import io.patinox.executor.ai.ModelClient;
+import io.patinox.executor.ai.ModelClients;
+import io.patinox.executor.config.AgentDefinition;
+import io.patinox.executor.config.AgentRegistry;
+import io.patinox.executor.config.ExecutorConfig;
+import io.patinox.executor.messaging.EventPublisher;
+import io.patinox.executor.messaging.ValidationGateway;
+import io.patinox.executor.tools.ToolRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs tasks: deduplicates by task id, finds the agent and its model, drives the {@link RunLoop}, and
+ * publishes every step and the one result. Blocking: call it from a worker thread.
+ */
+@ApplicationScoped
+public class RunExecutor {
+
+    private static final Logger LOG = Logger.getLogger(RunExecutor.class);
+
+    /** What a run loop needs from the application. */
+    record Deps(ValidationGateway gateway, ToolRegistry tools, String safeAnswer) {
+    }
+
+    @Inject
+    AgentRegistry agents;
+    @Inject
+    ModelClients models;
+    @Inject
+    ToolRegistry tools;
+    @Inject
+    ValidationGateway gateway;
+    @Inject
+    EventPublisher publisher;
+    @Inject
+    RunStore runs;
+    @Inject
+    ExecutorConfig config;
+    @Inject
+    OpenTelemetry openTelemetry;
+
+    /**
+     * Runs {@code task} unless this instance already ran (or is running) its task id.
+     *
+     * @return the result, or empty for a duplicate
+     */
+    public Optional<RunResult> run(TaskSubmitted task) {
+        String runId = UUID.randomUUID().toString();
+        if (!runs.start(task.taskId(), runId, task.agent())) {
+            LOG.infof("Task %s was already run by this executor; ignoring the duplicate", task.taskId());
+            return Optional.empty();
+        }
+        Tracer tracer = openTelemetry.getTracer("io.patinox.executor");
+        Span span = tracer.spanBuilder("RunExecutor.run").startSpan();
+        span.setAttribute("gen_ai.operation.name", "invoke_agent");
+        span.setAttribute("gen_ai.agent.name", task.agent());
+        span.setAttribute("patinox.task.id", task.taskId());
+        span.setAttribute("patinox.run.id", runId);
+        Instant startedAt = Instant.now();
+        RunResult result;
+        try (Scope ignored = span.makeCurrent()) {
+            Outcome outcome = execute(task, runId, startedAt);
+            result = outcome.result();
+            publisher.result(result);
+            if (outcome.humanReview()) {
+                publisher.review(result);
+            }
+            span.setAttribute("patinox.run.status", result.status().name());
+        } catch (RuntimeException e) {
+            span.recordException(e);
+            span.setStatus(StatusCode.ERROR);
+            throw e;
+        } finally {
+            span.end();
+        }
+        runs.finish(result);
+        LOG.infof("Task %s (agent %s) ended %s%s", task.taskId(), task.agent(), result.status(),
+                result.reason() == null ? "" : ": " + result.reason());
+        return Optional.of(result);
+    }
+
+    private record Outcome(RunResult result, boolean humanReview) {
+    }
+
+    private Outcome execute(TaskSubmitted task, String runId, Instant startedAt) {
+        String version = agents.version();
+        Optional<AgentDefinition> found = agents.find(task.agent());
+        if (found.isEmpty()) {
+            return new Outcome(result(task, runId, task.agent(), version, RunStatus.FAILED,
+                    "Sorry, I cannot run this task.", "unknown agent '" + task.agent() + "' (known: " + agents.all().keySet() + ")",
+                    0, Usage.NONE, null, startedAt), false);
+        }
+        AgentDefinition agent = found.get();
+        ModelClient model;
+        try {
+            model = models.forAgent(agent);
+        } catch (RuntimeException e) {
+            return new Outcome(result(task, runId, agent.name(), version, RunStatus.FAILED,
+                    "Sorry, I cannot run this task.", "no model for agent '" + agent.name() + "': " + e.getMessage(),
+                    0, Usage.NONE, null, startedAt), false);
+        }
+        RunLoop loop = new RunLoop(new Deps(gateway, tools, config.safeAnswer()), task, runId, agent, model, version, this::publishStep);
+        RunLoop.Ending ending;
+        try {
+            ending = loop.run();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Run %s of task %s failed", runId, task.taskId());
+            ending = new RunLoop.Ending(RunStatus.FAILED, "Sorry, something went wrong and I could not finish this task.",
+                    "executor error: " + e, false);
+        }
+        return new Outcome(result(task, runId, agent.name(), version, ending.status(), ending.answer(), ending.reason(),
+                loop.proposals(), loop.usage(), model.ref(), startedAt), ending.humanReview());
+    }
+
+    private void publishStep(StepEvent step) {
+        runs.step(step);
+        publisher.step(step);
+    }
+
+    private static RunResult result(TaskSubmitted task, String runId, String agent, String version, RunStatus status,
+                                    String answer, String reason, int steps, Usage usage, ModelRef model, Instant startedAt) {
+        return new RunResult(RunResult.SCHEMA_VERSION, task.taskId(), runId, agent, version, status, answer, reason,
+                steps, usage, model, task.metadata(), startedAt, Instant.now());
+    }
+}

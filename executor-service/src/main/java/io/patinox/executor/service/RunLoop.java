@@ -1,0 +1,187 @@
+package io.patinox.executor.service;
+
+import io.patinox.contracts.events.Action;
+import io.patinox.contracts.events.RunStatus;
+import io.patinox.contracts.events.StepContext;
+import io.patinox.contracts.events.StepEvent;
+import io.patinox.contracts.events.StepOutcome;
+import io.patinox.contracts.events.TaskSubmitted;
+import io.patinox.contracts.events.Usage;
+import io.patinox.contracts.events.ValidationRequest;
+import io.patinox.contracts.events.VerdictSource;
+import io.patinox.contracts.verdict.Finding;
+import io.patinox.contracts.verdict.Verdict;
+import io.patinox.executor.ai.ChatEntry;
+import io.patinox.executor.ai.ModelClient;
+import io.patinox.executor.ai.ModelRequest;
+import io.patinox.executor.ai.ModelTurn;
+import io.patinox.executor.config.AgentDefinition;
+import io.patinox.executor.config.FailMode;
+import io.patinox.executor.messaging.ValidationGateway;
+import io.patinox.executor.tools.ToolFailure;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * One run's step loop: propose (model) → ask for the verdict (deadline) → apply it. Nothing the model
+ * proposes takes effect before its verdict. One instance per run, used by one thread.
+ */
+final class RunLoop {
+
+    /** How a run ended. {@code humanReview} when it must also go to the review topic. */
+    record Ending(RunStatus status, String answer, String reason, boolean humanReview) {
+    }
+
+    /** What applying a verdict did to the step; {@code ending} is null when the run goes on. */
+    private record Applied(StepOutcome outcome, String output, String error, long executionMicros, Ending ending) {
+    }
+
+    private final RunExecutor.Deps deps;
+    private final TaskSubmitted task;
+    private final String runId;
+    private final AgentDefinition agent;
+    private final ModelClient model;
+    private final String configVersion;
+    private final Consumer<StepEvent> onStep;
+    private final List<ChatEntry> history = new ArrayList<>();
+    private final List<String> toolOutputs = new ArrayList<>();
+    private Usage usage = Usage.NONE;
+    private int proposals;
+    private int stepIndex;
+    private int retries;
+
+    RunLoop(RunExecutor.Deps deps, TaskSubmitted task, String runId, AgentDefinition agent, ModelClient model,
+            String configVersion, Consumer<StepEvent> onStep) {
+        this.deps = deps;
+        this.task = task;
+        this.runId = runId;
+        this.agent = agent;
+        this.model = model;
+        this.configVersion = configVersion;
+        this.onStep = onStep;
+        history.add(ChatEntry.user(task.input()));
+    }
+
+    int proposals() {
+        return proposals;
+    }
+
+    Usage usage() {
+        return usage;
+    }
+
+    Ending run() {
+        while (true) {
+            if (proposals >= agent.maxSteps()) {
+                return new Ending(RunStatus.BUDGET_EXCEEDED, "I could not finish this task within my step budget.",
+                        "step budget exhausted: maxSteps " + agent.maxSteps() + " reached", false);
+            }
+            Ending ending = step();
+            if (ending != null) {
+                return ending;
+            }
+        }
+    }
+
+    private Ending step() {
+        long t0 = System.nanoTime();
+        ModelTurn turn;
+        try {
+            turn = model.propose(new ModelRequest(agent.name(), agent.instructions(), agent.tools(), task.input(), history, proposals));
+        } catch (RuntimeException e) {
+            return new Ending(RunStatus.FAILED, "Sorry, something went wrong and I could not finish this task.",
+                    "model " + model.ref().provider() + "/" + model.ref().name() + " failed: " + e.getMessage(), false);
+        }
+        long modelMicros = micros(t0);
+        proposals++;
+        Action action = turn.action();
+        ValidationRequest request = new ValidationRequest(ValidationRequest.SCHEMA_VERSION, UUID.randomUUID().toString(),
+                task.taskId(), runId, stepIndex, agent.name(), configVersion, agent.policy(), action,
+                new StepContext(task.input(), toolOutputs, usage, retries), Instant.now());
+        usage = usage.plus(turn.usage());
+
+        long v0 = System.nanoTime();
+        ValidationGateway.Answer answer = deps.gateway().ask(request, agent.stepDeadline());
+        long validationMicros = micros(v0);
+        Verdict verdict;
+        VerdictSource source;
+        List<Finding> findings = List.of();
+        if (answer.answered()) {
+            verdict = answer.reply().verdict();
+            source = VerdictSource.VALIDATOR;
+            findings = answer.reply().findings();
+        } else if (agent.failMode() == FailMode.CLOSED) {
+            verdict = new Verdict.Block(answer.failure() + "; policy '" + agent.policy() + "' fails closed");
+            source = VerdictSource.FAIL_CLOSED;
+        } else {
+            verdict = Verdict.allow();
+            source = VerdictSource.FAIL_OPEN;
+        }
+
+        int index = stepIndex;
+        Applied applied = verdict.fold(
+                allow -> perform(action),
+                modify -> perform(modify.action()),
+                this::retry,
+                this::divert,
+                block -> new Applied(StepOutcome.BLOCKED, null, null, 0,
+                        new Ending(RunStatus.BLOCKED, deps.safeAnswer(), block.reason(), false)));
+        onStep.accept(new StepEvent(StepEvent.SCHEMA_VERSION, task.taskId(), runId, index, agent.name(), configVersion,
+                model.ref(), action, verdict, source, findings, applied.outcome(), applied.output(), applied.error(),
+                turn.usage(), modelMicros, validationMicros, applied.executionMicros(), Instant.now()));
+        return applied.ending();
+    }
+
+    private Applied perform(Action action) {
+        if (action instanceof Action.FinalAnswer answer) {
+            return new Applied(StepOutcome.EXECUTED, answer.answer(), null, 0,
+                    new Ending(RunStatus.COMPLETED, answer.answer(), null, false));
+        }
+        Action.ToolCall call = (Action.ToolCall) action;
+        long t0 = System.nanoTime();
+        history.add(ChatEntry.assistant(call));
+        nextStep();
+        try {
+            String output = deps.tools().run(agent, runId, call.tool(), call.arguments());
+            history.add(ChatEntry.tool(output));
+            toolOutputs.add(output);
+            return new Applied(StepOutcome.EXECUTED, output, null, micros(t0), null);
+        } catch (ToolFailure e) {
+            // The model sees the error and may recover; maxSteps bounds a model that keeps failing.
+            history.add(ChatEntry.tool("error: " + e.getMessage()));
+            return new Applied(StepOutcome.FAILED, null, e.getMessage(), micros(t0), null);
+        }
+    }
+
+    private Applied retry(Verdict.Retry retry) {
+        retries++;
+        if (retries > agent.maxRetries()) {
+            return new Applied(StepOutcome.RETRIED, null, null, 0, new Ending(RunStatus.BUDGET_EXCEEDED,
+                    "I could not find an acceptable way to do this task.",
+                    "retry budget exhausted: the validator sent step " + stepIndex + " back " + retries
+                            + " times (maxRetries " + agent.maxRetries() + "); last feedback: " + retry.feedback(), false));
+        }
+        history.add(ChatEntry.feedback(retry.feedback()));
+        return new Applied(StepOutcome.RETRIED, null, null, 0, null);
+    }
+
+    private Applied divert(Verdict.Divert divert) {
+        boolean human = Verdict.Divert.HUMAN_REVIEW.equals(divert.target());
+        String answer = human ? "A person will review your request and get back to you."
+                : "Your request was handed over to '" + divert.target() + "'.";
+        return new Applied(StepOutcome.DIVERTED, null, null, 0,
+                new Ending(RunStatus.DIVERTED, answer, "diverted to " + divert.target() + ": " + divert.reason(), human));
+    }
+
+    private void nextStep() {
+        stepIndex++;
+        retries = 0;
+    }
+
+    private static long micros(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1000;
+    }
+}

@@ -1,0 +1,64 @@
+package io.patinox.executor.service;
+
+import io.patinox.contracts.events.RunResult;
+import io.patinox.contracts.events.StepEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The runs this executor instance has seen, by task id: the idempotency record (a task id runs once
+ * while the process lives) and what {@code GET /runs/{taskId}} shows. In memory only: a restart forgets
+ * it; the oldest entries are dropped beyond {@link #KEPT}.
+ */
+@ApplicationScoped
+public class RunStore {
+
+    /** How many runs are remembered. */
+    public static final int KEPT = 10_000;
+
+    /** What is known about one run. {@code state} is {@code RUNNING} or the final {@code RunStatus}. */
+    public record RunView(String taskId, String runId, String agent, String state, List<StepEvent> steps, RunResult result) {
+    }
+
+    private final Map<String, RunView> runs = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, RunView> eldest) {
+            return size() > KEPT;
+        }
+    };
+
+    /** Records the start of a run; false when this task id was already seen (a duplicate). */
+    public synchronized boolean start(String taskId, String runId, String agent) {
+        if (runs.containsKey(taskId)) {
+            return false;
+        }
+        runs.put(taskId, new RunView(taskId, runId, agent, "RUNNING", List.of(), null));
+        return true;
+    }
+
+    /** Adds a published step to its run. */
+    public synchronized void step(StepEvent step) {
+        RunView v = runs.get(step.taskId());
+        if (v != null) {
+            List<StepEvent> steps = new ArrayList<>(v.steps());
+            steps.add(step);
+            runs.put(step.taskId(), new RunView(v.taskId(), v.runId(), v.agent(), v.state(), List.copyOf(steps), null));
+        }
+    }
+
+    /** Records the end of a run. */
+    public synchronized void finish(RunResult result) {
+        RunView v = runs.get(result.taskId());
+        List<StepEvent> steps = v == null ? List.of() : v.steps();
+        runs.put(result.taskId(), new RunView(result.taskId(), result.runId(), result.agent(), result.status().name(), steps, result));
+    }
+
+    /** The run of {@code taskId}, if this instance has seen it. */
+    public synchronized Optional<RunView> find(String taskId) {
+        return Optional.ofNullable(runs.get(taskId));
+    }
+}

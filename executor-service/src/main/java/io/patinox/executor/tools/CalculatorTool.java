@@ -1,0 +1,28 @@
+package io.patinox.executor.tools;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+
+/** {@code calculator}: evaluates an arithmetic expression ({@link Arithmetic}; no script engine). */
+@ApplicationScoped
+public class CalculatorTool implements Tool {
+
+    @Override
+    public String name() {
+        return "calculator";
+    }
+
+    @Override
+    public String description() {
+        return "Evaluate arithmetic. Arguments: expression (string, e.g. \"17 * 23\"; + - * / % ^ and parentheses).";
+    }
+
+    @Override
+    public String execute(Map<String, Object> arguments) {
+        Object expression = arguments.get("expression");
+        if (!(expression instanceof String text)) {
+            throw new ToolFailure("calculator needs a string argument 'expression', got " + arguments);
+        }
+        return Arithmetic.format(Arithmetic.evaluate(text));
+    }
+}

@@ -1,0 +1,26 @@
+package io.patinox.executor.tools;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+
+/** {@code clock}: the current time in UTC, ISO-8601 to the second. */
+@ApplicationScoped
+public class ClockTool implements Tool {
+
+    @Override
+    public String name() {
+        return "clock";
+    }
+
+    @Override
+    public String description() {
+        return "The current date and time in UTC. No arguments.";
+    }
+
+    @Override
+    public String execute(Map<String, Object> arguments) {
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+}

@@ -1,0 +1,34 @@
+package io.patinox.executor.tools;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code refund}: records a refund request for an order. A demo tool with a real effect in a real
+ * deployment, which is why policies watch it; here it only confirms what it would do.
+ */
+@ApplicationScoped
+public class RefundTool implements Tool {
+
+    @Override
+    public String name() {
+        return "refund";
+    }
+
+    @Override
+    public String description() {
+        return "Refund an order. Arguments: orderId (string), amount (number), currency (ISO code).";
+    }
+
+    @Override
+    public String execute(Map<String, Object> arguments) {
+        Object orderId = arguments.get("orderId");
+        Object amount = arguments.get("amount");
+        Object currency = arguments.getOrDefault("currency", "EUR");
+        if (orderId == null || !(amount instanceof Number n) || n.doubleValue() <= 0) {
+            throw new ToolFailure("refund needs 'orderId' and a positive numeric 'amount', got " + arguments);
+        }
+        return String.format(Locale.ROOT, "Refund of %s %s for order %s recorded.", amount, currency, orderId);
+    }
+}

@@ -1,0 +1,298 @@
+package io.patinox.executor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.patinox.contracts.events.Action;
+import io.patinox.contracts.events.RunResult;
+import io.patinox.contracts.events.RunStatus;
+import io.patinox.contracts.events.StepEvent;
+import io.patinox.contracts.events.StepOutcome;
+import io.patinox.contracts.events.TaskSubmitted;
+import io.patinox.contracts.events.VerdictSource;
+import io.patinox.contracts.json.Json;
+import io.patinox.contracts.topics.Topics;
+import io.patinox.contracts.verdict.Verdict;
+import io.patinox.deploy.local.KafkaBrokerResource;
+import io.patinox.executor.messaging.ValidationGateway;
+import io.patinox.executor.tools.ToolExecutions;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Tasks through the real broker, with the test playing the validator: every verdict kind and the fail modes. */
+@QuarkusTest
+@QuarkusTestResource(KafkaBrokerResource.class)
+class ExecutorFlowTest {
+
+    static final Duration WAIT = Duration.ofSeconds(20);
+
+    @Inject
+    ValidationGateway gateway;
+
+    @Inject
+    ToolExecutions executions;
+
+    TestValidator validator = TestValidator.get();
+
+    @BeforeEach
+    void gatewayReady() {
+        Awaitility.await().atMost(WAIT).until(gateway::isReady);
+    }
+
+    static String newTaskId(String label) {
+        return label + "-" + UUID.randomUUID();
+    }
+
+    static RunResult result(String taskId) {
+        List<RunResult> results = TopicClient.read(Topics.RESULTS, taskId, RunResult.class, 1, WAIT);
+        assertThat(results).as("result of " + taskId).hasSize(1);
+        return results.get(0);
+    }
+
+    static List<StepEvent> steps(String runId, int count) {
+        List<StepEvent> steps = TopicClient.read(Topics.STEPS, runId, StepEvent.class, count, WAIT);
+        return steps.stream().sorted(Comparator.comparing(StepEvent::occurredAt)).toList();
+    }
+
+    @Test
+    void toolCallThenFinalAnswerCompletes() {
+        String taskId = newTaskId("calc");
+        TopicClient.publish(TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
+
+        RunResult result = result(taskId);
+        assertThat(result.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(result.answer()).isEqualTo("6 × 7 = 42.");
+        assertThat(result.steps()).isEqualTo(2);
+        assertThat(result.model().scripted()).isTrue();
+        assertThat(result.usage().inputTokens()).isEqualTo(220);
+
+        List<StepEvent> steps = steps(result.runId(), 2);
+        assertThat(steps).hasSize(2);
+        assertThat(steps).allSatisfy(s -> {
+            assertThat(s.model().scripted()).isTrue();
+            assertThat(s.model().provider()).isEqualTo("scripted");
+            assertThat(s.verdictSource()).isEqualTo(VerdictSource.VALIDATOR);
+            assertThat(s.outcome()).isEqualTo(StepOutcome.EXECUTED);
+            assertThat(s.configVersion()).isNotBlank();
+        });
+        assertThat(steps.get(0).action()).isEqualTo(new Action.ToolCall("calculator", java.util.Map.of("expression", "6 * 7")));
+        assertThat(steps.get(0).output()).isEqualTo("42");
+        assertThat(steps.get(1).stepIndex()).isEqualTo(1);
+        assertThat(steps.get(1).output()).isEqualTo("6 × 7 = 42.");
+        // The trace context travels with the request to the validator.
+        assertThat(validator.seen(taskId).get(0).headers()).containsKey("traceparent");
+    }
+
+    @Test
+    void noStepRunsBeforeItsVerdict() {
+        String taskId = newTaskId("slow-allow");
+        validator.on(taskId, r -> new TestValidator.Answer(Verdict.allow(), 500));
+        TopicClient.publish(TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
+
+        RunResult result = result(taskId);
+        assertThat(result.status()).isEqualTo(RunStatus.COMPLETED);
+        TestValidator.Seen toolStep = validator.seen(taskId).get(0);
+        assertThat(toolStep.request().action()).isInstanceOf(Action.ToolCall.class);
+        List<ToolExecutions.Execution> ran = executions.forRun(result.runId());
+        assertThat(ran).hasSize(1);
+        assertThat(ran.get(0).startedAt()).isAfterOrEqualTo(toolStep.replySentAt());
+        assertThat(Duration.between(toolStep.receivedAt(), ran.get(0).startedAt())).isGreaterThanOrEqualTo(Duration.ofMillis(500));
+        assertThat(steps(result.runId(), 2).get(0).validationLatencyMicros()).isGreaterThanOrEqualTo(500_000);
+    }
+
+    @Test
+    void missingVerdictFailsClosed() {
+        String taskId = newTaskId("silent");
+        validator.on(taskId, r -> TestValidator.Answer.silent());
+        long start = System.nanoTime();
+        TopicClient.publish(TaskSubmitted.of(taskId, "fast", "What is 6 * 7?"));
+
+        RunResult result = result(taskId);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        assertThat(result.status()).isEqualTo(RunStatus.BLOCKED);
+        assertThat(result.answer()).isEqualTo("I can't help with that.");
+        assertThat(result.reason()).contains("within 300 ms").contains("fails closed");
+        assertThat(executions.forRun(result.runId())).isEmpty();
+        StepEvent step = steps(result.runId(), 1).get(0);
+        assertThat(step.verdictSource()).isEqualTo(VerdictSource.FAIL_CLOSED);
+        assertThat(step.outcome()).isEqualTo(StepOutcome.BLOCKED);
+        assertThat(step.verdict()).isInstanceOf(Verdict.Block.class);
+    }
+
+    @Test
+    void missingVerdictFailsOpenWhenThePolicySaysSo() {
+        String taskId = newTaskId("silent-open");
+        validator.on(taskId, r -> TestValidator.Answer.silent());
+        TopicClient.publish(TaskSubmitted.of(taskId, "open", "What is 6 * 7?"));
+
+        RunResult result = result(taskId);
+        assertThat(result.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(result.answer()).isEqualTo("6 × 7 = 42.");
+        assertThat(steps(result.runId(), 2)).allSatisfy(s -> assertThat(s.verdictSource()).isEqualTo(VerdictSource.FAIL_OPEN));
+    }
+
+    @Test
+    void modifyRunsTheChangedAction() {
+        String taskId = newTaskId("modify");
+        validator.on(taskId, r -> TestValidator.Answer.now(
+                new Verdict.Modify(new Action.FinalAnswer("Sent to [REDACTED EMAIL]."), "pii: email address")));
+        TopicClient.publish(TaskSubmitted.of(taskId, "calc", "Send the invoice"));
+
+        RunResult result = result(taskId);
+        assertThat(result.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(result.answer()).isEqualTo("Sent to [REDACTED EMAIL].");
+        StepEvent step = steps(result.runId(), 1).get(0);
+        assertThat(step.action()).isEqualTo(new Action.FinalAnswer("Sent to jane.doe@example.com."));
+        assertThat(step.output()).isEqualTo("Sent to [REDACTED EMAIL].");
+        assertThat(step.verdict().kind()).isEqualTo(Verdict.Kind.MODIFY);
+    }
+
+    @Test
+    void modifyOfAToolCallRunsTheChangedArguments() {
+        String taskId = newTaskId("modify-tool");
+        validator.on(taskId, r -> r.action() instanceof Action.ToolCall
+                ? TestValidator.Answer.now(new Verdict.Modify(new Action.ToolCall("calculator", java.util.Map.of("expression", "6 * 8")), "test"))
+                : TestValidator.Answer.now(Verdict.allow()));
+        TopicClient.publish(TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
+
+        RunResult result = result(taskId);
+        assertThat(result.answer()).isEqualTo("6 × 7 = 48.");
+    }
+
+    @Test
+    void retryReasksTheModelWithTheFeedback() {
+        String taskId = newTaskId("retry");
+        validator.on(taskId, r -> r.context().retries() == 0
+                ? TestValidator.Answer.now(new Verdict.Retry("be more specific"))
+                : TestValidator.Answer.now(Verdict.allow()));
+        TopicClient.publish(TaskSubmitted.of(taskId, "calc", "Write a draft"));
+
+        RunResult result = result(taskId);
+        assertThat(result.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(result.answer()).isEqualTo("second draft after: be more specific");
+        assertThat(result.steps()).isEqualTo(2);
+        List<StepEvent> steps = steps(result.runId(), 2);
+        assertThat(steps).extracting(StepEvent::outcome).containsExactly(StepOutcome.RETRIED, StepOutcome.EXECUTED);
+        assertThat(steps).extracting(StepEvent::stepIndex).containsExactly(0, 0);
+    }
+
+    @Test
+    void retriesAreBounded() {
+        String taskId = newTaskId("retry-forever");
+        validator.on(taskId, r -> TestValidator.Answer.now(new Verdict.Retry("still not good")));
+        TopicClient.publish(TaskSubmitted.of(taskId, "calc", "Write a draft"));
+
+        RunResult result = result(taskId);
+        assertThat(result.status()).isEqualTo(RunStatus.BUDGET_EXCEEDED);
+        assertThat(result.reason()).contains("maxRetries 2").contains("still not good");
+        assertThat(result.steps()).isEqualTo(3);
+    }
+
+    @Test
+    void divertToHumanReviewEndsTheRunAndGoesToTheReviewTopic() {
+        String taskId = newTaskId("divert");
+        validator.on(taskId, r -> TestValidator.Answer.now(new Verdict.Divert(Verdict.Divert.HUMAN_REVIEW, "refund above 500")));
+        TopicClient.publish(TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
+
+        RunResult result = result(taskId);
+        assertThat(result.status()).isEqualTo(RunStatus.DIVERTED);
+        assertThat(result.reason()).contains("human-review").contains("refund above 500");
+        assertThat(executions.forRun(result.runId())).isEmpty();
+        List<RunResult> reviews = TopicClient.read(Topics.REVIEW, taskId, RunResult.class, 1, WAIT);
+        assertThat(reviews).hasSize(1);
+        assertThat(reviews.get(0).runId()).isEqualTo(result.runId());
+        assertThat(steps(result.runId(), 1).get(0).outcome()).isEqualTo(StepOutcome.DIVERTED);
+    }
+
+    @Test
+    void blockEndsTheRunWithASafeAnswer() {
+        String taskId = newTaskId("block");
+        validator.on(taskId, r -> TestValidator.Answer.now(new Verdict.Block("prompt injection")));
+        TopicClient.publish(TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
+
+        RunResult result = result(taskId);
+        assertThat(result.status()).isEqualTo(RunStatus.BLOCKED);
+        assertThat(result.answer()).isEqualTo("I can't help with that.");
+        assertThat(result.reason()).isEqualTo("prompt injection");
+        assertThat(executions.forRun(result.runId())).isEmpty();
+        StepEvent step = steps(result.runId(), 1).get(0);
+        assertThat(step.outcome()).isEqualTo(StepOutcome.BLOCKED);
+        assertThat(step.verdictSource()).isEqualTo(VerdictSource.VALIDATOR);
+    }
+
+    @Test
+    void aDisallowedToolIsAFailedStepNotACrash() {
+        String taskId = newTaskId("forbidden");
+        TopicClient.publish(TaskSubmitted.of(taskId, "calc", "Use the forbidden tool"));
+
+        RunResult result = result(taskId);
+        assertThat(result.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(result.answer()).contains("not allowed for agent 'calc'");
+        StepEvent first = steps(result.runId(), 2).get(0);
+        assertThat(first.outcome()).isEqualTo(StepOutcome.FAILED);
+        assertThat(first.error()).contains("'refund' is not allowed");
+    }
+
+    @Test
+    void maxStepsEndsTheRun() {
+        String taskId = newTaskId("loop");
+        TopicClient.publish(TaskSubmitted.of(taskId, "calc", "loop forever"));
+
+        RunResult result = result(taskId);
+        assertThat(result.status()).isEqualTo(RunStatus.BUDGET_EXCEEDED);
+        assertThat(result.reason()).contains("maxSteps 4");
+        assertThat(result.steps()).isEqualTo(4);
+    }
+
+    @Test
+    void unknownAgentFails() {
+        String taskId = newTaskId("unknown");
+        TopicClient.publish(TaskSubmitted.of(taskId, "nobody", "hello"));
+
+        RunResult result = result(taskId);
+        assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(result.reason()).contains("unknown agent 'nobody'");
+    }
+
+    @Test
+    void aTaskPublishedTwiceRunsOnce() {
+        String taskId = newTaskId("twice");
+        TaskSubmitted task = TaskSubmitted.of(taskId, "calc", "What is 6 * 7?");
+        TopicClient.publish(task);
+        result(taskId);
+        TopicClient.publish(task);
+        // A second run would publish a second result well within this window.
+        assertThat(TopicClient.read(Topics.RESULTS, taskId, RunResult.class, 2, Duration.ofSeconds(3))).hasSize(1);
+        assertThat(validator.seen(taskId)).hasSize(2);
+    }
+
+    @Test
+    void malformedTasksGoToTheDeadLetterTopicAndTheNextTaskRuns() {
+        String prefix = "bad-" + UUID.randomUUID();
+        TopicClient.publish(Topics.TASKS, prefix + "-json", "not json".getBytes());
+        TopicClient.publish(Topics.TASKS, prefix + "-version",
+                Json.encodeToString(TaskSubmitted.of("t", "calc", "x")).replace("\"schemaVersion\":1", "\"schemaVersion\":99").getBytes());
+        TopicClient.publish(Topics.TASKS, prefix + "-missing",
+                "{\"schemaVersion\":1,\"taskId\":\"t\",\"input\":\"x\",\"occurredAt\":\"2026-01-01T00:00:00Z\"}".getBytes());
+        String taskId = newTaskId("after-bad");
+        TopicClient.publish(TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
+
+        var dead = TopicClient.read(Topics.dlq(Topics.TASKS), r -> r.key() != null && r.key().startsWith(prefix), 3, WAIT);
+        assertThat(dead).hasSize(3);
+        java.util.Map<String, String> reasons = new java.util.HashMap<>();
+        dead.forEach(r -> reasons.put(r.key().substring(prefix.length() + 1),
+                new String(r.headers().lastHeader(io.patinox.contracts.topics.ReplyHeaders.DEAD_LETTER_REASON).value())));
+        assertThat(reasons.get("json")).contains("not valid JSON");
+        assertThat(reasons.get("version")).contains("schemaVersion 99");
+        assertThat(reasons.get("missing")).contains("agent");
+        assertThat(new String(dead.get(0).value())).isNotEmpty();
+        assertThat(result(taskId).status()).isEqualTo(RunStatus.COMPLETED);
+    }
+}
