@@ -28,6 +28,28 @@ class ResultTimeout(PatinoxError, TimeoutError):
         self.task_id = task_id
 
 
+def end_offsets(consumer: Consumer, topic: str, timeout: float = 10.0) -> List[TopicPartition]:
+    """Every partition of ``topic`` at its current end offset, read now.
+
+    Anything published after this call has an offset at or beyond them. (Assigning ``OFFSET_END``
+    instead would resolve lazily, after a fast result could already have landed.) A topic that was
+    just created may briefly have no leader: that is retried until ``timeout``.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            described = consumer.list_topics(topic, timeout=timeout).topics.get(topic)
+            if described is None or described.error is not None or not described.partitions:
+                raise PatinoxError("topic %s: %s" % (topic, described.error if described else "no metadata"))
+            return [TopicPartition(topic, p, consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=timeout)[1])
+                    for p in sorted(described.partitions)]
+        except (KafkaException, PatinoxError) as e:
+            if time.monotonic() >= deadline:
+                raise PatinoxError("cannot read the end offsets of %s (is the mesh's broker up, with its topics?): %s"
+                                   % (topic, e)) from e
+            time.sleep(0.2)
+
+
 class PatinoxClient:
     """Publishes ``TaskSubmitted`` records and reads ``RunResult`` (and ``StepEvent``) records.
 
@@ -70,19 +92,11 @@ class PatinoxClient:
 
     def _positioned(self, topic: str, timeout: float) -> Consumer:
         consumer = Consumer(self._consumer_config)
-        metadata = consumer.list_topics(topic, timeout=timeout)
-        described = metadata.topics.get(topic)
-        if described is None or described.error is not None or not described.partitions:
+        try:
+            consumer.assign(end_offsets(consumer, topic, timeout))
+        except Exception:
             consumer.close()
-            raise PatinoxError("topic %s not found on %s (%s); is the mesh's broker up?"
-                               % (topic, self._bootstrap, described.error if described else "no metadata"))
-        # Explicit end offsets, read now: anything published after this call has an offset at or
-        # beyond them. (Assigning OFFSET_END would resolve lazily, after a fast result could land.)
-        partitions = []
-        for p in sorted(described.partitions):
-            _, high = consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=timeout)
-            partitions.append(TopicPartition(topic, p, high))
-        consumer.assign(partitions)
+            raise
         return consumer
 
     # -- submitting --------------------------------------------------------------------------------

@@ -27,13 +27,11 @@ class FakeExecutor(threading.Thread):
 
     def __init__(self, bootstrap):
         super().__init__(daemon=True, name="fake-executor")
-        from confluent_kafka import Consumer, Producer, TopicPartition
+        from confluent_kafka import Consumer, Producer
+        from patinox_client.client import end_offsets
         self.consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "fake-%s" % uuid.uuid4(),
                                   "enable.auto.commit": False})
-        partitions = self.consumer.list_topics("patinox.tasks", timeout=10).topics["patinox.tasks"].partitions
-        self.consumer.assign([TopicPartition("patinox.tasks", p,
-                                             self.consumer.get_watermark_offsets(TopicPartition("patinox.tasks", p))[1])
-                              for p in partitions])
+        self.consumer.assign(end_offsets(self.consumer, "patinox.tasks", timeout=30))
         self.producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 0})
         self.stopped = threading.Event()
         self.tasks = []

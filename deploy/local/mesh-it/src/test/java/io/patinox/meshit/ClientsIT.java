@@ -1,0 +1,57 @@
+package io.patinox.meshit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.patinox.contracts.events.RunResult;
+import io.patinox.contracts.events.RunStatus;
+import io.patinox.contracts.json.Json;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Python and TypeScript clients against the running mesh, as an external user runs them: each
+ * submits a task, waits for its result and prints it as JSON, which must be a valid {@link RunResult}.
+ */
+class ClientsIT {
+
+    private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(120);
+    private static RunningMesh mesh;
+
+    @BeforeAll
+    static void startMesh() {
+        mesh = RunningMesh.shared();
+    }
+
+    @Test
+    void thePythonClientSubmitsATaskAndGetsTheAnswer() {
+        ClientProcess.requirePythonClient();
+        String taskId = "it-python-" + UUID.randomUUID();
+        var run = ClientProcess.run(ClientProcess.ROOT, Map.of(), CLIENT_TIMEOUT, ClientProcess.PYTHON,
+                "clients/python/examples/submit.py", "--bootstrap", mesh.bootstrap, "--agent", "support",
+                "--task-id", taskId, "--timeout", "60", "What is 17 * 23?");
+        assertCompleted(run, taskId);
+    }
+
+    @Test
+    void theTypescriptClientSubmitsATaskAndGetsTheAnswer() {
+        ClientProcess.requireTypescriptClient();
+        String taskId = "it-typescript-" + UUID.randomUUID();
+        var run = ClientProcess.run(ClientProcess.ROOT, Map.of(), CLIENT_TIMEOUT, "node",
+                "clients/typescript/dist/examples/submit.js", "--bootstrap", mesh.bootstrap, "--agent", "support",
+                "--task-id", taskId, "--timeout", "60", "What is 17 * 23?");
+        assertCompleted(run, taskId);
+    }
+
+    private static void assertCompleted(ClientProcess.Result run, String taskId) {
+        System.out.printf("patinox: %s took %d ms%n", run.command().get(1), run.took().toMillis());
+        assertThat(run.exitCode()).as(run.describe() + "\n--- executor log\n" + mesh.logTail("executor")).isZero();
+        RunResult result = Json.decode(run.lastLine(), RunResult.class);
+        assertThat(result.taskId()).isEqualTo(taskId);
+        assertThat(result.status()).as(run.describe()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(result.answer()).contains("391");
+        assertThat(result.configVersion()).isEqualTo(mesh.configVersion);
+    }
+}
