@@ -171,7 +171,15 @@ class PatinoxClient:
 
     def _read(self, consumer: Consumer, cls: type, timeout: float) -> List:
         records = []
-        for msg in consumer.consume(num_messages=100, timeout=timeout):
+        # poll() returns as soon as a message is there; consume(n) would wait for n messages or the timeout.
+        messages = []
+        msg = consumer.poll(timeout)
+        while msg is not None and len(messages) < 100:
+            messages.append(msg)
+            msg = consumer.poll(0)
+        if msg is not None:
+            messages.append(msg)
+        for msg in messages:
             if msg.error() is not None:
                 if msg.error().fatal():
                     raise KafkaException(msg.error())

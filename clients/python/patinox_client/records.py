@@ -12,6 +12,7 @@ Writing is exact: the services refuse unknown fields.
 from __future__ import annotations
 
 import dataclasses
+import re
 import typing
 import uuid
 from dataclasses import dataclass, field
@@ -66,7 +67,7 @@ def parse_instant(text: str) -> datetime:
     if "." in text:
         # Python < 3.11 accepts only 3 or 6 fractional digits; the services may write up to 9.
         main, frac = text.split(".", 1)
-        digits = "".join(c for c in frac if c.isdigit())
+        digits = re.match(r"\d*", frac).group(0)
         zone = frac[len(digits):]
         text = main + "." + (digits + "000000")[:6] + zone
     return datetime.fromisoformat(text)

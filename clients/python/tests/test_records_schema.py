@@ -125,7 +125,9 @@ class WireFormat(unittest.TestCase):
         result = from_wire(RunResult, wire)
         self.assertTrue(result.completed)
         self.assertEqual(0.0, result.usage.cost_usd)
-        self.assertEqual(123456, result.started_at.microsecond)
+        self.assertEqual(datetime(2026, 1, 2, 3, 4, 5, 123456, tzinfo=timezone.utc), result.started_at)
+        self.assertEqual(datetime(2026, 1, 2, 3, 4, 6, tzinfo=timezone.utc), result.occurred_at)
+        self.assertEqual("2026-01-02T03:04:05.123456Z", to_wire(result)["startedAt"])
         self.assertIsNone(result.reason)
 
     def test_a_missing_required_field_is_named(self):
