@@ -13,7 +13,8 @@ public final class BuiltInValidators {
 
     /** Every known factory; a {@link ServiceLoader} one may not reuse a built-in type name. */
     public static List<ValidatorFactory> factories() {
-        List<ValidatorFactory> all = new ArrayList<>(List.of(new RulesValidator.Factory(), new PiiValidator.Factory()));
+        List<ValidatorFactory> all = new ArrayList<>(List.of(new RulesValidator.Factory(), new PiiValidator.Factory(),
+                new ToolArgumentSchemaCheck.Factory()));
         ServiceLoader.load(ValidatorFactory.class).forEach(all::add);
         return List.copyOf(all);
     }

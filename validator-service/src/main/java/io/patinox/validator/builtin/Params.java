@@ -38,6 +38,16 @@ public final class Params {
         return this;
     }
 
+    /** The keys of this mapping, in file order. */
+    public java.util.Set<String> keys() {
+        return values.keySet();
+    }
+
+    /** This mapping as read. */
+    public Map<String, Object> asMap() {
+        return values;
+    }
+
     public boolean has(String key) {
         return values.containsKey(key);
     }

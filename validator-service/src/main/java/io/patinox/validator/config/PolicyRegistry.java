@@ -1,9 +1,14 @@
 package io.patinox.validator.config;
 
+import io.patinox.contracts.events.Action;
+import io.patinox.contracts.events.StepContext;
+import io.patinox.contracts.events.ValidationRequest;
 import io.patinox.validator.builtin.BuiltInValidators;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -37,7 +42,34 @@ public class PolicyRegistry {
     }
 
     private Snapshot load() {
-        return new Snapshot(Map.copyOf(loader.loadAll(configDir)), ConfigVersion.of(configDir));
+        Map<String, Policy> policies = Map.copyOf(loader.loadAll(configDir));
+        policies.values().forEach(PolicyRegistry::warmUp);
+        return new Snapshot(policies, ConfigVersion.of(configDir));
+    }
+
+    /**
+     * Runs every validator once on made-up steps before the policy goes live: the first call of a
+     * validator loads classes and compiles code paths, and must not eat a real request's time limit.
+     */
+    static void warmUp(Policy policy) {
+        StepContext context = new StepContext("What is 17 times 23? Mail jane.doe@example.com", List.of(), null, 0);
+        List<Action> actions = List.of(
+                new Action.FinalAnswer("17 × 23 = 391. Card 4111 1111 1111 1111, IBAN DE89 3704 0044 0532 0130 00,"
+                        + " call +49 30 1234567."),
+                new Action.ToolCall("calculator", Map.of("expression", "17 * 23")),
+                new Action.ToolCall("refund", Map.of("orderId", "1", "amount", 1, "currency", "EUR")));
+        for (Action action : actions) {
+            var request = new ValidationRequest(ValidationRequest.SCHEMA_VERSION, "warm-up", "warm-up", "warm-up", 0,
+                    "warm-up", ConfigVersion.UNVERSIONED, policy.name(), action, context, Instant.now());
+            for (Policy.Step step : policy.steps()) {
+                try {
+                    step.validator().validate(request);
+                } catch (RuntimeException e) {
+                    LOG.warnf("Validator %s of policy %s failed its warm-up: %s", step.validator().name(),
+                            policy.name(), e.toString());
+                }
+            }
+        }
     }
 
     /** The policies and config version in force. */

@@ -28,8 +28,8 @@ class PolicyLoaderTest {
         var policies = loader.loadAll(Path.of("../config"));
         Policy policy = policies.get("default");
         assertThat(policy.failMode()).isEqualTo(FailMode.CLOSED);
-        assertThat(policy.latencyBudget()).isEqualTo(Duration.ofMillis(500));
-        assertThat(policy.steps()).extracting(s -> s.validator().name()).containsExactly("rules", "pii");
+        assertThat(policy.latencyBudget()).isEqualTo(Duration.ofMillis(1000));
+        assertThat(policy.steps()).extracting(s -> s.validator().name()).containsExactly("rules", "tool-schema", "pii");
     }
 
     @Test
@@ -61,7 +61,7 @@ class PolicyLoaderTest {
                 .hasMessage(file + ": field 'failMode': expected closed or open but was 'sometimes'");
         Files.writeString(file, "validators: [{type: rules}, {type: regexes}]\n");
         assertThatThrownBy(() -> loader.load(file))
-                .hasMessage(file + ": validators[1]: field 'type': unknown validator type 'regexes' (known: [pii, rules])");
+                .hasMessage(file + ": validators[1]: field 'type': unknown validator type 'regexes' (known: [pii, rules, tool-schema])");
         Files.writeString(file, "validators: [{type: pii, params: {kinds: [mail]}}]\n");
         assertThatThrownBy(() -> loader.load(file))
                 .hasMessageStartingWith(file + ": validators[0] (pii): params.kinds[0]: unknown kind 'mail'");

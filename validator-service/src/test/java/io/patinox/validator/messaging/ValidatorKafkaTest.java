@@ -107,7 +107,7 @@ class ValidatorKafkaTest {
             var received = awaitReply(e.getKey());
             assertThat(received.key()).isEqualTo(e.getValue().runId());
             assertThat(received.reply().requestId()).isEqualTo(e.getValue().requestId());
-            assertThat(received.reply().verdict().kind()).as(e.getValue().action().text()).isEqualTo(expected.get(e.getKey()));
+            assertThat(received.reply().verdict().kind()).as(e.getValue().action().text() + " " + received.reply().findings()).isEqualTo(expected.get(e.getKey()));
             assertThat(received.reply().configVersion()).matches("[0-9a-f]{40}(-dirty)?");
             assertThat(received.reply().findings()).isNotEmpty();
             assertThat(received.header("traceparent")).as("trace continued").startsWith("00-" + TRACE_ID + "-");

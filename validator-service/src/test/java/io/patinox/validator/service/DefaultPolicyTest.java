@@ -74,6 +74,23 @@ class DefaultPolicyTest {
     }
 
     @Test
+    void invoiceAnswerHasOnlyItsEmailRedacted() {
+        var v = (Verdict.Modify) verdict(answer("Done: I sent the invoice summary for your last 3 orders (total 412.50 EUR)"
+                + " to jane.doe@example.com."));
+        assertThat(v.action()).isEqualTo(new Action.FinalAnswer(
+                "Done: I sent the invoice summary for your last 3 orders (total 412.50 EUR) to [email]."));
+        assertThat(verdict(answer("It is 2026-11-25T14:30:00Z (UTC) right now."))).isEqualTo(Verdict.allow());
+    }
+
+    @Test
+    void toolArgumentsThatBreakTheirSchemaAreBlockedNamingTheField() {
+        var result = chain.run(policy, tool("refund", Map.of("orderId", "1234", "amount", "900 EUR")));
+        assertThat(result.verdict().kind()).isEqualTo(Verdict.Kind.BLOCK);
+        assertThat(((Verdict.Block) result.verdict()).reason()).contains("$.amount");
+        assertThat(verdict(tool("calculator", Map.of("expr", "1+1"))).kind()).isEqualTo(Verdict.Kind.BLOCK);
+    }
+
+    @Test
     void unknownToolsAreBlocked() {
         assertThat(verdict(tool("shell", Map.of("cmd", "cat /etc/passwd"))).kind()).isEqualTo(Verdict.Kind.BLOCK);
     }
