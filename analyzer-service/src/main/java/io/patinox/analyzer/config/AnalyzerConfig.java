@@ -23,6 +23,24 @@ public interface AnalyzerConfig {
     @WithDefault("PT30S")
     Duration grace();
 
+    /**
+     * How long a closed window stays in the state store (for late counting and REST) before it is removed and its
+     * subject is deleted from the compacted topic (a tombstone).
+     */
+    @WithDefault("P1D")
+    Duration windowRetention();
+
+    /**
+     * How often changed aggregates are published. Changes within one interval are coalesced into one record per
+     * subject, which is what keeps the output volume independent of the input rate.
+     */
+    @WithDefault("PT0.1S")
+    Duration emitInterval();
+
+    /** Tallies kept deserialised in memory per stream task, so hot subjects are not decoded on every event. */
+    @WithDefault("10000")
+    int hotTallies();
+
     /** Significant decimal digits of the latency histograms: 2 means percentiles within 1 %. */
     @WithDefault("2")
     int latencyDigits();

@@ -1,12 +1,9 @@
 package io.patinox.analyzer.service;
 
-import io.patinox.analyzer.config.AnalyzerConfig;
 import io.patinox.analyzer.messaging.AggregationTopology;
 import io.patinox.contracts.events.TelemetryAggregate;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -14,6 +11,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Reads the current aggregates out of the topology's state stores (interactive queries), so the answer survives
@@ -25,9 +23,6 @@ public class AggregateQueries {
     @Inject
     KafkaStreams streams;
 
-    @Inject
-    AnalyzerConfig config;
-
     /**
      * The aggregates matching the filters (null matches all). {@code window} is {@code total} or a window size
      * such as {@code PT1M}.
@@ -37,9 +32,7 @@ public class AggregateQueries {
     public List<TelemetryAggregate> find(String agent, String version, String window) {
         List<TelemetryAggregate> found = new ArrayList<>();
         if (window == null || TelemetryAggregate.TOTAL.equals(window)) {
-            var store = streams.store(StoreQueryParameters.fromNameAndType(AggregationTopology.TOTALS_STORE,
-                    QueryableStoreTypes.<String, Tally>keyValueStore()));
-            try (var all = store.all()) {
+            try (var all = store(AggregationTopology.TOTALS_STORE).all()) {
                 all.forEachRemaining(kv -> {
                     if (matches(kv.value, agent, version)) {
                         found.add(kv.value.toAggregate(TelemetryAggregate.TOTAL, null, null));
@@ -47,23 +40,23 @@ public class AggregateQueries {
                 });
             }
         }
-        for (Duration size : config.windows()) {
-            if (window != null && !window.equals(size.toString())) {
-                continue;
-            }
-            var store = streams.store(StoreQueryParameters.fromNameAndType(AggregationTopology.windowStore(size),
-                    QueryableStoreTypes.<String, Tally>windowStore()));
-            try (var all = store.fetchAll(Instant.EPOCH, Instant.now().plus(size))) {
+        if (window == null || !TelemetryAggregate.TOTAL.equals(window)) {
+            try (var all = store(AggregationTopology.WINDOWS_STORE).all()) {
                 all.forEachRemaining(kv -> {
-                    if (matches(kv.value, agent, version)) {
-                        found.add(kv.value.toAggregate(size.toString(), kv.key.window().startTime(),
-                                kv.key.window().endTime()));
+                    WindowKey key = WindowKey.decode(kv.key);
+                    String size = key.size().toString();
+                    if ((window == null || window.equals(size)) && matches(kv.value, agent, version)) {
+                        found.add(kv.value.toAggregate(size, key.start(), key.end()));
                     }
                 });
             }
         }
         found.sort(Comparator.comparing(TelemetryAggregate::subject));
         return found;
+    }
+
+    private ReadOnlyKeyValueStore<String, Tally> store(String name) {
+        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
     }
 
     private static boolean matches(Tally tally, String agent, String version) {

@@ -39,6 +39,8 @@ public final class Tally {
     long firstEventMillis = Long.MAX_VALUE;
     long lastEventMillis = Long.MIN_VALUE;
     final Histogram[] latencies = new Histogram[LATENCIES.size()];
+    /** The last state encoding of each histogram, dropped when it records; spares re-encoding unchanged ones. */
+    final byte[][] encoded = new byte[LATENCIES.size()][];
 
     /** An empty tally whose histograms keep {@code digits} significant digits. */
     public Tally(int digits) {
@@ -59,7 +61,7 @@ public final class Tally {
             case STEP -> addStep(c);
             case REPLY -> {
                 replies++;
-                latencies[3].recordValue(c.validatorMicros());
+                record(3, c.validatorMicros());
             }
             case RUN -> {
                 runs++;
@@ -81,12 +83,20 @@ public final class Tally {
         inputTokens += c.inputTokens();
         outputTokens += c.outputTokens();
         costUsd += c.costUsd();
-        latencies[0].recordValue(c.stepMicros());
-        latencies[1].recordValue(c.validationMicros());
-        latencies[2].recordValue(c.modelMicros());
+        record(0, c.stepMicros());
+        record(1, c.validationMicros());
+        record(2, c.modelMicros());
     }
 
-    /** Counts one event that came after its window's grace period. */
+    private void record(int latency, long micros) {
+        latencies[latency].recordValue(micros);
+        encoded[latency] = null;
+    }
+
+    /**
+     * Counts, without folding its figures in, an event that came after this window's grace period. Returns this
+     * tally.
+     */
     public Tally addLate(Contribution c) {
         if (agent == null) {
             agent = c.agent();
@@ -94,6 +104,16 @@ public final class Tally {
         }
         lateEvents++;
         return this;
+    }
+
+    /** Counts an event (already folded in) that was late for at least one window. */
+    public void markLate() {
+        lateEvents++;
+    }
+
+    /** Events late for at least one window (totals) or past this window's grace (windows). */
+    public long lateEvents() {
+        return lateEvents;
     }
 
     /** Steps folded in so far. */

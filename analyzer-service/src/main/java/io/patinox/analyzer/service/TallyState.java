@@ -15,6 +15,8 @@ public final class TallyState {
     /** Bump when the layout changes; old state is then refused rather than misread. */
     static final int FORMAT = 1;
 
+    private static final ThreadLocal<ByteBuffer> BUFFER = ThreadLocal.withInitial(() -> ByteBuffer.allocate(64 * 1024));
+
     private TallyState() {
     }
 
@@ -36,11 +38,12 @@ public final class TallyState {
         out.writeDouble(t.costUsd);
         out.writeLong(t.firstEventMillis);
         out.writeLong(t.lastEventMillis);
-        for (Histogram h : t.latencies) {
-            ByteBuffer buffer = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
-            int length = h.encodeIntoByteBuffer(buffer);
-            out.writeInt(length);
-            out.write(buffer.array(), 0, length);
+        for (int i = 0; i < t.latencies.length; i++) {
+            if (t.encoded[i] == null) {
+                t.encoded[i] = encode(t.latencies[i]);
+            }
+            out.writeInt(t.encoded[i].length);
+            out.write(t.encoded[i]);
         }
     }
 
@@ -74,8 +77,24 @@ public final class TallyState {
             Histogram h = Histogram.decodeFromByteBuffer(ByteBuffer.wrap(bytes), 2);
             h.setAutoResize(true);
             t.latencies[i] = h;
+            t.encoded[i] = bytes;
         }
         return t;
+    }
+
+    /** HdrHistogram's uncompressed V2 encoding (empty bucket runs are already compact), through a reused buffer. */
+    private static byte[] encode(Histogram h) {
+        int needed = h.getNeededByteBufferCapacity();
+        ByteBuffer buffer = BUFFER.get();
+        if (buffer.capacity() < needed) {
+            buffer = ByteBuffer.allocate(Math.max(needed, buffer.capacity() * 2));
+            BUFFER.set(buffer);
+        }
+        buffer.clear();
+        int length = h.encodeIntoByteBuffer(buffer);
+        byte[] bytes = new byte[length];
+        System.arraycopy(buffer.array(), 0, bytes, 0, length);
+        return bytes;
     }
 
     private static void writeLongs(DataOutputStream out, long[] values) throws IOException {
