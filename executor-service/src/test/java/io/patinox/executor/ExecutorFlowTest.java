@@ -13,7 +13,16 @@ import io.patinox.contracts.json.Json;
 import io.patinox.contracts.topics.Topics;
 import io.patinox.contracts.verdict.Verdict;
 import io.patinox.deploy.local.KafkaBrokerResource;
+import io.patinox.executor.ai.ChatEntry;
+import io.patinox.executor.api.AgentBuilder;
+import io.patinox.executor.api.AgentStep;
+import io.patinox.executor.api.Workflow;
+import io.patinox.executor.config.AgentDefinition;
 import io.patinox.executor.messaging.ValidationGateway;
+import io.patinox.executor.service.RunCheckpoint;
+import io.patinox.executor.service.RunExecutor;
+import io.patinox.executor.service.RunJournal;
+import io.patinox.executor.service.RunStore;
 import io.patinox.executor.tools.ToolExecutions;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -38,6 +47,15 @@ class ExecutorFlowTest {
 
     @Inject
     ToolExecutions executions;
+
+    @Inject
+    RunJournal journal;
+
+    @Inject
+    RunStore runs;
+
+    @Inject
+    RunExecutor executor;
 
     TestValidator validator = TestValidator.get();
 
@@ -86,8 +104,16 @@ class ExecutorFlowTest {
         assertThat(steps.get(0).output()).isEqualTo("42");
         assertThat(steps.get(1).stepIndex()).isEqualTo(1);
         assertThat(steps.get(1).output()).isEqualTo("6 × 7 = 42.");
-        // The trace context travels with the request to the validator.
-        assertThat(validator.seen(taskId).get(0).headers()).containsKey("traceparent");
+        // One trace: the request to the validator, the steps and the result carry the same trace id.
+        String traceparent = validator.seen(taskId).get(0).headers().get("traceparent");
+        assertThat(traceparent).isNotNull();
+        String traceId = traceparent.split("-")[1];
+        var stepRecords = TopicClient.read(Topics.STEPS, r -> result.runId().equals(r.key()), 2, WAIT);
+        var resultRecords = TopicClient.read(Topics.RESULTS, r -> taskId.equals(r.key()), 1, WAIT);
+        for (var record : List.of(stepRecords.get(0), stepRecords.get(1), resultRecords.get(0))) {
+            assertThat(record.headers().lastHeader("traceparent")).as("traceparent on " + record.topic()).isNotNull();
+            assertThat(new String(record.headers().lastHeader("traceparent").value())).contains(traceId);
+        }
     }
 
     @Test
@@ -252,6 +278,40 @@ class ExecutorFlowTest {
     }
 
     @Test
+    void theTokenBudgetEndsTheRun() {
+        String taskId = newTaskId("tokens");
+        TopicClient.publish(TaskSubmitted.of(taskId, "budget", "What is 6 * 7?"));
+
+        RunResult result = result(taskId);
+        assertThat(result.status()).isEqualTo(RunStatus.BUDGET_EXCEEDED);
+        assertThat(result.reason()).isEqualTo("token budget exhausted: 238 tokens > maxTokens 150");
+        assertThat(validator.seen(taskId)).hasSize(1);
+    }
+
+    @Test
+    void theCostBudgetEndsTheRun() {
+        String taskId = newTaskId("cost");
+        TopicClient.publish(TaskSubmitted.of(taskId, "budget", "a costly request"));
+
+        RunResult result = result(taskId);
+        assertThat(result.status()).isEqualTo(RunStatus.BUDGET_EXCEEDED);
+        assertThat(result.reason()).startsWith("cost budget exhausted: 0.0400 USD > maxCostUsd 0.0300");
+        assertThat(result.usage().costUsd()).isEqualTo(0.04, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
+    void theWallTimeBudgetEndsTheRun() {
+        String taskId = newTaskId("wall");
+        validator.on(taskId, r -> new TestValidator.Answer(Verdict.allow(), 400));
+        TopicClient.publish(TaskSubmitted.of(taskId, "hasty", "loop forever"));
+
+        RunResult result = result(taskId);
+        assertThat(result.status()).isEqualTo(RunStatus.BUDGET_EXCEEDED);
+        assertThat(result.reason()).startsWith("wall-time budget exhausted");
+        assertThat(result.steps()).isBetween(2, 4);
+    }
+
+    @Test
     void unknownAgentFails() {
         String taskId = newTaskId("unknown");
         TopicClient.publish(TaskSubmitted.of(taskId, "nobody", "hello"));
@@ -271,6 +331,60 @@ class ExecutorFlowTest {
         // A second run would publish a second result well within this window.
         assertThat(TopicClient.read(Topics.RESULTS, taskId, RunResult.class, 2, Duration.ofSeconds(3))).hasSize(1);
         assertThat(validator.seen(taskId)).hasSize(2);
+    }
+
+    @Test
+    void aTaskRedeliveredAfterACrashResumesFromItsLastCheckpoint() {
+        String taskId = newTaskId("resume");
+        String runId = "run-" + UUID.randomUUID();
+        TaskSubmitted task = TaskSubmitted.of(taskId, "calc", "What is 6 * 7?");
+        // What a crashed executor left behind: step 0 (the calculator) validated and run, step 1 not yet.
+        var toolCall = new Action.ToolCall("calculator", java.util.Map.of("expression", "6 * 7"));
+        RunCheckpoint checkpoint = new RunCheckpoint(RunCheckpoint.SCHEMA_VERSION, taskId, runId, RunCheckpoint.State.RUNNING,
+                task, 1, 1, 0, new io.patinox.contracts.events.Usage(100, 10, 0),
+                List.of(ChatEntry.user(task.input()), ChatEntry.assistant(toolCall), ChatEntry.tool("42")),
+                List.of("42"), java.time.Instant.now().minusSeconds(5), null, java.time.Instant.now());
+        TopicClient.publish("patinox.runs", taskId, Json.encode(checkpoint));
+        Awaitility.await().atMost(WAIT).until(() -> journal.find(taskId).isPresent());
+        TopicClient.publish(task);
+
+        RunResult result = result(taskId);
+        assertThat(result.runId()).isEqualTo(runId);
+        assertThat(result.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(result.answer()).isEqualTo("6 × 7 = 42.");
+        assertThat(result.steps()).isEqualTo(2);
+        assertThat(result.usage().inputTokens()).isEqualTo(220);
+        assertThat(executions.forRun(runId)).as("the tool of the checkpointed step is not run again").isEmpty();
+        assertThat(validator.seen(taskId)).extracting(s -> s.request().stepIndex()).containsExactly(1);
+        Awaitility.await().atMost(WAIT).until(() -> journal.find(taskId).map(c -> c.state() == RunCheckpoint.State.DONE).orElse(false));
+    }
+
+    @Test
+    void aTaskFinishedBeforeARestartIsNotRunAgain() {
+        String taskId = newTaskId("done-before");
+        TaskSubmitted task = TaskSubmitted.of(taskId, "calc", "What is 6 * 7?");
+        RunResult earlier = new RunResult(RunResult.SCHEMA_VERSION, taskId, "run-earlier", "calc", "abc", RunStatus.COMPLETED,
+                "6 × 7 = 42.", null, 2, null, null, null, java.time.Instant.now().minusSeconds(60), java.time.Instant.now().minusSeconds(59));
+        TopicClient.publish("patinox.runs", taskId, Json.encode(new RunCheckpoint(RunCheckpoint.SCHEMA_VERSION, taskId,
+                "run-earlier", RunCheckpoint.State.DONE, task, 2, 0, 0, null, null, null, earlier.startedAt(), earlier,
+                java.time.Instant.now())));
+        Awaitility.await().atMost(WAIT).until(() -> journal.find(taskId).isPresent());
+        TopicClient.publish(task);
+
+        Awaitility.await().atMost(WAIT).until(() -> runs.find(taskId).isPresent());
+        assertThat(runs.find(taskId).get().runId()).isEqualTo("run-earlier");
+        assertThat(TopicClient.read(Topics.RESULTS, taskId, RunResult.class, 1, Duration.ofSeconds(2))).isEmpty();
+        assertThat(validator.seen(taskId)).isEmpty();
+    }
+
+    @Test
+    void aJavaBuiltAgentRunsAsAWorkflowStep() {
+        AgentDefinition agent = AgentBuilder.named("java-calc").model("scripted/test").instructions("Calculate.")
+                .policy("default").tools("calculator").build();
+        Workflow<String, String> workflow = Workflow.of(String::strip)
+                .then(AgentStep.of(executor, agent))
+                .branch(r -> r.status() == RunStatus.COMPLETED, RunResult::answer, r -> "failed: " + r.reason());
+        assertThat(workflow.run("  What is 6 * 7?  ")).isEqualTo("6 × 7 = 42.");
     }
 
     @Test

@@ -16,14 +16,29 @@ import java.util.Objects;
  * @param policy       the validator policy that judges this agent's steps
  * @param failMode     what a missing verdict means
  * @param maxRetries   how often the validator may send one step back to the model
+ * @param budget       token, cost and wall-time limits of one run
  * @param source       the file it was read from
  */
 public record AgentDefinition(String name, String model, String instructions, List<String> tools, int maxSteps,
-                              Duration stepDeadline, String policy, FailMode failMode, int maxRetries, String source) {
+                              Duration stepDeadline, String policy, FailMode failMode, int maxRetries, Budget budget,
+                              String source) {
     public AgentDefinition {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(model, "model");
         tools = List.copyOf(tools);
+        budget = budget == null ? Budget.UNLIMITED : budget;
+    }
+
+    /**
+     * Limits of one run beyond {@code maxSteps}; 0 (or null for the wall time) means no limit.
+     *
+     * @param maxTokens   input plus output tokens of all model calls
+     * @param maxCostUsd  estimated cost of all model calls
+     * @param maxWallTime time from the run's start
+     */
+    public record Budget(long maxTokens, double maxCostUsd, Duration maxWallTime) {
+        /** No limits. */
+        public static final Budget UNLIMITED = new Budget(0, 0, null);
     }
 
     /** The provider part of {@link #model()} ({@code scripted}, {@code openai}). */

@@ -32,7 +32,8 @@ public final class AgentFileReader {
                      @JsonProperty("instructions") String instructions, @JsonProperty("tools") List<String> tools,
                      @JsonProperty("maxSteps") Integer maxSteps, @JsonProperty("stepDeadline") String stepDeadline,
                      @JsonProperty("policy") String policy, @JsonProperty("failMode") String failMode,
-                     @JsonProperty("maxRetries") Integer maxRetries) {
+                     @JsonProperty("maxRetries") Integer maxRetries, @JsonProperty("maxTokens") Long maxTokens,
+                     @JsonProperty("maxCostUsd") Double maxCostUsd, @JsonProperty("maxWallTime") String maxWallTime) {
     }
 
     private AgentFileReader() {
@@ -77,7 +78,8 @@ public final class AgentFileReader {
         Duration deadline = raw.stepDeadline() == null ? Duration.ofSeconds(2) : duration(file, "stepDeadline", raw.stepDeadline());
         return new AgentDefinition(name, model, raw.instructions() == null ? "" : raw.instructions(),
                 raw.tools() == null ? List.of() : raw.tools(), maxSteps, deadline,
-                raw.policy() == null ? "default" : raw.policy(), failMode(file, raw.failMode()), maxRetries, file.toString());
+                raw.policy() == null ? "default" : raw.policy(), failMode(file, raw.failMode()), maxRetries,
+                budget(file, raw), file.toString());
     }
 
     /** The 1-based line where top-level key {@code field} is written, or -1; the parser's location is past it. */
@@ -89,6 +91,19 @@ public final class AgentFileReader {
             }
         }
         return -1;
+    }
+
+    private static AgentDefinition.Budget budget(Path file, AgentFile raw) {
+        long tokens = raw.maxTokens() == null ? 0 : raw.maxTokens();
+        double cost = raw.maxCostUsd() == null ? 0 : raw.maxCostUsd();
+        if (tokens < 0) {
+            throw new InvalidAgentConfig(file + ": field 'maxTokens' must be >= 0, was " + tokens, null);
+        }
+        if (cost < 0) {
+            throw new InvalidAgentConfig(file + ": field 'maxCostUsd' must be >= 0, was " + cost, null);
+        }
+        Duration wall = raw.maxWallTime() == null ? null : duration(file, "maxWallTime", raw.maxWallTime());
+        return new AgentDefinition.Budget(tokens, cost, wall);
     }
 
     private static String text(Path file, String field, String value) {

@@ -17,6 +17,12 @@ public interface ExecutorConfig {
     /** Publishing steps and results. */
     Publish publish();
 
+    /** The OpenAI-compatible endpoint used by agents whose model is {@code openai/<model name>}. */
+    OpenAi openai();
+
+    /** The run journal (checkpoints and cross-restart idempotency). */
+    Runs runs();
+
     /** The answer a user gets when a run is blocked; the reason goes to {@code RunResult.reason}. */
     @WithDefault("I can't help with that.")
     String safeAnswer();
@@ -41,5 +47,63 @@ public interface ExecutorConfig {
         /** How long a step or result send may take before it is logged as lost. */
         @WithDefault("PT10S")
         Duration sendTimeout();
+    }
+
+    /** Settings of the run journal on a compacted topic. */
+    interface Runs {
+        /** Whether runs are checkpointed; off, idempotency is per process and a crashed run restarts from scratch. */
+        @WithDefault("true")
+        boolean journal();
+
+        /** The compacted topic of checkpoints, key taskId. */
+        @WithDefault("patinox.runs")
+        String topic();
+
+        /** Whether the executor creates the topic at start when it is missing. */
+        @WithDefault("true")
+        boolean createTopic();
+
+        /** Partitions when the executor creates the topic. */
+        @WithDefault("4")
+        int partitions();
+
+        /** How long a finished task id is remembered (the topic's retention): the idempotency window. */
+        @WithDefault("P7D")
+        Duration retention();
+
+        /** How long a run waits at start for the journal to be read before going on without it. */
+        @WithDefault("PT30S")
+        Duration loadTimeout();
+    }
+
+    /** Settings of the OpenAI-compatible model client (OpenAI, vLLM, llama.cpp server, Ollama's /v1). */
+    interface OpenAi {
+        /** Base URL of the API, ending in {@code /v1}. */
+        @WithDefault("https://api.openai.com/v1")
+        String baseUrl();
+
+        /** The API key; local servers accept any. */
+        @WithDefault("none")
+        String apiKey();
+
+        /** Timeout of one model call. */
+        @WithDefault("PT60S")
+        Duration timeout();
+
+        /** Attempts per model call on 429, 5xx and timeouts, the first included. */
+        @WithDefault("3")
+        int maxAttempts();
+
+        /** Wait before the first retry; doubled for each further one. */
+        @WithDefault("PT0.5S")
+        Duration initialBackoff();
+
+        /** Price of a million prompt tokens in USD, for the cost on events and the cost budget. */
+        @WithDefault("0")
+        double inputCostPerMillion();
+
+        /** Price of a million completion tokens in USD. */
+        @WithDefault("0")
+        double outputCostPerMillion();
     }
 }

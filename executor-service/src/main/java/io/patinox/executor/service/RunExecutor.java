@@ -55,6 +55,8 @@ public class RunExecutor {
     ExecutorConfig config;
     @Inject
     OpenTelemetry openTelemetry;
+    @Inject
+    RunJournal journal;
 
     /**
      * Runs {@code task} unless this instance already ran (or is running) its task id.
@@ -62,25 +64,54 @@ public class RunExecutor {
      * @return the result, or empty for a duplicate
      */
     public Optional<RunResult> run(TaskSubmitted task) {
-        String runId = UUID.randomUUID().toString();
+        return run(task, null);
+    }
+
+    /**
+     * Runs {@code task} with {@code agent} (e.g. one built in Java with {@code AgentBuilder}) instead of
+     * the config's agent of that name; null means the config's.
+     *
+     * @return the result, or empty for a duplicate
+     */
+    public Optional<RunResult> run(TaskSubmitted task, AgentDefinition agent) {
+        if (!journal.awaitLoaded(config.runs().loadTimeout())) {
+            LOG.warnf("Run journal not loaded within %s; task %s runs without it", config.runs().loadTimeout(), task.taskId());
+        }
+        Optional<RunCheckpoint> checkpoint = journal.find(task.taskId());
+        if (checkpoint.isPresent() && checkpoint.get().state() == RunCheckpoint.State.DONE) {
+            runs.remember(checkpoint.get().result());
+            LOG.infof("Task %s already ended %s (run %s); ignoring the duplicate", task.taskId(),
+                    checkpoint.get().result().status(), checkpoint.get().runId());
+            return Optional.empty();
+        }
+        Optional<RunCheckpoint> resume = checkpoint.filter(c -> c.state() == RunCheckpoint.State.RUNNING);
+        String runId = resume.map(RunCheckpoint::runId).orElseGet(() -> UUID.randomUUID().toString());
         if (!runs.start(task.taskId(), runId, task.agent())) {
             LOG.infof("Task %s was already run by this executor; ignoring the duplicate", task.taskId());
             return Optional.empty();
         }
+        resume.ifPresent(c -> LOG.infof("Resuming run %s of task %s at step %d", c.runId(), c.taskId(), c.stepIndex()));
         Tracer tracer = openTelemetry.getTracer("io.patinox.executor");
         Span span = tracer.spanBuilder("RunExecutor.run").startSpan();
         span.setAttribute("gen_ai.operation.name", "invoke_agent");
         span.setAttribute("gen_ai.agent.name", task.agent());
         span.setAttribute("patinox.task.id", task.taskId());
         span.setAttribute("patinox.run.id", runId);
-        Instant startedAt = Instant.now();
+        Instant startedAt = resume.map(RunCheckpoint::startedAt).orElseGet(Instant::now);
         RunResult result;
         try (Scope ignored = span.makeCurrent()) {
-            Outcome outcome = execute(task, runId, startedAt);
+            Outcome outcome = execute(task, agent, runId, startedAt, resume.orElse(null));
             result = outcome.result();
             publisher.result(result);
             if (outcome.humanReview()) {
                 publisher.review(result);
+            }
+            // After the result: a crash in between repeats the result rather than losing it.
+            try {
+                journal.save(new RunCheckpoint(RunCheckpoint.SCHEMA_VERSION, task.taskId(), runId, RunCheckpoint.State.DONE,
+                        task, result.steps(), 0, 0, result.usage(), null, null, startedAt, result, Instant.now()));
+            } catch (RuntimeException e) {
+                LOG.errorf("Task %s ended but its final checkpoint was not written: %s", task.taskId(), e.getMessage());
             }
             span.setAttribute("patinox.run.status", result.status().name());
         } catch (RuntimeException e) {
@@ -99,9 +130,9 @@ public class RunExecutor {
     private record Outcome(RunResult result, boolean humanReview) {
     }
 
-    private Outcome execute(TaskSubmitted task, String runId, Instant startedAt) {
+    private Outcome execute(TaskSubmitted task, AgentDefinition explicit, String runId, Instant startedAt, RunCheckpoint resume) {
         String version = agents.version();
-        Optional<AgentDefinition> found = agents.find(task.agent());
+        Optional<AgentDefinition> found = explicit != null ? Optional.of(explicit) : agents.find(task.agent());
         if (found.isEmpty()) {
             return new Outcome(result(task, runId, task.agent(), version, RunStatus.FAILED,
                     "Sorry, I cannot run this task.", "unknown agent '" + task.agent() + "' (known: " + agents.all().keySet() + ")",
@@ -116,10 +147,14 @@ public class RunExecutor {
                     "Sorry, I cannot run this task.", "no model for agent '" + agent.name() + "': " + e.getMessage(),
                     0, Usage.NONE, null, startedAt), false);
         }
-        RunLoop loop = new RunLoop(new Deps(gateway, tools, config.safeAnswer()), task, runId, agent, model, version, this::publishStep);
+        RunLoop loop = new RunLoop(new Deps(gateway, tools, config.safeAnswer()), task, runId, agent, model, version, this::publishStep)
+                .onCheckpoint(l -> journal.save(l.checkpoint(startedAt)));
+        if (resume != null) {
+            loop.resumeFrom(resume);
+        }
         RunLoop.Ending ending;
         try {
-            ending = loop.run();
+            ending = loop.run(startedAt);
         } catch (RuntimeException e) {
             LOG.errorf(e, "Run %s of task %s failed", runId, task.taskId());
             ending = new RunLoop.Ending(RunStatus.FAILED, "Sorry, something went wrong and I could not finish this task.",

@@ -19,6 +19,7 @@ import io.patinox.executor.config.AgentDefinition;
 import io.patinox.executor.config.FailMode;
 import io.patinox.executor.messaging.ValidationGateway;
 import io.patinox.executor.tools.ToolFailure;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +47,7 @@ final class RunLoop {
     private final ModelClient model;
     private final String configVersion;
     private final Consumer<StepEvent> onStep;
+    private Consumer<RunLoop> onCheckpoint = loop -> { };
     private final List<ChatEntry> history = new ArrayList<>();
     private final List<String> toolOutputs = new ArrayList<>();
     private Usage usage = Usage.NONE;
@@ -65,6 +67,30 @@ final class RunLoop {
         history.add(ChatEntry.user(task.input()));
     }
 
+    /** Continues from {@code checkpoint}: the steps it records are not proposed or run again. */
+    RunLoop resumeFrom(RunCheckpoint checkpoint) {
+        history.clear();
+        history.addAll(checkpoint.history());
+        toolOutputs.addAll(checkpoint.toolOutputs());
+        usage = checkpoint.usage();
+        proposals = checkpoint.proposals();
+        stepIndex = checkpoint.stepIndex();
+        retries = checkpoint.retries();
+        return this;
+    }
+
+    /** Called after every step that leaves the run going, once its step event is published. */
+    RunLoop onCheckpoint(Consumer<RunLoop> callback) {
+        this.onCheckpoint = callback;
+        return this;
+    }
+
+    /** The run's state now, as a running checkpoint. */
+    RunCheckpoint checkpoint(java.time.Instant startedAt) {
+        return new RunCheckpoint(RunCheckpoint.SCHEMA_VERSION, task.taskId(), runId, RunCheckpoint.State.RUNNING, task,
+                proposals, stepIndex, retries, usage, history, toolOutputs, startedAt, null, Instant.now());
+    }
+
     int proposals() {
         return proposals;
     }
@@ -73,8 +99,13 @@ final class RunLoop {
         return usage;
     }
 
-    Ending run() {
+    Ending run(Instant startedAt) {
         while (true) {
+            Duration wall = agent.budget().maxWallTime();
+            if (wall != null && Duration.between(startedAt, Instant.now()).compareTo(wall) > 0) {
+                return new Ending(RunStatus.BUDGET_EXCEEDED, "I could not finish this task in the time I have.",
+                        "wall-time budget exhausted: run took more than " + wall.toMillis() + " ms", false);
+            }
             if (proposals >= agent.maxSteps()) {
                 return new Ending(RunStatus.BUDGET_EXCEEDED, "I could not finish this task within my step budget.",
                         "step budget exhausted: maxSteps " + agent.maxSteps() + " reached", false);
@@ -102,6 +133,11 @@ final class RunLoop {
                 task.taskId(), runId, stepIndex, agent.name(), configVersion, agent.policy(), action,
                 new StepContext(task.input(), toolOutputs, usage, retries), Instant.now());
         usage = usage.plus(turn.usage());
+        Ending overBudget = overBudget();
+        if (overBudget != null) {
+            // The proposal is not validated or run: the budget ended the run before it could take effect.
+            return overBudget;
+        }
 
         long v0 = System.nanoTime();
         ValidationGateway.Answer answer = deps.gateway().ask(request, agent.stepDeadline());
@@ -132,7 +168,24 @@ final class RunLoop {
         onStep.accept(new StepEvent(StepEvent.SCHEMA_VERSION, task.taskId(), runId, index, agent.name(), configVersion,
                 model.ref(), action, verdict, source, findings, applied.outcome(), applied.output(), applied.error(),
                 turn.usage(), modelMicros, validationMicros, applied.executionMicros(), Instant.now()));
+        if (applied.ending() == null) {
+            onCheckpoint.accept(this);
+        }
         return applied.ending();
+    }
+
+    private Ending overBudget() {
+        AgentDefinition.Budget budget = agent.budget();
+        if (budget.maxTokens() > 0 && usage.totalTokens() > budget.maxTokens()) {
+            return new Ending(RunStatus.BUDGET_EXCEEDED, "I could not finish this task within my token budget.",
+                    "token budget exhausted: " + usage.totalTokens() + " tokens > maxTokens " + budget.maxTokens(), false);
+        }
+        if (budget.maxCostUsd() > 0 && usage.costUsd() > budget.maxCostUsd()) {
+            return new Ending(RunStatus.BUDGET_EXCEEDED, "I could not finish this task within my cost budget.",
+                    String.format(java.util.Locale.ROOT, "cost budget exhausted: %.4f USD > maxCostUsd %.4f",
+                            usage.costUsd(), budget.maxCostUsd()), false);
+        }
+        return null;
     }
 
     private Applied perform(Action action) {

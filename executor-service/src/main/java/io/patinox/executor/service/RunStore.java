@@ -57,6 +57,12 @@ public class RunStore {
         runs.put(result.taskId(), new RunView(result.taskId(), result.runId(), result.agent(), result.status().name(), steps, result));
     }
 
+    /** Records a run another instance (or an earlier process) finished, unless this instance knows it already. */
+    public synchronized void remember(RunResult result) {
+        runs.putIfAbsent(result.taskId(), new RunView(result.taskId(), result.runId(), result.agent(),
+                result.status().name(), List.of(), result));
+    }
+
     /** The run of {@code taskId}, if this instance has seen it. */
     public synchronized Optional<RunView> find(String taskId) {
         return Optional.ofNullable(runs.get(taskId));

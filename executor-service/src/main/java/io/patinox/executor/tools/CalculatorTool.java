@@ -18,6 +18,11 @@ public class CalculatorTool implements Tool {
     }
 
     @Override
+    public java.util.List<Parameter> parameters() {
+        return java.util.List.of(new Parameter("expression", "string", "the arithmetic expression, e.g. 17 * 23", true));
+    }
+
+    @Override
     public String execute(Map<String, Object> arguments) {
         Object expression = arguments.get("expression");
         if (!(expression instanceof String text)) {

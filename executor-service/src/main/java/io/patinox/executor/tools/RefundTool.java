@@ -22,6 +22,13 @@ public class RefundTool implements Tool {
     }
 
     @Override
+    public java.util.List<Parameter> parameters() {
+        return java.util.List.of(new Parameter("orderId", "string", "the order to refund", true),
+                new Parameter("amount", "number", "the amount to refund", true),
+                new Parameter("currency", "string", "ISO 4217 currency code, default EUR", false));
+    }
+
+    @Override
     public String execute(Map<String, Object> arguments) {
         Object orderId = arguments.get("orderId");
         Object amount = arguments.get("amount");

@@ -1,5 +1,6 @@
 package io.patinox.executor.tools;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,6 +14,22 @@ public interface Tool {
 
     /** One line for the model: what it does and its arguments. */
     String description();
+
+    /** The tool's arguments, for models that call tools by schema. None by default. */
+    default List<Parameter> parameters() {
+        return List.of();
+    }
+
+    /**
+     * One argument of a tool.
+     *
+     * @param name        the argument's name
+     * @param type        its JSON type: {@code string}, {@code number}, {@code integer} or {@code boolean}
+     * @param description what it is, for the model
+     * @param required    whether a call must give it
+     */
+    record Parameter(String name, String type, String description, boolean required) {
+    }
 
     /**
      * Runs the tool.

@@ -1,0 +1,56 @@
+package io.patinox.executor.service;
+
+import io.patinox.contracts.events.RunResult;
+import io.patinox.contracts.events.TaskSubmitted;
+import io.patinox.contracts.events.Usage;
+import io.patinox.contracts.json.OptionalField;
+import io.patinox.executor.ai.ChatEntry;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A run's state after its last validated step, kept in the compacted topic {@code patinox.runs}
+ * (key: taskId) so that a task redelivered after a crash resumes where it was, and a finished task is
+ * never run twice. Internal to the executor: no other service reads it.
+ *
+ * @param schemaVersion {@value #SCHEMA_VERSION}
+ * @param taskId        the task
+ * @param runId         the run; a resumed run keeps it
+ * @param state         running (resumable) or done (the result is final)
+ * @param task          the task as submitted
+ * @param proposals     model calls so far, retries included
+ * @param stepIndex     the index of the next step
+ * @param retries       retries of the next step so far
+ * @param usage         tokens and cost so far
+ * @param history       the run's working memory so far
+ * @param toolOutputs   tool outputs so far
+ * @param startedAt     when the run first started
+ * @param result        the result, when done
+ * @param occurredAt    when this checkpoint was taken
+ */
+public record RunCheckpoint(int schemaVersion, String taskId, String runId, State state, TaskSubmitted task,
+                            int proposals, int stepIndex, int retries, Usage usage, List<ChatEntry> history,
+                            List<String> toolOutputs, Instant startedAt, @OptionalField RunResult result, Instant occurredAt) {
+
+    /** The version of this record's schema. */
+    public static final int SCHEMA_VERSION = 1;
+
+    /** Whether the run can still go on. */
+    public enum State {
+        RUNNING, DONE
+    }
+
+    public RunCheckpoint {
+        Objects.requireNonNull(taskId, "taskId");
+        Objects.requireNonNull(runId, "runId");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(task, "task");
+        usage = usage == null ? Usage.NONE : usage;
+        history = history == null ? List.of() : List.copyOf(history);
+        toolOutputs = toolOutputs == null ? List.of() : List.copyOf(toolOutputs);
+        if (state == State.DONE) {
+            Objects.requireNonNull(result, "result");
+        }
+    }
+}

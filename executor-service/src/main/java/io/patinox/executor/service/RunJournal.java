@@ -1,0 +1,218 @@
+package io.patinox.executor.service;
+
+import io.patinox.contracts.json.Json;
+import io.patinox.executor.config.ExecutorConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * The executor's run journal on the compacted topic {@code patinox.runs} (key taskId): a checkpoint after
+ * every validated step and a final one with the result. Every instance follows the whole topic, so a
+ * task id finished by any instance is never run again (within the topic's retention), and a task
+ * redelivered after a crash resumes from its last checkpoint.
+ */
+@ApplicationScoped
+public class RunJournal {
+
+    private static final Logger LOG = Logger.getLogger(RunJournal.class);
+
+    @Inject
+    ExecutorConfig config;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "127.0.0.1:9092")
+    String bootstrap;
+
+    private final Map<String, RunCheckpoint> latest = new ConcurrentHashMap<>();
+    private final CountDownLatch loaded = new CountDownLatch(1);
+    private volatile boolean running;
+    private KafkaProducer<String, byte[]> producer;
+    private KafkaConsumer<String, byte[]> consumer;
+    private Thread follower;
+
+    void start(@Observes StartupEvent event) {
+        if (!config.runs().journal()) {
+            loaded.countDown();
+            return;
+        }
+        if (config.runs().createTopic()) {
+            createTopic();
+        }
+        producer = new KafkaProducer<>(producerProps());
+        consumer = new KafkaConsumer<>(consumerProps());
+        running = true;
+        follower = new Thread(this::follow, "run-journal");
+        follower.setDaemon(true);
+        follower.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        running = false;
+        if (consumer != null) {
+            consumer.wakeup();
+        }
+        try {
+            if (follower != null) {
+                follower.join(5000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Waits until the journal has read the topic up to where it ended at start; false on timeout. */
+    public boolean awaitLoaded(Duration timeout) {
+        try {
+            return loaded.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** The latest checkpoint of {@code taskId}, if any instance wrote one. */
+    public Optional<RunCheckpoint> find(String taskId) {
+        return Optional.ofNullable(latest.get(taskId));
+    }
+
+    /**
+     * Writes a checkpoint and waits for the broker's acknowledgement.
+     *
+     * @throws IllegalStateException when it cannot be written: the run must not go on unrecorded
+     */
+    public void save(RunCheckpoint checkpoint) {
+        latest.put(checkpoint.taskId(), checkpoint);
+        if (producer == null) {
+            return;
+        }
+        try {
+            producer.send(new ProducerRecord<>(config.runs().topic(), checkpoint.taskId(), Json.encode(checkpoint)))
+                    .get(config.publish().sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing the checkpoint of " + checkpoint.taskId(), e);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot write the checkpoint of " + checkpoint.taskId() + ": " + e, e);
+        }
+    }
+
+    private void follow() {
+        try {
+            String topic = config.runs().topic();
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
+            int read = 0;
+            while (running) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    apply(record);
+                    read++;
+                }
+                if (loaded.getCount() > 0 && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                    LOG.infof("Run journal %s loaded: %d record(s), %d task(s)", topic, read, latest.size());
+                    loaded.countDown();
+                }
+            }
+        } catch (WakeupException e) {
+            // shutting down
+        } catch (RuntimeException e) {
+            LOG.error("Run journal follower stopped; finished tasks may run again after a restart", e);
+            loaded.countDown();
+        } finally {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private void apply(ConsumerRecord<String, byte[]> record) {
+        if (record.key() == null) {
+            return;
+        }
+        if (record.value() == null) {
+            latest.remove(record.key());
+            return;
+        }
+        try {
+            RunCheckpoint c = Json.decode(record.value(), RunCheckpoint.class);
+            // Our own writes are already applied; never let an older record replace a newer one.
+            latest.merge(c.taskId(), c, (old, neu) -> neu.occurredAt().isBefore(old.occurredAt()) ? old : neu);
+        } catch (RuntimeException e) {
+            LOG.warnf("Skipping unreadable checkpoint for %s: %s", record.key(), e.getMessage());
+        }
+    }
+
+    private void createTopic() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            NewTopic topic = new NewTopic(config.runs().topic(), Optional.of(config.runs().partitions()), Optional.empty())
+                    .configs(Map.of("cleanup.policy", "compact,delete",
+                            "retention.ms", Long.toString(config.runs().retention().toMillis())));
+            admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+            LOG.infof("Created topic %s", config.runs().topic());
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                LOG.warnf("Cannot create topic %s: %s", config.runs().topic(), e.getCause());
+            }
+        } catch (Exception e) {
+            LOG.warnf("Cannot create topic %s: %s", config.runs().topic(), e);
+        }
+    }
+
+    private Properties producerProps() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "executor-run-journal-" + UUID.randomUUID());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return p;
+    }
+
+    private Properties consumerProps() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "executor-run-journal-reader-" + UUID.randomUUID());
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return p;
+    }
+}
