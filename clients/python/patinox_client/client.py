@@ -37,11 +37,12 @@ def end_offsets(consumer: Consumer, topic: str, timeout: float = 10.0) -> List[T
     """
     deadline = time.monotonic() + timeout
     while True:
+        remaining = max(0.1, deadline - time.monotonic())
         try:
-            described = consumer.list_topics(topic, timeout=timeout).topics.get(topic)
+            described = consumer.list_topics(topic, timeout=remaining).topics.get(topic)
             if described is None or described.error is not None or not described.partitions:
                 raise PatinoxError("topic %s: %s" % (topic, described.error if described else "no metadata"))
-            return [TopicPartition(topic, p, consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=timeout)[1])
+            return [TopicPartition(topic, p, consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=remaining)[1])
                     for p in sorted(described.partitions)]
         except (KafkaException, PatinoxError) as e:
             if time.monotonic() >= deadline:
