@@ -137,6 +137,18 @@ export class PatinoxClient {
   }
 
   private async startListening(): Promise<void> {
+    try {
+      await this.joinAtTheEnd();
+    } catch (e) {
+      // Leave nothing running behind a failed start; the next listen() starts afresh.
+      await this.consumer?.disconnect().catch(() => undefined);
+      await this.admin?.disconnect().catch(() => undefined);
+      this.consumer = this.admin = undefined;
+      throw e;
+    }
+  }
+
+  private async joinAtTheEnd(): Promise<void> {
     this.admin = this.kafka.admin();
     await this.admin.connect();
     const topics = this.options.followSteps ? [RESULTS, STEPS] : [RESULTS];
