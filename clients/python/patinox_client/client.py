@@ -143,32 +143,35 @@ class PatinoxClient:
             if result.task_id in self._expected:
                 self._pending_results[result.task_id] = result
 
-    def stream_steps(self, task_id: str, timeout: float = 60.0) -> Iterator[StepEvent]:
-        """Yields the task's ``StepEvent`` records as they arrive, in step order, until the run ended.
+    def stream_steps(self, task_id: str, timeout: float = 60.0, grace: float = 2.0) -> Iterator[StepEvent]:
+        """Yields the task's ``StepEvent`` records as they arrive, until the run has ended.
 
-        Needs ``follow_steps=True``. The run's result stays available to :meth:`wait_for_result`.
+        Needs ``follow_steps=True``. Steps are keyed by run, so a run's steps arrive in order. Steps and
+        the result travel on different topics: after the result, this waits up to ``grace`` seconds for
+        the steps it counts. The result stays available to :meth:`wait_for_result`.
         """
         if not self._follow_steps:
             raise PatinoxError("stream_steps needs PatinoxClient(..., follow_steps=True)")
         self.listen()
         self._expected.add(task_id)
         deadline = time.monotonic() + timeout
-        next_index = 0
-        held: Dict[int, StepEvent] = {}
+        seen = 0
+        ended_at = None
         while True:
-            for step in [s for s in self._pending_steps if s.task_id == task_id]:
-                self._pending_steps.remove(step)
-                held[step.step_index] = step
-            while next_index in held:
-                yield held.pop(next_index)
-                next_index += 1
+            mine = [s for s in self._pending_steps if s.task_id == task_id]
+            self._pending_steps = [s for s in self._pending_steps if s.task_id != task_id]
+            for step in mine:
+                seen += 1
+                yield step
             result = self._pending_results.get(task_id)
-            if result is not None and next_index >= result.steps:
-                return
-            if time.monotonic() >= deadline:
+            if result is not None:
+                ended_at = ended_at or time.monotonic()
+                if seen >= result.steps or time.monotonic() - ended_at >= grace:
+                    return
+            elif time.monotonic() >= deadline:
                 raise ResultTimeout(task_id, timeout)
-            self._pending_steps.extend(s for s in self._read(self._steps, StepEvent, 0.2) if s.task_id in self._expected)
-            self._poll_results(0.05)
+            self._pending_steps.extend(s for s in self._read(self._steps, StepEvent, 0.1) if s.task_id in self._expected)
+            self._poll_results(0.01)
 
     def _read(self, consumer: Consumer, cls: type, timeout: float) -> List:
         records = []

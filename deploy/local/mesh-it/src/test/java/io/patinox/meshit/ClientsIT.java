@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The Python and TypeScript clients against the running mesh, as an external user runs them: each
  * submits a task, waits for its result and prints it as JSON, which must be a valid {@link RunResult}.
+ * The Python run also streams the task's steps.
  */
 class ClientsIT {
 
@@ -31,8 +32,10 @@ class ClientsIT {
         String taskId = "it-python-" + UUID.randomUUID();
         var run = ClientProcess.run(ClientProcess.ROOT, Map.of(), CLIENT_TIMEOUT, ClientProcess.PYTHON,
                 "clients/python/examples/submit.py", "--bootstrap", mesh.bootstrap, "--agent", "support",
-                "--task-id", taskId, "--timeout", "60", "What is 17 * 23?");
+                "--task-id", taskId, "--timeout", "60", "--steps", "What is 17 * 23?");
         assertCompleted(run, taskId);
+        assertThat(run.stderr()).as("the steps, streamed on stderr").contains("\"tool\": \"calculator\"")
+                .contains("\"type\": \"final_answer\"");
     }
 
     @Test
