@@ -38,6 +38,7 @@ import org.junit.jupiter.api.Test;
 /** Tasks through the real broker, with the test playing the validator: every verdict kind and the fail modes. */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
+@QuarkusTestResource(FakeOpenAiServer.class)
 class ExecutorFlowTest {
 
     static final Duration WAIT = Duration.ofSeconds(20);

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 /** {@code POST /tasks} publishes to the tasks topic; {@code GET /runs/{taskId}} shows the run. */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
+@QuarkusTestResource(FakeOpenAiServer.class)
 class RestApiTest {
 
     @Inject

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
+@QuarkusTestResource(FakeOpenAiServer.class)
 class ValidationGatewayTest {
 
     static final int N = 200;

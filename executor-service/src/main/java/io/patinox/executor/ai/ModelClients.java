@@ -1,7 +1,11 @@
 package io.patinox.executor.ai;
 
 import io.patinox.executor.config.AgentDefinition;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.openai.OpenAiChatModel;
 import io.patinox.executor.config.AgentRegistry;
+import io.patinox.executor.config.ExecutorConfig;
+import io.patinox.executor.tools.ToolRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
@@ -9,12 +13,18 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Finds the model client an agent's {@code model} names ({@code scripted/<script>} today). */
+/** Finds the model client an agent's {@code model} names: {@code scripted/<script>} or {@code openai/<model>}. */
 @ApplicationScoped
 public class ModelClients {
 
     @Inject
     AgentRegistry registry;
+
+    @Inject
+    ExecutorConfig config;
+
+    @Inject
+    ToolRegistry tools;
 
     private final Map<String, ModelClient> cache = new ConcurrentHashMap<>();
 
@@ -34,6 +44,20 @@ public class ModelClients {
                 throw new ModelFailure("script " + script + " for agent '" + agent.name() + "' does not exist", null);
             }
             return ScriptedModel.load(script);
+        }
+        if (OpenAiModelClient.PROVIDER.equals(agent.modelProvider())) {
+            ExecutorConfig.OpenAi openai = config.openai();
+            ChatModel chat = OpenAiChatModel.builder()
+                    .baseUrl(openai.baseUrl())
+                    .apiKey(openai.apiKey())
+                    .modelName(agent.modelName())
+                    .timeout(openai.timeout())
+                    // Retries are ours (ModelRetry), so that backoff and the transient/permanent split are explicit.
+                    .maxRetries(0)
+                    .build();
+            return new OpenAiModelClient(chat, agent.modelName(), name -> tools.find(name).orElse(null),
+                    new ModelRetry(openai.maxAttempts(), openai.initialBackoff()),
+                    openai.inputCostPerMillion(), openai.outputCostPerMillion());
         }
         throw new ModelFailure("unknown model provider '" + agent.modelProvider() + "' in " + agent.source(), null);
     }
