@@ -56,7 +56,8 @@ class PatinoxClient:
 
     The client starts listening to ``patinox.results`` (and, with ``follow_steps``, ``patinox.steps``)
     at the end of every partition *before* its first submit, so it never misses a fast result; results
-    published before that moment are not seen. Results for other tasks are kept until asked for.
+    published before that moment are not seen. Results of the tasks it submitted are kept until asked
+    for, in any order; other clients' results are ignored.
     One instance is meant for one thread; close it (or use ``with``) when done.
     """
 
