@@ -1,6 +1,8 @@
 package io.patinox.validator.builtin;
 
 import io.patinox.contracts.validation.ValidatorFactory;
+import io.patinox.validator.ml.InjectionClassifier;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -11,10 +13,14 @@ public final class BuiltInValidators {
     private BuiltInValidators() {
     }
 
-    /** Every known factory; a {@link ServiceLoader} one may not reuse a built-in type name. */
-    public static List<ValidatorFactory> factories() {
+    /**
+     * Every known factory; a {@link ServiceLoader} one may not reuse a built-in type name.
+     *
+     * @param configDir where validators find their model files
+     */
+    public static List<ValidatorFactory> factories(Path configDir) {
         List<ValidatorFactory> all = new ArrayList<>(List.of(new RulesValidator.Factory(), new PiiValidator.Factory(),
-                new ToolArgumentSchemaCheck.Factory()));
+                new ToolArgumentSchemaCheck.Factory(), new InjectionClassifier.Factory(configDir)));
         ServiceLoader.load(ValidatorFactory.class).forEach(all::add);
         return List.copyOf(all);
     }

@@ -35,7 +35,7 @@ public class PolicyRegistry {
     PolicyRegistry(@ConfigProperty(name = "patinox.config.dir", defaultValue = "config") String configDir,
                    ValidatorConfig config) {
         this.configDir = Path.of(configDir).toAbsolutePath().normalize();
-        this.loader = new PolicyLoader(BuiltInValidators.factories(), config.defaultTimeout());
+        this.loader = new PolicyLoader(BuiltInValidators.factories(this.configDir), config.defaultTimeout());
         this.snapshot = load();
         LOG.infof("Loaded policies %s from %s (config version %s)", snapshot.policies().keySet(), this.configDir,
                 snapshot.configVersion());

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PolicyLoaderTest {
 
-    private final PolicyLoader loader = new PolicyLoader(BuiltInValidators.factories(), Duration.ofMillis(200));
+    private final PolicyLoader loader = new PolicyLoader(BuiltInValidators.factories(Path.of("../config")), Duration.ofMillis(200));
 
     @TempDir
     Path dir;
@@ -29,7 +29,7 @@ class PolicyLoaderTest {
         Policy policy = policies.get("default");
         assertThat(policy.failMode()).isEqualTo(FailMode.CLOSED);
         assertThat(policy.latencyBudget()).isEqualTo(Duration.ofMillis(1000));
-        assertThat(policy.steps()).extracting(s -> s.validator().name()).containsExactly("rules", "tool-schema", "pii");
+        assertThat(policy.steps()).extracting(s -> s.validator().name()).containsExactly("rules", "tool-schema", "pii", "injection-classifier");
     }
 
     @Test
@@ -61,7 +61,7 @@ class PolicyLoaderTest {
                 .hasMessage(file + ": field 'failMode': expected closed or open but was 'sometimes'");
         Files.writeString(file, "validators: [{type: rules}, {type: regexes}]\n");
         assertThatThrownBy(() -> loader.load(file))
-                .hasMessage(file + ": validators[1]: field 'type': unknown validator type 'regexes' (known: [pii, rules, tool-schema])");
+                .hasMessage(file + ": validators[1]: field 'type': unknown validator type 'regexes' (known: [injection-classifier, pii, rules, tool-schema])");
         Files.writeString(file, "validators: [{type: pii, params: {kinds: [mail]}}]\n");
         assertThatThrownBy(() -> loader.load(file))
                 .hasMessageStartingWith(file + ": validators[0] (pii): params.kinds[0]: unknown kind 'mail'");
