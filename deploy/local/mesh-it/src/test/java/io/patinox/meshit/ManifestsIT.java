@@ -402,6 +402,33 @@ class ManifestsIT {
                 + " run deploy/k8s/components/monitoring/sync-rules.sh").isEqualTo(local.path("groups"));
     }
 
+    @Test
+    void theCollectorReceivesOtlpWhereTheServicesSendItAndExportsEveryPipeline() {
+        JsonNode collector = Manifests.readAll(Manifests.ROOT.resolve("deploy/otel/collector.yaml")).get(0);
+        JsonNode pipelines = collector.path("service").path("pipelines");
+        assertThat(pipelines.has("traces")).as("a traces pipeline").isTrue();
+        pipelines.fields().forEachRemaining(p -> {
+            for (String section : List.of("receivers", "processors", "exporters")) {
+                assertThat(list(p.getValue().path(section))).as(p.getKey() + " " + section).allSatisfy(c ->
+                        assertThat(collector.path(section).has(c.asText())).as(section + " defines " + c.asText()).isTrue());
+            }
+            assertThat(list(p.getValue().path("exporters"))).as(p.getKey() + " exports somewhere").isNotEmpty();
+        });
+        list(collector.path("service").path("extensions")).forEach(e ->
+                assertThat(collector.path("extensions").has(e.asText())).as("extension " + e.asText()).isTrue());
+        String grpc = collector.path("receivers").path("otlp").path("protocols").path("grpc").path("endpoint").asText();
+        RENDERED.forEach((overlay, docs) -> {
+            String endpoint = "";
+            for (JsonNode cm : ofKind(docs, "ConfigMap")) {
+                if (cm.path("data").has("OTEL_EXPORTER_OTLP_ENDPOINT")) {
+                    endpoint = cm.path("data").path("OTEL_EXPORTER_OTLP_ENDPOINT").asText();
+                }
+            }
+            assertThat(endpoint).as(overlay + " services send OTLP to the collector's gRPC port")
+                    .endsWith(":" + grpc.substring(grpc.lastIndexOf(':') + 1));
+        });
+    }
+
     private static void assertProbe(String what, JsonNode container, String probe, String path) {
         JsonNode get = container.path(probe).path("httpGet");
         assertThat(get.path("path").asText()).as(what + " " + probe + " path").isEqualTo(path);
