@@ -18,7 +18,7 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 
 /** The analyzer's topology run outside Quarkus, with the service's Kafka Streams settings, for restart tests. */
-final class StreamsInstance implements AutoCloseable {
+public final class StreamsInstance implements AutoCloseable {
 
     static final Windowing WINDOWING = new Windowing(List.of(Duration.ofMinutes(1), Duration.ofHours(1)),
             Duration.ofSeconds(30), Duration.ofDays(1), Duration.ofMillis(100), 2, 10_000);
@@ -26,6 +26,11 @@ final class StreamsInstance implements AutoCloseable {
     final KafkaStreams streams;
 
     StreamsInstance(String applicationId, Path stateDir, Consumer<Event> onDecoded) {
+        this(applicationId, stateDir, onDecoded, new Properties());
+    }
+
+    /** An instance with some settings overridden (benchmark: guarantee, threads). */
+    public StreamsInstance(String applicationId, Path stateDir, Consumer<Event> onDecoded, Properties overrides) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokerResource.bootstrapServers());
@@ -36,6 +41,7 @@ final class StreamsInstance implements AutoCloseable {
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        p.putAll(overrides);
         streams = new KafkaStreams(AggregationTopology.build(WINDOWING, onDecoded, topic -> { }), p);
         // A failed stream thread is replaced: it resumes from the last committed transaction, like a restarted pod.
         streams.setUncaughtExceptionHandler(e -> StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
@@ -44,7 +50,7 @@ final class StreamsInstance implements AutoCloseable {
     }
 
     /** The totals tally of a group key, or null (also while the store is not queryable). */
-    Tally total(String groupKey) {
+    public Tally total(String groupKey) {
         try {
             return streams.store(StoreQueryParameters.fromNameAndType(AggregationTopology.TOTALS_STORE,
                     QueryableStoreTypes.<String, Tally>keyValueStore())).get(groupKey);

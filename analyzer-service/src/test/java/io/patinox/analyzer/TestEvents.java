@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Builds contract events for the tests. */
-final class TestEvents {
+public final class TestEvents {
 
     static final ModelRef SCRIPTED = new ModelRef("scripted", "test-script", true);
 

@@ -1,0 +1,173 @@
+package io.patinox.analyzer;
+
+import io.patinox.analyzer.service.Tally;
+import io.patinox.contracts.events.RunStatus;
+import io.patinox.contracts.events.StepOutcome;
+import io.patinox.contracts.events.TelemetryAggregate;
+import io.patinox.contracts.events.Usage;
+import io.patinox.contracts.events.VerdictSource;
+import io.patinox.contracts.json.Json;
+import io.patinox.contracts.topics.Topics;
+import io.patinox.contracts.verdict.Verdict;
+import io.patinox.deploy.local.KafkaBrokerResource;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Aggregation throughput and end-to-end lag of the analyzer's topology on the real local broker.
+ *
+ * <p>Throughput: {@code bench.events} events (per run: 3 steps, 3 validation replies, 1 result; 8 agents) are
+ * published first, then a fresh Kafka Streams instance with the service's settings folds them; the rate is events
+ * over the time from the first decoded event to the moment the totals hold every event. Lag: with the instance
+ * warm, single run results are published one at a time and the time until their aggregate is readable (committed)
+ * on {@code patinox.aggregates} is measured. The last line printed is one JSON object.
+ *
+ * <p>Settings: {@code -Dbench.events=210000 -Dbench.guarantee=exactly_once_v2 -Dbench.threads=1
+ * -Dbench.commitMs=100 -Dbench.probes=50} (defaults: the service's settings);
+ * {@code -Dpatinox.test.kafka.bootstrap=host:port} uses a running broker.
+ */
+public final class AggregationBenchmark {
+
+    private static final int AGENTS = 8;
+
+    private AggregationBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        // Outside Quarkus nobody configures logging: without this every client TRACE line is formatted.
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        int events = Integer.getInteger("bench.events", 210_000);
+        int probes = Integer.getInteger("bench.probes", 50);
+        String guarantee = System.getProperty("bench.guarantee", StreamsConfig.EXACTLY_ONCE_V2);
+        int threads = Integer.getInteger("bench.threads", 1);
+        int commitMs = Integer.getInteger("bench.commitMs", 100);
+        String bootstrap = KafkaBrokerResource.bootstrapServers();
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        int runs = events / 7;
+        int total = runs * 7;
+
+        long publishStart = System.nanoTime();
+        try (var producer = producer(bootstrap, 5)) {
+            for (int run = 0; run < runs; run++) {
+                String agent = "bench-" + tag + "-" + (run % AGENTS);
+                String runId = tag + "-" + run;
+                Instant now = Instant.now();
+                for (int i = 0; i < 3; i++) {
+                    Verdict verdict = i == 2 && run % 10 == 0 ? new Verdict.Block("bench") : Verdict.allow();
+                    producer.send(new ProducerRecord<>(Topics.STEPS, runId, Json.encode(TestEvents.step(agent, "v1",
+                            runId, i, verdict, StepOutcome.EXECUTED, VerdictSource.VALIDATOR, new Usage(100, 20, 0.001),
+                            1_000 + run % 5_000, 2_000 + run % 3_000, 500, now))));
+                    producer.send(new ProducerRecord<>(Topics.VALIDATION_REPLIES, runId, Json.encode(
+                            TestEvents.reply(agent, "v1", runId, i, verdict, 300 + run % 700, now))));
+                }
+                producer.send(new ProducerRecord<>(Topics.RESULTS, "task-" + runId, Json.encode(
+                        TestEvents.result(agent, "v1", runId, RunStatus.COMPLETED, now))));
+            }
+            producer.flush();
+        }
+        double publishSeconds = (System.nanoTime() - publishStart) / 1e9;
+        System.out.printf(Locale.ROOT, "published %d events in %.2f s%n", total, publishSeconds);
+
+        Properties overrides = new Properties();
+        overrides.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+        overrides.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+        overrides.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitMs);
+        AtomicLong firstDecoded = new AtomicLong();
+        Path stateDir = Path.of("target", "bench-state", tag);
+        try (var instance = new StreamsInstance("bench-" + tag, stateDir,
+                event -> firstDecoded.compareAndSet(0, System.nanoTime()), overrides)) {
+            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            while (counted(instance, tag, runs) < total) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("not all events were counted within 10 minutes");
+                }
+                Thread.sleep(50);
+            }
+            double foldSeconds = (System.nanoTime() - firstDecoded.get()) / 1e9;
+            double rate = total / foldSeconds;
+            System.out.printf(Locale.ROOT, "folded %d events in %.2f s: %.0f events/s (%s, %d thread(s))%n", total,
+                    foldSeconds, rate, guarantee, threads);
+
+            List<Double> lags = lags(bootstrap, tag, probes);
+            Collections.sort(lags);
+            double p50 = lags.get(lags.size() / 2);
+            double p95 = lags.get((int) Math.min(lags.size() - 1, Math.ceil(lags.size() * 0.95) - 1));
+            double max = lags.get(lags.size() - 1);
+            System.out.printf(Locale.ROOT, "end-to-end lag over %d probes: p50 %.1f ms, p95 %.1f ms, max %.1f ms%n",
+                    lags.size(), p50, p95, max);
+            System.out.printf(Locale.ROOT, "{\"events\":%d,\"seconds\":%.3f,\"eventsPerSecond\":%.0f,"
+                            + "\"publishSeconds\":%.3f,\"guarantee\":\"%s\",\"threads\":%d,\"commitMs\":%d,\"lagProbes\":%d,"
+                            + "\"lagMsP50\":%.1f,\"lagMsP95\":%.1f,\"lagMsMax\":%.1f,\"cores\":%d}%n",
+                    total, foldSeconds, rate, publishSeconds, guarantee, threads, commitMs, lags.size(), p50, p95, max,
+                    Runtime.getRuntime().availableProcessors());
+        }
+        System.exit(0);
+    }
+
+    private static long counted(StreamsInstance instance, String tag, int runs) {
+        long counted = 0;
+        for (int a = 0; a < AGENTS; a++) {
+            Tally t = instance.total("bench-" + tag + "-" + a + "|v1");
+            if (t != null) {
+                counted += t.steps() + t.replies() + t.runs();
+            }
+        }
+        return counted;
+    }
+
+    /** Publishes one run result at a time and waits for the aggregate that counts it. */
+    private static List<Double> lags(String bootstrap, String tag, int probes) throws Exception {
+        String agent = "bench-" + tag + "-probe";
+        String subject = "agent=" + agent + "|version=v1|window=total";
+        List<Double> lags = new ArrayList<>();
+        try (var producer = producer(bootstrap, 0); var reader = KafkaTestClient.reader(Topics.AGGREGATES)) {
+            // Reach the end of the topic first, so each probe only waits for its own aggregate.
+            for (int i = 0; i < 20; i++) {
+                reader.poll();
+            }
+            for (int probe = 1; probe <= probes; probe++) {
+                long sent = System.nanoTime();
+                producer.send(new ProducerRecord<>(Topics.RESULTS, "task-probe-" + probe, Json.encode(
+                        TestEvents.result(agent, "v1", tag + "-probe-" + probe, RunStatus.COMPLETED, Instant.now()))))
+                        .get();
+                long deadline = sent + Duration.ofSeconds(30).toNanos();
+                while (true) {
+                    byte[] latest = reader.poll().latest.get(subject);
+                    if (latest != null && Json.decode(latest, TelemetryAggregate.class).runs() >= probe) {
+                        lags.add((System.nanoTime() - sent) / 1e6);
+                        break;
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("probe " + probe + " not aggregated within 30 s");
+                    }
+                }
+            }
+        }
+        return lags;
+    }
+
+    private static KafkaProducer<String, byte[]> producer(String bootstrap, int lingerMs) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(p);
+    }
+}
