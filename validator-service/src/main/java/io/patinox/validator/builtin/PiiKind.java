@@ -27,7 +27,7 @@ public enum PiiKind {
     IBAN("iban", Pattern.compile("\\b[A-Z]{2}\\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\\b"), PiiKind::validIban),
 
     /** Payment card numbers (13-19 digits, issuer prefix 2-6) that pass the Luhn check. */
-    PAYMENT_CARD("payment-card", Pattern.compile("(?<![\\d.,-])[2-6]\\d{3}(?:[ -]?\\d){9,15}(?![\\d-])"),
+    PAYMENT_CARD("payment-card", Pattern.compile("(?<![\\d.,-])(?<![A-Z]{2}\\d{2} ?)[2-6]\\d{3}(?:[ -]?\\d){9,15}(?![\\d-])"),
             PiiKind::validCard),
 
     /** US social security numbers in the dashed form, excluding the ranges never issued. */
@@ -47,6 +47,8 @@ public enum PiiKind {
                     + "|\\d{2,5}(?:[ .-]\\d{2,5}){1,4})(?![\\w.-]?\\d)"),
             PiiKind::plausiblePhone);
 
+    /** How card numbers are written when grouped: 4-4-4-4(-3), 4-4-4-1..4 (13-15 digits) or 4-6-4/5 (Amex, Diners). */
+    private static final Pattern CARD_GROUPS = Pattern.compile("\\d{4}(?:[ -]\\d{4}){2}(?:[ -]\\d{1,4})?(?:[ -]\\d{3})?|\\d{4}[ -]\\d{6}[ -]\\d{4,5}");
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(?:\\.\\d{1,3}){3}");
     private static final Pattern DATE = Pattern.compile("\\d{4}[-./]\\d{1,2}[-./]\\d{1,2}.*|\\d{1,2}[-./]\\d{1,2}[-./]\\d{2,4}.*");
 
@@ -107,6 +109,9 @@ public enum PiiKind {
 
     static boolean validCard(String candidate) {
         String digits = candidate.replaceAll("[ -]", "");
+        if (!digits.equals(candidate) && !CARD_GROUPS.matcher(candidate).matches()) {
+            return false;
+        }
         return digits.length() >= 13 && digits.length() <= 19 && luhn(digits);
     }
 

@@ -14,7 +14,21 @@ import java.util.List;
  */
 public record Policy(String name, FailMode failMode, Duration latencyBudget, List<Step> steps) {
 
-    /** A validator with its time limit. */
-    public record Step(Validator validator, Duration timeout) {
+    /**
+     * A validator with its time limit.
+     *
+     * @param isolated whether it runs on a worker thread, so that its time limit can cut it short; cheap,
+     *                 deterministic validators run on the caller's thread and a time limit they exceed is
+     *                 found afterwards (a thread hop costs more than they do)
+     */
+    public record Step(Validator validator, Duration timeout, boolean isolated) {
+
+        /** Validators at least this costly run isolated unless the policy says otherwise. */
+        public static final int ISOLATION_COST = 100;
+
+        /** A step isolated according to the validator's cost. */
+        public Step(Validator validator, Duration timeout) {
+            this(validator, timeout, validator.cost() >= ISOLATION_COST);
+        }
     }
 }

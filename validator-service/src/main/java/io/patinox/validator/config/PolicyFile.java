@@ -22,8 +22,11 @@ public record PolicyFile(String name, String description, String failMode, Integ
      * @param name      the name findings carry; default: the type
      * @param timeoutMs this validator's time limit; default: the service's {@code default-timeout}
      * @param cost      overrides the validator's own cost estimate for ordering
+     * @param isolated  run on a worker thread that the time limit can cut short; default: for validators
+     *                  whose own cost is 100 or more (models, remote calls)
      * @param params    the validator's parameters
      */
-    public record Entry(String type, String name, Integer timeoutMs, Integer cost, Map<String, Object> params) {
+    public record Entry(String type, String name, Integer timeoutMs, Integer cost, Boolean isolated,
+                        Map<String, Object> params) {
     }
 }

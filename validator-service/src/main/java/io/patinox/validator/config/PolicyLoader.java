@@ -142,7 +142,8 @@ public final class PolicyLoader {
         }
         Duration timeout = entry.timeoutMs() == null ? defaultTimeout : Duration.ofMillis(entry.timeoutMs());
         int cost = entry.cost() == null ? validator.cost() : entry.cost();
-        return new Ordered(cost, new Policy.Step(validator, timeout));
+        boolean isolated = entry.isolated() == null ? validator.cost() >= Policy.Step.ISOLATION_COST : entry.isolated();
+        return new Ordered(cost, new Policy.Step(validator, timeout, isolated));
     }
 
     private static String path(JsonMappingException e) {

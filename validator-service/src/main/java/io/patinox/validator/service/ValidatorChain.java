@@ -25,8 +25,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs a policy's validators on one step: in the policy's order (cheapest first), each on a worker thread
- * under its time limit and the policy's latency budget, stopping at the first {@code Block}. The answer is
+ * Runs a policy's validators on one step: in the policy's order (cheapest first), each under its time limit
+ * and the policy's latency budget, stopping at the first {@code Block}. Isolated validators run on a worker
+ * thread that the limit cuts short; the others on the caller's thread, checked against the limit afterwards. The answer is
  * the strongest verdict; later validators see the action as modified by earlier ones, and a final
  * {@code Modify} carries all modifications. A validator that throws, times out or is not reached in time
  * gives a finding saying so, with the verdict of the policy's fail mode.
@@ -100,8 +101,24 @@ public final class ValidatorChain {
         Future<Judgement> future = null;
         try {
             Context context = Context.current().with(span);
-            future = workers.submit(context.wrap(() -> validator.validate(request)));
-            Judgement judgement = future.get(timeoutNanos, TimeUnit.NANOSECONDS);
+            Judgement judgement;
+            if (step.isolated()) {
+                future = workers.submit(context.wrap(() -> validator.validate(request)));
+                judgement = future.get(timeoutNanos, TimeUnit.NANOSECONDS);
+            } else {
+                long t0 = System.nanoTime();
+                try (var ignored = context.makeCurrent()) {
+                    judgement = validator.validate(request);
+                } catch (RuntimeException e) {
+                    throw new ExecutionException(e);
+                }
+                long took = System.nanoTime() - t0;
+                if (took > timeoutNanos) {
+                    span.setStatus(StatusCode.ERROR, "over time");
+                    return failed(policy.failMode(), validator, onTimeout.replace("timed out after", "exceeded its time limit of")
+                            + " (took " + took / 1_000_000 + " ms)");
+                }
+            }
             if (judgement == null) {
                 throw new ExecutionException(new NullPointerException("validator returned no judgement"));
             }

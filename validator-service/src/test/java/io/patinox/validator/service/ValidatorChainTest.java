@@ -137,6 +137,40 @@ class ValidatorChainTest {
     }
 
     @Test
+    void aCheapValidatorRunsOnTheCallersThreadAndOverrunningItsLimitCountsAsFailed() {
+        Validator slowCheap = new Validator() {
+            @Override
+            public String name() {
+                return "cheap";
+            }
+
+            @Override
+            public int cost() {
+                return 10;
+            }
+
+            @Override
+            public Judgement validate(ValidationRequest request) {
+                synchronized (ran) {
+                    ran.add(Thread.currentThread().getName());
+                }
+                try {
+                    Thread.sleep(60);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return Judgement.allow(0, "fine");
+            }
+        };
+        var policy = new Policy("test", FailMode.CLOSED, Duration.ofSeconds(2),
+                List.of(new Policy.Step(slowCheap, Duration.ofMillis(20))));
+        var result = chain.run(policy, answer("hello"));
+        assertThat(ran).containsExactly(Thread.currentThread().getName());
+        assertThat(result.verdict().kind()).isEqualTo(Verdict.Kind.BLOCK);
+        assertThat(result.findings().get(0).reason()).startsWith("validator 'cheap' exceeded its time limit of 20 ms (took ");
+    }
+
+    @Test
     void validatorsNotReachedWithinTheBudgetCountAsFailed() {
         var result = chain.run(policy(FailMode.OPEN, Duration.ofMillis(50),
                 validator("slowish", r -> {
