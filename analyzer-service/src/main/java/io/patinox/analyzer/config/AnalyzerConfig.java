@@ -48,6 +48,33 @@ public interface AnalyzerConfig {
     /** Prometheus metrics. */
     Metrics metrics();
 
+    /** Failure clusters. */
+    Clusters clusters();
+
+    /** Failure clusters: blocked, retried and failed steps embedded, stored in Lance and grouped. */
+    interface Clusters {
+
+        /** Whether failure steps are embedded and clustered at all. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The Lance dataset of failure vectors (a directory); it survives restarts and rebuilds the clusters. */
+        @WithDefault("${java.io.tmpdir}/patinox-analyzer/failures.lance")
+        String dataset();
+
+        /** Cosine similarity to a cluster's centroid from which a failure joins that cluster instead of a new one. */
+        @WithDefault("0.6")
+        double similarity();
+
+        /** Exemplar texts kept per cluster. */
+        @WithDefault("3")
+        int exemplars();
+
+        /** The trend of a cluster is its growth in the last such period against the period before. */
+        @WithDefault("PT1H")
+        Duration trendWindow();
+    }
+
     /** Prometheus metrics. */
     interface Metrics {
 
