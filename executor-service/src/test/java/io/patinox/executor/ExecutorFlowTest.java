@@ -239,6 +239,26 @@ class ExecutorFlowTest {
     }
 
     @Test
+    void divertToAnotherAgentHandsTheRunOver() {
+        String taskId = newTaskId("handover");
+        validator.on(taskId, r -> r.agent().equals("calc")
+                ? TestValidator.Answer.now(new Verdict.Divert("open", "arithmetic belongs to the open agent"))
+                : TestValidator.Answer.now(Verdict.allow()));
+        TopicClient.publish(TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
+
+        RunResult result = result(taskId);
+        assertThat(result.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(result.agent()).isEqualTo("open");
+        assertThat(result.answer()).isEqualTo("6 × 7 = 42.");
+        assertThat(result.steps()).isEqualTo(3);
+        List<StepEvent> steps = steps(result.runId(), 3);
+        assertThat(steps).extracting(StepEvent::agent).containsExactly("calc", "open", "open");
+        assertThat(steps).extracting(StepEvent::stepIndex).containsExactly(0, 1, 2);
+        assertThat(steps.get(0).outcome()).isEqualTo(StepOutcome.DIVERTED);
+        assertThat(TopicClient.read(Topics.REVIEW, taskId, RunResult.class, 1, Duration.ofSeconds(1))).isEmpty();
+    }
+
+    @Test
     void blockEndsTheRunWithASafeAnswer() {
         String taskId = newTaskId("block");
         validator.on(taskId, r -> TestValidator.Answer.now(new Verdict.Block("prompt injection")));

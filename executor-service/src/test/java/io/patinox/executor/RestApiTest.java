@@ -45,4 +45,12 @@ class RestApiTest {
         given().contentType("application/json").body("{\"input\":\"hi\"}").post("/tasks").then().statusCode(400);
         given().get("/runs/no-such-task").then().statusCode(404);
     }
+
+    @Test
+    void openApiDescribesTheFrontDoor() {
+        given().get("/q/openapi?format=json").then().statusCode(200)
+                .body("paths.'/tasks'.post", org.hamcrest.Matchers.notNullValue())
+                .body("paths.'/runs/{taskId}'.get", org.hamcrest.Matchers.notNullValue())
+                .body("paths.'/runs/{taskId}/steps'.get", org.hamcrest.Matchers.notNullValue());
+    }
 }

@@ -28,6 +28,11 @@ public class ModelClients {
 
     private final Map<String, ModelClient> cache = new ConcurrentHashMap<>();
 
+    /** Scripts and model settings may have changed with the config: build clients anew. */
+    void onReload(@jakarta.enterprise.event.Observes AgentRegistry.ConfigReloaded event) {
+        cache.clear();
+    }
+
     /**
      * The client for {@code agent}.
      *

@@ -10,7 +10,7 @@ import java.util.List;
  * @param tools        the tools the agent may call
  * @param taskInput    the task as the user gave it
  * @param history      the run's working memory, oldest first, the task first
- * @param callIndex    how many model calls this run made before this one (retries included)
+ * @param callIndex    how many model calls this agent made in this run before this one (retries included)
  */
 public record ModelRequest(String agent, String instructions, List<String> tools, String taskInput,
                            List<ChatEntry> history, int callIndex) {

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  *   "arguments": {"expression": "17 * 23"}}, "inputTokens": 120, "outputTokens": 14}, ...]}
  * {"fallback": true, "turns": [...]}</pre>
  * The first entry whose {@code match} regex is found in the task input gives the turns; else the
- * fallback entry. The n-th model call of a run (retries included) replays turn n; past the end, the last
+ * fallback entry. The n-th model call of an agent in a run (retries included) replays turn n; past the end, the last
  * turn again. In answers and string arguments, {@code {{input}}}, {@code {{lastToolOutput}}} and
  * {@code {{feedback}}} are replaced by the task, the latest tool output and the latest validator feedback.
  */

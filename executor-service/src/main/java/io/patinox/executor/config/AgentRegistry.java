@@ -2,20 +2,30 @@ package io.patinox.executor.config;
 
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
  * The agents of the config directory ({@code patinox.config.dir}, files {@code agents/*.yaml}), loaded at
- * start. An invalid file stops the start with a message naming the file and the field.
+ * start: an invalid file stops the start with a message naming the file and the field. The directory is
+ * then checked for changes every {@code patinox.executor.config-reload-interval}; a changed, valid config
+ * replaces the old one (and fires {@link ConfigReloaded}); an invalid one is refused, logged, and the last
+ * good config stays in force.
  */
 @Startup
 @ApplicationScoped
@@ -23,18 +33,96 @@ public class AgentRegistry {
 
     private static final Logger LOG = Logger.getLogger(AgentRegistry.class);
 
+    /** Fired after a changed config was loaded; clients built from the old one should be dropped. */
+    public record ConfigReloaded(String version) {
+    }
+
     @ConfigProperty(name = "patinox.config.dir", defaultValue = "config")
     String configDir;
 
+    @ConfigProperty(name = "patinox.executor.config-reload-interval", defaultValue = "PT10S")
+    Duration reloadInterval;
+
+    @Inject
+    Event<ConfigReloaded> reloaded;
+
     private volatile Map<String, AgentDefinition> agents = Map.of();
     private volatile String version = ConfigVersion.UNVERSIONED;
+    private volatile String fingerprint = "";
+    private volatile String lastError;
+    private ScheduledExecutorService watcher;
 
     @PostConstruct
     void load() {
         Path dir = configDir();
+        fingerprint = fingerprint(dir);
         agents = loadAgents(dir.resolve("agents"));
         version = ConfigVersion.of(dir);
         LOG.infof("Loaded %d agent(s) %s from %s at config version %s", agents.size(), agents.keySet(), dir, version);
+        if (reloadInterval != null && !reloadInterval.isZero() && !reloadInterval.isNegative()) {
+            watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "agent-config-watcher");
+                t.setDaemon(true);
+                return t;
+            });
+            long ms = reloadInterval.toMillis();
+            watcher.scheduleWithFixedDelay(this::reloadQuietly, ms, ms, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        if (watcher != null) {
+            watcher.shutdownNow();
+        }
+    }
+
+    private void reloadQuietly() {
+        try {
+            reloadIfChanged();
+        } catch (RuntimeException e) {
+            LOG.warn("Config check failed", e);
+        }
+    }
+
+    /**
+     * Reloads the config if its files or commit changed.
+     *
+     * @return true when a new config is now in force
+     */
+    public synchronized boolean reloadIfChanged() {
+        Path dir = configDir();
+        String now = fingerprint(dir);
+        if (now.equals(fingerprint)) {
+            // Same files, maybe a new commit of them (dirty → committed): only the version changes.
+            String v = ConfigVersion.of(dir);
+            if (!v.equals(version) && lastError == null) {
+                LOG.infof("Config version now %s (was %s)", v, version);
+                version = v;
+            }
+            return false;
+        }
+        fingerprint = now;
+        try {
+            Map<String, AgentDefinition> loaded = loadAgents(dir.resolve("agents"));
+            agents = loaded;
+            version = ConfigVersion.of(dir);
+            lastError = null;
+            LOG.infof("Reloaded %d agent(s) %s at config version %s", loaded.size(), loaded.keySet(), version);
+            if (reloaded != null) {
+                reloaded.fire(new ConfigReloaded(version));
+            }
+            return true;
+        } catch (InvalidAgentConfig e) {
+            lastError = e.getMessage();
+            LOG.errorf("Refused the changed config, keeping version %s: %s", version, e.getMessage());
+            return false;
+        }
+    }
+
+    /** Why the last changed config was refused, or null when the config in force is the newest. */
+    public String lastError() {
+        return lastError;
     }
 
     /** Reads every {@code *.yaml}/{@code *.yml} file of {@code agentsDir}. */
@@ -55,6 +143,26 @@ public class AgentRegistry {
             throw new InvalidAgentConfig("cannot list " + agentsDir + ": " + e.getMessage(), e);
         }
         return Map.copyOf(loaded);
+    }
+
+    /** Names, sizes and modification times of the agent and script files: cheap to compute every few seconds. */
+    static String fingerprint(Path dir) {
+        StringBuilder sb = new StringBuilder();
+        for (String sub : new String[] {"agents", "scripts"}) {
+            Path d = dir.resolve(sub);
+            if (!Files.isDirectory(d)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.list(d)) {
+                for (Path f : files.sorted().toList()) {
+                    sb.append(f.getFileName()).append(':').append(Files.size(f)).append(':')
+                            .append(Files.getLastModifiedTime(f).toMillis()).append(';');
+                }
+            } catch (IOException e) {
+                sb.append("unreadable ").append(sub);
+            }
+        }
+        return sb.toString();
     }
 
     /** The agent named {@code name}, if the config defines it. */

@@ -221,7 +221,8 @@ public class ValidationGateway {
         if (header == null || header.value() == null || header.value().length != 16) {
             return;
         }
-        CompletableFuture<ValidationReply> future = pending.get(fromBytes(header.value()).toString());
+        // Removed before completing: whoever waits on the future sees it gone from the pending map.
+        CompletableFuture<ValidationReply> future = pending.remove(fromBytes(header.value()).toString());
         if (future == null) {
             return; // another executor's request, or one that already timed out
         }

@@ -1,9 +1,12 @@
 package io.patinox.executor.rest;
 
+import io.patinox.contracts.events.RunResult;
+import io.patinox.contracts.events.StepEvent;
 import io.patinox.contracts.events.TaskSubmitted;
 import io.patinox.executor.messaging.EventPublisher;
 import io.patinox.executor.service.RunStore;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -16,8 +19,9 @@ import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 
-/** The executor's front door: submit a task, look at a run this instance has seen. */
+/** The executor's front door: submit a task, look at or follow a run this instance has seen. */
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 public class TaskResource {
@@ -49,6 +53,31 @@ public class TaskResource {
         publisher.submit(new TaskSubmitted(TaskSubmitted.SCHEMA_VERSION, taskId, body.agent(), body.input(),
                 body.metadata(), Instant.now()));
         return Response.accepted(new TaskAccepted(taskId)).build();
+    }
+
+    /**
+     * Server-sent events: the steps of {@code taskId} so far, then each new one as this instance publishes
+     * it; the stream completes when the run ends. A run not yet started here is waited for.
+     */
+    @GET
+    @Path("runs/{taskId}/steps")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    public Multi<StepEvent> steps(@PathParam("taskId") String taskId) {
+        return Multi.createFrom().emitter(emitter -> {
+            Runnable stop = runs.listen(taskId, new RunStore.Listener() {
+                @Override
+                public void step(StepEvent step) {
+                    emitter.emit(step);
+                }
+
+                @Override
+                public void finished(RunResult result) {
+                    emitter.complete();
+                }
+            });
+            emitter.onTermination(stop);
+        });
     }
 
     /** The run of {@code taskId} as known to this instance: state, steps so far, result; 404 if unknown. */

@@ -34,9 +34,13 @@ import org.jboss.logging.Logger;
 public class RunExecutor {
 
     private static final Logger LOG = Logger.getLogger(RunExecutor.class);
+    /** Instrumentation scope of the executor's spans. */
+    static final String TRACER = "io.patinox.executor";
+    /** How often one run may be handed from agent to agent by divert verdicts. */
+    static final int MAX_HANDOVERS = 3;
 
     /** What a run loop needs from the application. */
-    record Deps(ValidationGateway gateway, ToolRegistry tools, String safeAnswer) {
+    record Deps(ValidationGateway gateway, ToolRegistry tools, String safeAnswer, Tracer tracer) {
     }
 
     @Inject
@@ -57,6 +61,8 @@ public class RunExecutor {
     OpenTelemetry openTelemetry;
     @Inject
     RunJournal journal;
+    @Inject
+    ExecutorMetrics metrics;
 
     /**
      * Runs {@code task} unless this instance already ran (or is running) its task id.
@@ -91,8 +97,8 @@ public class RunExecutor {
             return Optional.empty();
         }
         resume.ifPresent(c -> LOG.infof("Resuming run %s of task %s at step %d", c.runId(), c.taskId(), c.stepIndex()));
-        Tracer tracer = openTelemetry.getTracer("io.patinox.executor");
-        Span span = tracer.spanBuilder("RunExecutor.run").startSpan();
+        Tracer tracer = openTelemetry.getTracer(TRACER);
+        Span span = tracer.spanBuilder("invoke_agent " + task.agent()).startSpan();
         span.setAttribute("gen_ai.operation.name", "invoke_agent");
         span.setAttribute("gen_ai.agent.name", task.agent());
         span.setAttribute("patinox.task.id", task.taskId());
@@ -122,6 +128,7 @@ public class RunExecutor {
             span.end();
         }
         runs.finish(result);
+        metrics.run(result);
         LOG.infof("Task %s (agent %s) ended %s%s", task.taskId(), task.agent(), result.status(),
                 result.reason() == null ? "" : ": " + result.reason());
         return Optional.of(result);
@@ -147,18 +154,43 @@ public class RunExecutor {
                     "Sorry, I cannot run this task.", "no model for agent '" + agent.name() + "': " + e.getMessage(),
                     0, Usage.NONE, null, startedAt), false);
         }
-        RunLoop loop = new RunLoop(new Deps(gateway, tools, config.safeAnswer()), task, runId, agent, model, version, this::publishStep)
+        Deps deps = new Deps(gateway, tools, config.safeAnswer(), openTelemetry.getTracer(TRACER));
+        RunLoop loop = new RunLoop(deps, task, runId, agent, model, version, this::publishStep)
                 .onCheckpoint(l -> journal.save(l.checkpoint(startedAt)));
         if (resume != null) {
             loop.resumeFrom(resume);
         }
         RunLoop.Ending ending;
-        try {
-            ending = loop.run(startedAt);
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "Run %s of task %s failed", runId, task.taskId());
-            ending = new RunLoop.Ending(RunStatus.FAILED, "Sorry, something went wrong and I could not finish this task.",
-                    "executor error: " + e, false);
+        int handovers = 0;
+        while (true) {
+            try {
+                ending = loop.run(startedAt);
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "Run %s of task %s failed", runId, task.taskId());
+                ending = new RunLoop.Ending(RunStatus.FAILED, "Sorry, something went wrong and I could not finish this task.",
+                        "executor error: " + e, false);
+            }
+            // A divert to another agent hands the run over, within MAX_HANDOVERS so agents cannot ping-pong forever.
+            Optional<AgentDefinition> next = ending.divertTarget() == null || ending.humanReview()
+                    ? Optional.empty() : agents.find(ending.divertTarget());
+            if (next.isEmpty() || handovers >= MAX_HANDOVERS) {
+                break;
+            }
+            handovers++;
+            try {
+                ModelClient nextModel = models.forAgent(next.get());
+                LOG.infof("Run %s of task %s handed over from %s to %s", runId, task.taskId(), agent.name(), next.get().name());
+                RunLoop previous = loop;
+                agent = next.get();
+                model = nextModel;
+                loop = new RunLoop(deps, task, runId, agent, model, version, this::publishStep)
+                        .continueAfter(previous, ending.reason())
+                        .onCheckpoint(l -> journal.save(l.checkpoint(startedAt)));
+            } catch (RuntimeException e) {
+                ending = new RunLoop.Ending(RunStatus.FAILED, "Sorry, I cannot run this task.",
+                        "no model for agent '" + next.get().name() + "': " + e.getMessage(), false);
+                break;
+            }
         }
         return new Outcome(result(task, runId, agent.name(), version, ending.status(), ending.answer(), ending.reason(),
                 loop.proposals(), loop.usage(), model.ref(), startedAt), ending.humanReview());
@@ -166,6 +198,7 @@ public class RunExecutor {
 
     private void publishStep(StepEvent step) {
         runs.step(step);
+        metrics.step(step);
         publisher.step(step);
     }
 

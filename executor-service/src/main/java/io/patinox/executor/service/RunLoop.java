@@ -1,5 +1,9 @@
 package io.patinox.executor.service;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import io.patinox.contracts.events.Action;
 import io.patinox.contracts.events.RunStatus;
 import io.patinox.contracts.events.StepContext;
@@ -33,7 +37,10 @@ import java.util.function.Consumer;
 final class RunLoop {
 
     /** How a run ended. {@code humanReview} when it must also go to the review topic. */
-    record Ending(RunStatus status, String answer, String reason, boolean humanReview) {
+    record Ending(RunStatus status, String answer, String reason, boolean humanReview, String divertTarget) {
+        Ending(RunStatus status, String answer, String reason, boolean humanReview) {
+            this(status, answer, reason, humanReview, null);
+        }
     }
 
     /** What applying a verdict did to the step; {@code ending} is null when the run goes on. */
@@ -52,6 +59,8 @@ final class RunLoop {
     private final List<String> toolOutputs = new ArrayList<>();
     private Usage usage = Usage.NONE;
     private int proposals;
+    /** Model calls of this loop's agent: the scripted model replays by it; after a hand-over it starts at 0. */
+    private int calls;
     private int stepIndex;
     private int retries;
 
@@ -74,8 +83,23 @@ final class RunLoop {
         toolOutputs.addAll(checkpoint.toolOutputs());
         usage = checkpoint.usage();
         proposals = checkpoint.proposals();
+        calls = checkpoint.proposals();
         stepIndex = checkpoint.stepIndex();
         retries = checkpoint.retries();
+        return this;
+    }
+
+    /**
+     * Continues a run that {@code previous} handed over (a divert to this loop's agent): the step count,
+     * usage and tool outputs go on; the new agent starts its own conversation from the task, with the
+     * reason for the hand-over.
+     */
+    RunLoop continueAfter(RunLoop previous, String reason) {
+        proposals = previous.proposals;
+        stepIndex = previous.stepIndex + 1;
+        usage = previous.usage;
+        toolOutputs.addAll(previous.toolOutputs);
+        history.add(ChatEntry.feedback("This task was handed over to you: " + reason));
         return this;
     }
 
@@ -110,7 +134,16 @@ final class RunLoop {
                 return new Ending(RunStatus.BUDGET_EXCEEDED, "I could not finish this task within my step budget.",
                         "step budget exhausted: maxSteps " + agent.maxSteps() + " reached", false);
             }
-            Ending ending = step();
+            Span span = deps.tracer().spanBuilder("RunLoop.step").startSpan();
+            span.setAttribute("gen_ai.agent.name", agent.name());
+            span.setAttribute("patinox.step.index", stepIndex);
+            span.setAttribute("patinox.run.id", runId);
+            Ending ending;
+            try (Scope ignored = span.makeCurrent()) {
+                ending = step();
+            } finally {
+                span.end();
+            }
             if (ending != null) {
                 return ending;
             }
@@ -120,14 +153,28 @@ final class RunLoop {
     private Ending step() {
         long t0 = System.nanoTime();
         ModelTurn turn;
-        try {
-            turn = model.propose(new ModelRequest(agent.name(), agent.instructions(), agent.tools(), task.input(), history, proposals));
+        Span chat = deps.tracer().spanBuilder("chat " + model.ref().name()).setSpanKind(SpanKind.CLIENT).startSpan();
+        chat.setAttribute("gen_ai.operation.name", "chat");
+        chat.setAttribute("gen_ai.provider.name", model.ref().provider());
+        chat.setAttribute("gen_ai.system", model.ref().provider());
+        chat.setAttribute("gen_ai.request.model", model.ref().name());
+        chat.setAttribute("gen_ai.agent.name", agent.name());
+        chat.setAttribute("patinox.model.scripted", model.ref().scripted());
+        try (Scope ignored = chat.makeCurrent()) {
+            turn = model.propose(new ModelRequest(agent.name(), agent.instructions(), agent.tools(), task.input(), history, calls));
+            chat.setAttribute("gen_ai.usage.input_tokens", turn.usage().inputTokens());
+            chat.setAttribute("gen_ai.usage.output_tokens", turn.usage().outputTokens());
         } catch (RuntimeException e) {
+            chat.recordException(e);
+            chat.setStatus(StatusCode.ERROR);
             return new Ending(RunStatus.FAILED, "Sorry, something went wrong and I could not finish this task.",
                     "model " + model.ref().provider() + "/" + model.ref().name() + " failed: " + e.getMessage(), false);
+        } finally {
+            chat.end();
         }
         long modelMicros = micros(t0);
         proposals++;
+        calls++;
         Action action = turn.action();
         ValidationRequest request = new ValidationRequest(ValidationRequest.SCHEMA_VERSION, UUID.randomUUID().toString(),
                 task.taskId(), runId, stepIndex, agent.name(), configVersion, agent.policy(), action,
@@ -158,6 +205,8 @@ final class RunLoop {
         }
 
         int index = stepIndex;
+        Span.current().setAttribute("patinox.verdict", verdict.kind().name().toLowerCase(java.util.Locale.ROOT));
+        Span.current().setAttribute("patinox.verdict.source", source.name());
         Applied applied = verdict.fold(
                 allow -> perform(action),
                 modify -> perform(modify.action()),
@@ -197,15 +246,23 @@ final class RunLoop {
         long t0 = System.nanoTime();
         history.add(ChatEntry.assistant(call));
         nextStep();
-        try {
+        Span span = deps.tracer().spanBuilder("execute_tool " + call.tool()).setSpanKind(SpanKind.INTERNAL).startSpan();
+        span.setAttribute("gen_ai.operation.name", "execute_tool");
+        span.setAttribute("gen_ai.tool.name", call.tool());
+        span.setAttribute("gen_ai.agent.name", agent.name());
+        try (Scope ignored = span.makeCurrent()) {
             String output = deps.tools().run(agent, runId, call.tool(), call.arguments());
             history.add(ChatEntry.tool(output));
             toolOutputs.add(output);
             return new Applied(StepOutcome.EXECUTED, output, null, micros(t0), null);
         } catch (ToolFailure e) {
+            span.recordException(e);
+            span.setStatus(StatusCode.ERROR, e.getMessage());
             // The model sees the error and may recover; maxSteps bounds a model that keeps failing.
             history.add(ChatEntry.tool("error: " + e.getMessage()));
             return new Applied(StepOutcome.FAILED, null, e.getMessage(), micros(t0), null);
+        } finally {
+            span.end();
         }
     }
 
@@ -226,7 +283,8 @@ final class RunLoop {
         String answer = human ? "A person will review your request and get back to you."
                 : "Your request was handed over to '" + divert.target() + "'.";
         return new Applied(StepOutcome.DIVERTED, null, null, 0,
-                new Ending(RunStatus.DIVERTED, answer, "diverted to " + divert.target() + ": " + divert.reason(), human));
+                new Ending(RunStatus.DIVERTED, answer, "diverted to " + divert.target() + ": " + divert.reason(), human,
+                        divert.target()));
     }
 
     private void nextStep() {

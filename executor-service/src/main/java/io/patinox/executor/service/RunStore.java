@@ -8,11 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The runs this executor instance has seen, by task id: the idempotency record (a task id runs once
- * while the process lives) and what {@code GET /runs/{taskId}} shows. In memory only: a restart forgets
- * it; the oldest entries are dropped beyond {@link #KEPT}.
+ * The runs this executor instance has seen, by task id: the in-process idempotency record and what
+ * {@code GET /runs/{taskId}} and its step stream show. In memory; the oldest entries are dropped beyond
+ * {@link #KEPT}. Idempotency across restarts and instances is the run journal's job.
  */
 @ApplicationScoped
 public class RunStore {
@@ -24,12 +25,20 @@ public class RunStore {
     public record RunView(String taskId, String runId, String agent, String state, List<StepEvent> steps, RunResult result) {
     }
 
+    /** Told about a run's steps as they are published, then about its end. Must not block. */
+    public interface Listener {
+        void step(StepEvent step);
+
+        void finished(RunResult result);
+    }
+
     private final Map<String, RunView> runs = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, RunView> eldest) {
             return size() > KEPT;
         }
     };
+    private final Map<String, List<Listener>> listeners = new LinkedHashMap<>();
 
     /** Records the start of a run; false when this task id was already seen (a duplicate). */
     public synchronized boolean start(String taskId, String runId, String agent) {
@@ -46,8 +55,9 @@ public class RunStore {
         if (v != null) {
             List<StepEvent> steps = new ArrayList<>(v.steps());
             steps.add(step);
-            runs.put(step.taskId(), new RunView(v.taskId(), v.runId(), v.agent(), v.state(), List.copyOf(steps), null));
+            runs.put(step.taskId(), new RunView(v.taskId(), v.runId(), step.agent(), v.state(), List.copyOf(steps), null));
         }
+        listeners.getOrDefault(step.taskId(), List.of()).forEach(l -> l.step(step));
     }
 
     /** Records the end of a run. */
@@ -55,12 +65,45 @@ public class RunStore {
         RunView v = runs.get(result.taskId());
         List<StepEvent> steps = v == null ? List.of() : v.steps();
         runs.put(result.taskId(), new RunView(result.taskId(), result.runId(), result.agent(), result.status().name(), steps, result));
+        List<Listener> waiting = listeners.remove(result.taskId());
+        if (waiting != null) {
+            waiting.forEach(l -> l.finished(result));
+        }
     }
 
     /** Records a run another instance (or an earlier process) finished, unless this instance knows it already. */
     public synchronized void remember(RunResult result) {
         runs.putIfAbsent(result.taskId(), new RunView(result.taskId(), result.runId(), result.agent(),
                 result.status().name(), List.of(), result));
+    }
+
+    /**
+     * Tells {@code listener} about the steps of {@code taskId} so far, then about each new one and the end.
+     * A run this instance has not seen yet is waited for.
+     *
+     * @return what stops the listening
+     */
+    public synchronized Runnable listen(String taskId, Listener listener) {
+        RunView v = runs.get(taskId);
+        if (v != null) {
+            v.steps().forEach(listener::step);
+            if (v.result() != null) {
+                listener.finished(v.result());
+                return () -> { };
+            }
+        }
+        listeners.computeIfAbsent(taskId, k -> new CopyOnWriteArrayList<>()).add(listener);
+        return () -> {
+            synchronized (this) {
+                List<Listener> l = listeners.get(taskId);
+                if (l != null) {
+                    l.remove(listener);
+                    if (l.isEmpty()) {
+                        listeners.remove(taskId);
+                    }
+                }
+            }
+        };
     }
 
     /** The run of {@code taskId}, if this instance has seen it. */

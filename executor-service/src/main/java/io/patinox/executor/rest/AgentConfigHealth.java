@@ -1,0 +1,32 @@
+package io.patinox.executor.rest;
+
+import io.patinox.executor.config.AgentRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Shows the agent config in force: its version, its agents, and why a newer one was refused. Always up:
+ * a refused change leaves the last good config running.
+ */
+@Readiness
+@ApplicationScoped
+public class AgentConfigHealth implements HealthCheck {
+
+    @Inject
+    AgentRegistry registry;
+
+    @Override
+    public HealthCheckResponse call() {
+        HealthCheckResponseBuilder b = HealthCheckResponse.named("agent-config").up()
+                .withData("version", registry.version())
+                .withData("agents", String.join(",", registry.all().keySet()));
+        if (registry.lastError() != null) {
+            b.withData("refusedChange", registry.lastError());
+        }
+        return b.build();
+    }
+}
