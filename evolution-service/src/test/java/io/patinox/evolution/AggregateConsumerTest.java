@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 /** The evolution service receives aggregates from the real broker; bad ones are parked. */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
+@QuarkusTestResource(ConfigRepoResource.class)
 class AggregateConsumerTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

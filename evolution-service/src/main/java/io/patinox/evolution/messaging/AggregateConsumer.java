@@ -3,15 +3,19 @@ package io.patinox.evolution.messaging;
 import io.patinox.contracts.events.TelemetryAggregate;
 import io.patinox.contracts.json.Json;
 import io.patinox.evolution.service.AggregateView;
+import io.patinox.evolution.service.ProposalService;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Reads the compacted {@code patinox.aggregates} into the {@link AggregateView}. A record that does not decode
  * throws {@code ContractViolation}, which nacks it: the channel's dead-letter strategy parks it in
- * {@code patinox.dlq.aggregates} with its reason and the consumer goes on.
+ * {@code patinox.dlq.aggregates} with its reason and the consumer goes on. A changed aggregate is offered to the
+ * proposal rules; proposals they make are committed (git, on the worker thread) and published.
  */
 @ApplicationScoped
 public class AggregateConsumer {
@@ -22,8 +26,15 @@ public class AggregateConsumer {
     @Inject
     AggregateView view;
 
+    @Inject
+    ProposalService proposals;
+
+    @Inject
+    ProposalPublisher publisher;
+
     @Incoming(CHANNEL)
-    public void consume(Record<String, byte[]> record) {
+    @Blocking
+    public void consume(Record<String, byte[]> record) throws Exception {
         if (record.value() == null) {
             // A tombstone: the analyzer retired this subject.
             if (record.key() != null) {
@@ -31,6 +42,11 @@ public class AggregateConsumer {
             }
             return;
         }
-        view.update(Json.decode(record.value(), TelemetryAggregate.class));
+        TelemetryAggregate aggregate = Json.decode(record.value(), TelemetryAggregate.class);
+        if (view.update(aggregate)) {
+            for (var proposal : proposals.consider(aggregate)) {
+                publisher.publish(proposal).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+        }
     }
 }

@@ -1,0 +1,136 @@
+package io.patinox.evolution.service;
+
+import io.patinox.contracts.events.FailureCluster;
+import io.patinox.contracts.events.TelemetryAggregate;
+import io.patinox.evolution.config.EvolutionConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The rule-based proposal generator. From a total aggregate: too many verdicts from the fail mode (the validator
+ * did not answer within the agent's step deadline) → raise the deadline. From a clusters aggregate: a cluster of
+ * blocked attacks large enough → add its exemplars to the known-attack corpus the classifier trains on.
+ * Pure: reads the current files through {@code read} and returns drafts.
+ */
+public final class ProposalRules {
+
+    /** How the analyzer starts the exemplar of a blocked step. */
+    static final String BLOCKED = "blocked: ";
+
+    private static final Pattern DEADLINE = Pattern.compile("(?m)^stepDeadline:\\s*(\\d+)(ms|s)\\s*$");
+
+    private final EvolutionConfig.Rules rules;
+
+    public ProposalRules(EvolutionConfig.Rules rules) {
+        this.rules = rules;
+    }
+
+    /** Drafts for one aggregate; {@code read} gives a config file's current content by relative path. */
+    public List<Draft> draft(TelemetryAggregate a, Function<String, Optional<String>> read) {
+        if (!TelemetryAggregate.TOTAL.equals(a.window())) {
+            return List.of();
+        }
+        List<Draft> drafts = new ArrayList<>();
+        if (a.subject().endsWith("|clusters")) {
+            knownAttacks(a, read).ifPresent(drafts::add);
+        } else {
+            raiseDeadline(a, read).ifPresent(drafts::add);
+        }
+        return drafts;
+    }
+
+    private Optional<Draft> raiseDeadline(TelemetryAggregate a, Function<String, Optional<String>> read) {
+        if (a.steps() < rules.minSteps() || a.timeouts() < rules.timeoutRate() * a.steps()) {
+            return Optional.empty();
+        }
+        String path = "agents/" + a.agent() + ".yaml";
+        Optional<String> yaml = read.apply(path);
+        if (yaml.isEmpty()) {
+            return Optional.empty();
+        }
+        Matcher m = DEADLINE.matcher(yaml.get());
+        if (!m.find()) {
+            return Optional.empty();
+        }
+        Duration current = m.group(2).equals("ms") ? Duration.ofMillis(Long.parseLong(m.group(1)))
+                : Duration.ofSeconds(Long.parseLong(m.group(1)));
+        Duration raised = current.multipliedBy(rules.deadlineFactor());
+        if (raised.compareTo(rules.maxDeadline()) > 0) {
+            raised = rules.maxDeadline();
+        }
+        if (raised.compareTo(current) <= 0) {
+            return Optional.empty();
+        }
+        String value = raised.toMillis() % 1000 == 0 ? raised.toSeconds() + "s" : raised.toMillis() + "ms";
+        String changed = m.replaceFirst("stepDeadline: " + value);
+        double rate = (double) a.timeouts() / a.steps();
+        Map<String, String> evidence = new LinkedHashMap<>();
+        evidence.put("aggregate", a.subject());
+        evidence.put("steps", Long.toString(a.steps()));
+        evidence.put("timeouts", Long.toString(a.timeouts()));
+        evidence.put("timeoutRate", String.format(Locale.ROOT, "%.3f", rate));
+        evidence.put("threshold", Double.toString(rules.timeoutRate()));
+        evidence.put("stepDeadline", current.toMillis() + "ms -> " + raised.toMillis() + "ms");
+        if (a.latencies().containsKey("validation")) {
+            evidence.put("validationP99Ms", Double.toString(a.latencies().get("validation").p99()));
+        }
+        String summary = String.format(Locale.ROOT, "Raise %s's step deadline from %s to %s: %.0f %% of %d steps "
+                + "timed out waiting for a verdict at %s", a.agent(), m.group(1) + m.group(2), value, rate * 100,
+                a.steps(), a.configVersion());
+        return Optional.of(new Draft("raise-deadline|" + a.agent() + "|" + a.configVersion() + "|" + value,
+                "raise-deadline", a.agent(), a.configVersion(), summary, Map.of(path, changed), evidence));
+    }
+
+    private Optional<Draft> knownAttacks(TelemetryAggregate a, Function<String, Optional<String>> read) {
+        Optional<String> corpus = read.apply(rules.knownAttacks());
+        if (corpus.isEmpty()) {
+            return Optional.empty();
+        }
+        var known = new LinkedHashSet<>(corpus.get().lines().map(String::strip).toList());
+        List<String> added = new ArrayList<>();
+        List<String> clusters = new ArrayList<>();
+        for (FailureCluster cluster : a.clusters()) {
+            // Only clusters of blocked steps are attacks; failed tool calls and retries cluster too.
+            if (cluster.size() < rules.minClusterSize() || cluster.exemplars().isEmpty()
+                    || !cluster.exemplars().stream().allMatch(e -> e.startsWith(BLOCKED))) {
+                continue;
+            }
+            boolean newOnes = false;
+            for (String exemplar : cluster.exemplars()) {
+                // Exemplars are "blocked: <why> | <what was proposed>": the attack is the last part.
+                int bar = exemplar.indexOf(" | ");
+                String attack = (bar < 0 ? exemplar : exemplar.substring(bar + 3)).strip();
+                if (!attack.isEmpty() && known.add(attack)) {
+                    added.add(attack);
+                    newOnes = true;
+                }
+            }
+            if (newOnes) {
+                clusters.add(cluster.clusterId() + " (" + cluster.size() + ")");
+            }
+        }
+        if (added.isEmpty()) {
+            return Optional.empty();
+        }
+        String base = corpus.get().endsWith("\n") || corpus.get().isEmpty() ? corpus.get() : corpus.get() + "\n";
+        String changed = base + String.join("\n", added) + "\n";
+        Map<String, String> evidence = new LinkedHashMap<>();
+        evidence.put("aggregate", a.subject());
+        evidence.put("clusters", String.join(", ", clusters));
+        evidence.put("added", String.join("\n", added));
+        String summary = String.format(Locale.ROOT, "Add %d blocked attack exemplar(s) of %s to the known-attack "
+                + "corpus (clusters %s)", added.size(), a.agent(), String.join(", ", clusters));
+        return Optional.of(new Draft("add-known-attacks|" + a.agent() + "|" + String.join("\n", added),
+                "add-known-attacks", a.agent(), a.configVersion(), summary, Map.of(rules.knownAttacks(), changed),
+                evidence));
+    }
+}
