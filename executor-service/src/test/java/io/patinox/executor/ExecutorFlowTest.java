@@ -333,6 +333,23 @@ class ExecutorFlowTest {
     }
 
     @Test
+    void anAgentAnswersFromItsLongTermMemory() {
+        String taskId = newTaskId("memory");
+        TopicClient.publish(TaskSubmitted.of(taskId, "kb", "How long does delivery to Switzerland take?"));
+
+        // The first use may load the embedding model and Lance's native library: allow for a slow machine.
+        List<RunResult> results = TopicClient.read(Topics.RESULTS, taskId, RunResult.class, 1, Duration.ofSeconds(120));
+        assertThat(results).hasSize(1);
+        RunResult result = results.get(0);
+        assertThat(result.status()).as(result.reason()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(result.answer()).startsWith("From our knowledge base: Shipping to Switzerland takes 3 to 5 working days.");
+        StepEvent search = steps(result.runId(), 2).get(0);
+        assertThat(search.action()).isEqualTo(new Action.ToolCall("memory_search",
+                java.util.Map.of("query", "How long does delivery to Switzerland take?")));
+        assertThat(search.outcome()).isEqualTo(StepOutcome.EXECUTED);
+    }
+
+    @Test
     void unknownAgentFails() {
         String taskId = newTaskId("unknown");
         TopicClient.publish(TaskSubmitted.of(taskId, "nobody", "hello"));

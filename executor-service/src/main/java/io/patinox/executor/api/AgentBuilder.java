@@ -153,7 +153,7 @@ public final class AgentBuilder {
         @Override
         public AgentDefinition build() {
             return new AgentDefinition(name, model, instructions, tools, maxSteps, stepDeadline, policy, failMode,
-                    maxRetries, budget, "java:" + name);
+                    maxRetries, budget, List.of(), "java:" + name);
         }
     }
 }

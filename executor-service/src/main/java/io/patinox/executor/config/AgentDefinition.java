@@ -17,16 +17,18 @@ import java.util.Objects;
  * @param failMode     what a missing verdict means
  * @param maxRetries   how often the validator may send one step back to the model
  * @param budget       token, cost and wall-time limits of one run
+ * @param knowledge    texts the agent's long-term memory starts with (searched by {@code memory_search})
  * @param source       the file it was read from
  */
 public record AgentDefinition(String name, String model, String instructions, List<String> tools, int maxSteps,
                               Duration stepDeadline, String policy, FailMode failMode, int maxRetries, Budget budget,
-                              String source) {
+                              List<String> knowledge, String source) {
     public AgentDefinition {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(model, "model");
         tools = List.copyOf(tools);
         budget = budget == null ? Budget.UNLIMITED : budget;
+        knowledge = knowledge == null ? List.of() : List.copyOf(knowledge);
     }
 
     /**

@@ -33,7 +33,8 @@ public final class AgentFileReader {
                      @JsonProperty("maxSteps") Integer maxSteps, @JsonProperty("stepDeadline") String stepDeadline,
                      @JsonProperty("policy") String policy, @JsonProperty("failMode") String failMode,
                      @JsonProperty("maxRetries") Integer maxRetries, @JsonProperty("maxTokens") Long maxTokens,
-                     @JsonProperty("maxCostUsd") Double maxCostUsd, @JsonProperty("maxWallTime") String maxWallTime) {
+                     @JsonProperty("maxCostUsd") Double maxCostUsd, @JsonProperty("maxWallTime") String maxWallTime,
+                     @JsonProperty("knowledge") List<String> knowledge) {
     }
 
     private AgentFileReader() {
@@ -79,7 +80,7 @@ public final class AgentFileReader {
         return new AgentDefinition(name, model, raw.instructions() == null ? "" : raw.instructions(),
                 raw.tools() == null ? List.of() : raw.tools(), maxSteps, deadline,
                 raw.policy() == null ? "default" : raw.policy(), failMode(file, raw.failMode()), maxRetries,
-                budget(file, raw), file.toString());
+                budget(file, raw), raw.knowledge(), file.toString());
     }
 
     /** The 1-based line where top-level key {@code field} is written, or -1; the parser's location is past it. */

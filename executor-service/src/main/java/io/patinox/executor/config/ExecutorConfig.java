@@ -23,6 +23,9 @@ public interface ExecutorConfig {
     /** The run journal (checkpoints and cross-restart idempotency). */
     Runs runs();
 
+    /** Agents' long-term memory. */
+    Memory memory();
+
     /** The answer a user gets when a run is blocked; the reason goes to {@code RunResult.reason}. */
     @WithDefault("I can't help with that.")
     String safeAnswer();
@@ -105,5 +108,16 @@ public interface ExecutorConfig {
         /** Price of a million completion tokens in USD. */
         @WithDefault("0")
         double outputCostPerMillion();
+    }
+
+    /** Settings of the agents' long-term memory (a Lance dataset). */
+    interface Memory {
+        /** Directory of the memory dataset. */
+        @WithDefault(".patinox/executor-memory")
+        String dir();
+
+        /** Whether completed runs of agents that may call {@code memory_search} are remembered. */
+        @WithDefault("true")
+        boolean rememberRuns();
     }
 }

@@ -63,6 +63,8 @@ public class RunExecutor {
     RunJournal journal;
     @Inject
     ExecutorMetrics metrics;
+    @Inject
+    io.patinox.executor.memory.AgentMemory memory;
 
     /**
      * Runs {@code task} unless this instance already ran (or is running) its task id.
@@ -129,6 +131,7 @@ public class RunExecutor {
         }
         runs.finish(result);
         metrics.run(result);
+        rememberIfUseful(task, result);
         LOG.infof("Task %s (agent %s) ended %s%s", task.taskId(), task.agent(), result.status(),
                 result.reason() == null ? "" : ": " + result.reason());
         return Optional.of(result);
@@ -194,6 +197,21 @@ public class RunExecutor {
         }
         return new Outcome(result(task, runId, agent.name(), version, ending.status(), ending.answer(), ending.reason(),
                 loop.proposals(), loop.usage(), model.ref(), startedAt), ending.humanReview());
+    }
+
+    /** A completed run of an agent that searches its memory is worth remembering; never fails the run. */
+    private void rememberIfUseful(TaskSubmitted task, RunResult result) {
+        if (result.status() != RunStatus.COMPLETED || !config.memory().rememberRuns()) {
+            return;
+        }
+        Optional<AgentDefinition> agent = agents.find(result.agent());
+        if (agent.isPresent() && agent.get().allows("memory_search")) {
+            try {
+                memory.remember(result.agent(), "Task: " + task.input() + "\nAnswer: " + result.answer());
+            } catch (RuntimeException | LinkageError e) {
+                LOG.warnf("Could not remember task %s: %s", task.taskId(), e.toString());
+            }
+        }
     }
 
     private void publishStep(StepEvent step) {

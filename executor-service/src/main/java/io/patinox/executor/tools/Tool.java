@@ -37,4 +37,9 @@ public interface Tool {
      * @throws ToolFailure when the arguments are wrong or the tool cannot do it
      */
     String execute(Map<String, Object> arguments);
+
+    /** Runs the tool for {@code agent}; override when the tool needs to know who calls it. */
+    default String execute(io.patinox.executor.config.AgentDefinition agent, Map<String, Object> arguments) {
+        return execute(arguments);
+    }
 }

@@ -48,10 +48,11 @@ public class ToolRegistry {
         Tool t = find(tool).orElseThrow(() -> new ToolFailure("unknown tool '" + tool + "' (registered: " + tools.keySet() + ")"));
         executions.record(runId, tool, Instant.now());
         try {
-            return t.execute(arguments);
+            return t.execute(agent, arguments);
         } catch (ToolFailure e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
+            // LinkageError: a native library (e.g. the memory's) that cannot load fails the step, not the run.
             throw new ToolFailure("tool '" + tool + "' failed: " + e);
         }
     }
