@@ -30,6 +30,10 @@ class PolicyLoaderTest {
         assertThat(policy.failMode()).isEqualTo(FailMode.CLOSED);
         assertThat(policy.latencyBudget()).isEqualTo(Duration.ofMillis(1000));
         assertThat(policy.steps()).extracting(s -> s.validator().name()).containsExactly("rules", "tool-schema", "pii", "injection-classifier");
+        assertThat(policies.get("strict").steps()).extracting(s -> s.validator().name())
+                .containsExactly("rules", "pii", "injection-classifier", "attack-similarity");
+        assertThat(policies.get("strict").steps().get(3).isolated()).isTrue();
+        assertThat(policy.steps()).noneMatch(Policy.Step::isolated);
     }
 
     @Test
@@ -61,7 +65,7 @@ class PolicyLoaderTest {
                 .hasMessage(file + ": field 'failMode': expected closed or open but was 'sometimes'");
         Files.writeString(file, "validators: [{type: rules}, {type: regexes}]\n");
         assertThatThrownBy(() -> loader.load(file))
-                .hasMessage(file + ": validators[1]: field 'type': unknown validator type 'regexes' (known: [injection-classifier, pii, rules, tool-schema])");
+                .hasMessage(file + ": validators[1]: field 'type': unknown validator type 'regexes' (known: [attack-similarity, injection-classifier, pii, rules, tool-schema])");
         Files.writeString(file, "validators: [{type: pii, params: {kinds: [mail]}}]\n");
         assertThatThrownBy(() -> loader.load(file))
                 .hasMessageStartingWith(file + ": validators[0] (pii): params.kinds[0]: unknown kind 'mail'");

@@ -27,7 +27,7 @@ class DefaultPolicyTest {
     private final ValidatorChain chain = new ValidatorChain(pool, OpenTelemetry.noop().getTracer("test"),
             new SimpleMeterRegistry());
     private final Policy policy = new PolicyLoader(BuiltInValidators.factories(Path.of("../config")), Duration.ofMillis(200))
-            .loadAll(Path.of("../config")).get("default");
+            .load(Path.of("../config/policies/default.yaml"));
 
     @AfterEach
     void stop() {

@@ -1,0 +1,202 @@
+package io.patinox.validator.ml;
+
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import io.patinox.contracts.events.ValidationRequest;
+import io.patinox.contracts.validation.Judgement;
+import io.patinox.contracts.validation.Validator;
+import io.patinox.contracts.validation.ValidatorFactory;
+import io.patinox.validator.builtin.Params;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Prompt injection and jailbreak attempts by meaning: the text is embedded in-process (all-MiniLM-L6-v2,
+ * 384 dimensions) and compared with the known attacks, whose vectors sit in a Lance dataset; at or above
+ * the threshold's cosine similarity it blocks. Catches rephrasings a bag-of-words model has not seen.
+ * Parameters:
+ * <pre>{@code
+ * attacks: [corpus/injection/attacks-project.txt]   # relative to the config dir; every 5th line is left out
+ * threshold: 0.8                                    # cosine similarity
+ * inspect: [input, toolOutputs]
+ * }</pre>
+ * The dataset is built from the attack files on first use, under the store directory, in a folder named
+ * after the files' content hash, so a changed corpus gets a new dataset.
+ */
+public final class AttackSimilarityCheck implements Validator {
+
+    /** The type name policies use. */
+    public static final String TYPE = "attack-similarity";
+
+    private static final int DIMENSION = 384;
+
+    private final String name;
+    private final EmbeddingModel model;
+    private final AttackVectorStore store;
+    private final double threshold;
+    private final Set<String> inspect;
+
+    AttackSimilarityCheck(String name, EmbeddingModel model, AttackVectorStore store, double threshold, Set<String> inspect) {
+        this.name = name;
+        this.model = model;
+        this.store = store;
+        this.threshold = threshold;
+        this.inspect = inspect;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int cost() {
+        return 2_000;
+    }
+
+    @Override
+    public Judgement validate(ValidationRequest request) {
+        List<String> texts = new ArrayList<>(2);
+        List<String> where = new ArrayList<>(2);
+        if (inspect.contains("input") && request.stepIndex() == 0 && !request.context().taskInput().isBlank()) {
+            texts.add(request.context().taskInput());
+            where.add("the task input");
+        }
+        List<String> outputs = request.context().toolOutputs();
+        if (inspect.contains("toolOutputs") && !outputs.isEmpty() && !outputs.get(outputs.size() - 1).isBlank()) {
+            texts.add(outputs.get(outputs.size() - 1));
+            where.add("the newest tool output");
+        }
+        if (inspect.contains("action") && !request.action().text().isBlank()) {
+            texts.add(request.action().text());
+            where.add("the proposed action");
+        }
+        double best = 0;
+        String bestWhere = "nothing";
+        for (int i = 0; i < texts.size(); i++) {
+            AttackVectorStore.Match match = store.nearest(model.embed(texts.get(i)).content().vector());
+            if (match != null && match.similarity() > best) {
+                best = match.similarity();
+                bestWhere = where.get(i);
+            }
+        }
+        double score = Math.max(0, Math.min(1, best));
+        String similarity = String.format(Locale.ROOT, "%.3f", best);
+        return best >= threshold
+                ? Judgement.block(score, bestWhere + " is similar to a known attack (cosine " + similarity + " >= "
+                        + threshold + ")")
+                : Judgement.allow(score, "no known attack is similar (max cosine " + similarity + ")");
+    }
+
+    /** Creates {@link AttackSimilarityCheck}s; one embedding model serves them all. */
+    public static final class Factory implements ValidatorFactory {
+        private final Path configDir;
+        private final Path storeDir;
+
+        /**
+         * @param configDir where attack files are read
+         * @param storeDir  where the Lance datasets are kept
+         */
+        public Factory(Path configDir, Path storeDir) {
+            this.configDir = configDir;
+            this.storeDir = storeDir;
+        }
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public Validator create(String name, Map<String, Object> raw) {
+            Params params = Params.of(raw).allowOnly("attacks", "threshold", "inspect");
+            List<String> files = params.strings("attacks");
+            if (files.isEmpty()) {
+                throw params.error("attacks", "at least one attack file is required");
+            }
+            List<String> attacks = new ArrayList<>();
+            for (int i = 0; i < files.size(); i++) {
+                Path file = configDir.resolve(files.get(i));
+                if (!Files.isRegularFile(file)) {
+                    throw params.error("attacks[" + i + "]", "no file at " + file);
+                }
+                attacks.addAll(trainingLines(file));
+            }
+            double threshold = params.number("threshold", 0.8);
+            if (threshold <= 0 || threshold > 1) {
+                throw params.error("threshold", "must be in (0, 1]");
+            }
+            List<String> inspect = params.strings("inspect");
+            for (int i = 0; i < inspect.size(); i++) {
+                if (!Set.of("input", "toolOutputs", "action").contains(inspect.get(i))) {
+                    throw params.error("inspect[" + i + "]", "expected input, toolOutputs or action but was '"
+                            + inspect.get(i) + "'");
+                }
+            }
+            EmbeddingModel model = Embeddings.model();
+            Path dataset = storeDir.resolve("attacks-" + hash(attacks) + ".lance");
+            List<float[]> vectors = Files.isDirectory(dataset) ? List.of()
+                    : attacks.stream().map(t -> model.embed(t).content().vector()).toList();
+            AttackVectorStore store = AttackVectorStore.openOrCreate(dataset, attacks, vectors, DIMENSION);
+            return new AttackSimilarityCheck(name, model, store, threshold,
+                    inspect.isEmpty() ? Set.of("input", "toolOutputs") : Set.copyOf(inspect));
+        }
+
+        /** The lines the classifier trains on too: every 5th is held out for evaluation. */
+        private static List<String> trainingLines(Path file) {
+            try {
+                List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+                        .map(String::strip).filter(l -> !l.isEmpty()).toList();
+                List<String> kept = new ArrayList<>();
+                for (int i = 0; i < lines.size(); i++) {
+                    if ((i + 1) % 5 != 0) {
+                        kept.add(lines.get(i));
+                    }
+                }
+                return kept;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private static String hash(List<String> texts) {
+            try {
+                MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                texts.forEach(t -> sha.update((t + "\n").getBytes(StandardCharsets.UTF_8)));
+                return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** The one in-process embedding model: loading it takes about a second and ~90 MB. */
+    static final class Embeddings {
+        private static volatile EmbeddingModel model;
+
+        private Embeddings() {
+        }
+
+        static EmbeddingModel model() {
+            if (model == null) {
+                synchronized (Embeddings.class) {
+                    if (model == null) {
+                        model = new AllMiniLmL6V2EmbeddingModel();
+                    }
+                }
+            }
+            return model;
+        }
+    }
+}
