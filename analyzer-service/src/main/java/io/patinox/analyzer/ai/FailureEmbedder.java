@@ -17,6 +17,22 @@ public class FailureEmbedder {
 
     private volatile EmbeddingModel model;
 
+    /** The unit vectors of several texts, in order. */
+    public java.util.List<float[]> embedAll(java.util.List<String> texts) {
+        var segments = texts.stream().map(dev.langchain4j.data.segment.TextSegment::from).toList();
+        return model().embedAll(segments).content().stream().map(e -> {
+            e.normalize();
+            return e.vector();
+        }).toList();
+    }
+
+    /** Loads the model now rather than on the first failure (~1 s), off the caller's thread. */
+    void warmUp(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
+        Thread warm = new Thread(() -> embed("warm up"), "failure-embedder-warm-up");
+        warm.setDaemon(true);
+        warm.start();
+    }
+
     /** The unit vector of a text. */
     public float[] embed(String text) {
         Embedding embedding = model().embed(text).content();

@@ -9,6 +9,8 @@ import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -41,22 +43,23 @@ public class FailureConsumer {
 
     @Incoming(CHANNEL)
     @Blocking
-    public void consume(byte[] payload) throws Exception {
+    public void consume(List<byte[]> payloads) throws Exception {
         if (!config.clusters().enabled()) {
             return;
         }
-        StepEvent step;
-        try {
-            step = Json.decode(payload, StepEvent.class);
-        } catch (ContractViolation e) {
-            LOG.debugf("Skipping a step that does not decode (parked by the aggregation topology): %s",
-                    e.getMessage());
-            return;
+        List<StepEvent> steps = new ArrayList<>(payloads.size());
+        for (byte[] payload : payloads) {
+            try {
+                steps.add(Json.decode(payload, StepEvent.class));
+            } catch (ContractViolation e) {
+                LOG.debugf("Skipping a step that does not decode (parked by the aggregation topology): %s",
+                        e.getMessage());
+            }
         }
-        var aggregate = clusters.record(step);
-        if (aggregate.isPresent()) {
-            // Embedding runs on a worker thread; waiting for the broker's ack here keeps order and surfaces failures.
-            aggregates.send(Record.of(aggregate.get().subject(), Json.encode(aggregate.get())))
+        // A whole poll at once: one embedding call and one Lance version for all its failures.
+        for (var aggregate : clusters.record(steps)) {
+            // On a worker thread: waiting for the broker's ack keeps order and surfaces failures.
+            aggregates.send(Record.of(aggregate.subject(), Json.encode(aggregate)))
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
     }

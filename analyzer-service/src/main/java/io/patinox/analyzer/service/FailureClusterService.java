@@ -19,7 +19,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
 
@@ -64,26 +63,41 @@ public class FailureClusterService {
         LOG.infof("Failure clusters rebuilt from %d stored failures in %s", rows.size(), settings.dataset());
     }
 
-    /** Clusters a failure step; returns the group's updated clusters aggregate, or empty if nothing changed. */
-    public synchronized Optional<TelemetryAggregate> record(StepEvent step) {
-        Optional<String> kind = FailureText.kind(step);
-        if (kind.isEmpty()) {
-            return Optional.empty();
+    /**
+     * Clusters the failure steps among {@code steps} (one embedding call and one Lance append for all of them);
+     * returns the updated clusters aggregate of every group that changed.
+     */
+    public synchronized List<TelemetryAggregate> record(List<StepEvent> steps) {
+        List<StepEvent> fresh = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        for (StepEvent step : steps) {
+            if (FailureText.kind(step).isPresent()) {
+                open();
+                if (seen.add(FailureText.id(step))) {
+                    fresh.add(step);
+                    texts.add(FailureText.of(step));
+                }
+            }
         }
-        open();
-        String id = FailureText.id(step);
-        if (!seen.add(id)) {
-            return Optional.empty();
+        if (fresh.isEmpty()) {
+            return List.of();
         }
-        String text = FailureText.of(step);
-        float[] vector = embedder.embed(text);
-        long at = step.occurredAt().toEpochMilli();
-        store.append(List.of(new FailureStore.Row(id, step.agent(), step.configVersion(), kind.get(), text, at,
-                vector)));
-        String group = step.agent() + "|" + step.configVersion();
-        clusters.add(group, text, vector, at);
-        count(group, kind.get());
-        return Optional.of(aggregate(step.agent(), step.configVersion()));
+        List<float[]> vectors = embedder.embedAll(texts);
+        List<FailureStore.Row> rows = new ArrayList<>();
+        Map<String, StepEvent> changed = new LinkedHashMap<>();
+        for (int i = 0; i < fresh.size(); i++) {
+            StepEvent step = fresh.get(i);
+            String kind = FailureText.kind(step).orElseThrow();
+            long at = step.occurredAt().toEpochMilli();
+            rows.add(new FailureStore.Row(FailureText.id(step), step.agent(), step.configVersion(), kind,
+                    texts.get(i), at, vectors.get(i)));
+            String group = step.agent() + "|" + step.configVersion();
+            clusters.add(group, texts.get(i), vectors.get(i), at);
+            count(group, kind);
+            changed.putIfAbsent(group, step);
+        }
+        store.append(rows);
+        return changed.values().stream().map(s -> aggregate(s.agent(), s.configVersion())).toList();
     }
 
     /** The current clusters aggregate of every known group matching the filters (null matches all). */

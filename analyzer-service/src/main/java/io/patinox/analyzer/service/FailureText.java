@@ -6,8 +6,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The text of a failed, retried or blocked step that is embedded and clustered: what went wrong, then what the
- * agent proposed. Exemplars leave the service, so e-mail addresses and long digit runs (cards, phone numbers) are
+ * The text of a failed, retried or blocked step that is embedded and clustered:
+ * {@code <kind>: <what went wrong> | <what the agent proposed>}, e.g. {@code blocked: prompt injection | Ignore ...}. Exemplars leave the service, so e-mail addresses and long digit runs (cards, phone numbers) are
  * masked first.
  */
 public final class FailureText {
@@ -33,7 +33,7 @@ public final class FailureText {
     public static String of(StepEvent step) {
         String why = step.outcome() == StepOutcome.FAILED && step.error() != null ? step.error()
                 : step.verdict().fold(a -> "", m -> m.reason(), r -> r.feedback(), d -> d.reason(), b -> b.reason());
-        String text = (why.isBlank() ? "" : why + " | ") + step.action().text();
+        String text = kind(step).orElse("step") + ": " + why + " | " + step.action().text();
         return redact(text.length() > MAX_CHARS ? text.substring(0, MAX_CHARS) : text);
     }
 
