@@ -139,6 +139,14 @@ public final class PolicyLoader {
             validator = factory.create(validatorName, entry.params() == null ? Map.of() : entry.params());
         } catch (IllegalArgumentException e) {
             throw new PolicyException(where + " (" + entry.type() + "): " + e.getMessage(), e);
+        } catch (RuntimeException | LinkageError e) {
+            // e.g. a native library that cannot load, or Arrow without --add-opens=java.base/java.nio=ALL-UNNAMED
+            Throwable cause = e;
+            while (cause.getCause() != null && cause.getCause() != cause) {
+                cause = cause.getCause();
+            }
+            throw new PolicyException(where + " (" + entry.type() + "): cannot create the validator: " + e
+                    + (cause != e ? " (cause: " + cause + ")" : ""), e);
         }
         Duration timeout = entry.timeoutMs() == null ? defaultTimeout : Duration.ofMillis(entry.timeoutMs());
         int cost = entry.cost() == null ? validator.cost() : entry.cost();
