@@ -55,9 +55,10 @@ final class LocalMesh {
                 throw new IllegalStateException("port " + service.port() + " for " + service.name()
                         + " is taken by another process; stop it or run ./patinox down");
             }
-            Process p = Processes.startService(ws.root(), service, Map.of(
-                    "kafka.bootstrap.servers", bootstrap(),
-                    "patinox.config.dir", ws.configRepo().toString()), ws.log(service.name()));
+            Map<String, String> properties = new java.util.HashMap<>(service.stateProperties(ws.work().resolve("state")));
+            properties.put("kafka.bootstrap.servers", bootstrap());
+            properties.put("patinox.config.dir", ws.configRepo().toString());
+            Process p = Processes.startService(ws.root(), service, properties, ws.log(service.name()));
             Processes.writePid(ws.pidFile(service.name()), p.pid());
             started.add(service);
         }

@@ -24,6 +24,22 @@ public record ServiceSpec(String name, String module, int port) {
         return root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
     }
 
+    /**
+     * Where the service keeps state on disk, under {@code stateRoot}: the analyzer's Kafka Streams stores
+     * and failure vectors, the executor's long-term memory. Two meshes with different roots never share
+     * (or lock) each other's state.
+     */
+    public java.util.Map<String, String> stateProperties(Path stateRoot) {
+        Path dir = stateRoot.resolve(name).toAbsolutePath();
+        return switch (name) {
+            case "analyzer" -> java.util.Map.of(
+                    "kafka-streams.state.dir", dir.resolve("streams").toString(),
+                    "patinox.analyzer.clusters.dataset", dir.resolve("failures.lance").toString());
+            case "executor" -> java.util.Map.of("patinox.executor.memory.dir", dir.resolve("memory").toString());
+            default -> java.util.Map.of();
+        };
+    }
+
     /** The same service on another port. */
     public ServiceSpec onPort(int otherPort) {
         return new ServiceSpec(name, module, otherPort);

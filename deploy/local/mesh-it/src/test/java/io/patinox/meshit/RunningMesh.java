@@ -25,6 +25,8 @@ final class RunningMesh implements AutoCloseable {
     final String bootstrap = SharedTestBroker.bootstrapServers();
     final Path work;
     final Path configRepo;
+    /** Distinguishes this run's files from those of other runs in the same folder. */
+    final String runId = Long.toString(System.currentTimeMillis(), 36);
     final String configVersion;
     private static RunningMesh shared;
     private final Map<String, ServiceSpec> services = new LinkedHashMap<>();
@@ -32,7 +34,7 @@ final class RunningMesh implements AutoCloseable {
 
     RunningMesh() throws IOException {
         work = Files.createDirectories(root.resolve("deploy/local/mesh-it/target/mesh-it"));
-        configRepo = work.resolve("config-repo-" + System.currentTimeMillis());
+        configRepo = work.resolve("config-repo-" + runId);
         copy(root.resolve("config"), configRepo);
         git("init", "-q", "-b", "main");
         git("add", "-A");
@@ -49,14 +51,54 @@ final class RunningMesh implements AutoCloseable {
      */
     static synchronized RunningMesh shared() {
         if (shared == null) {
+            RunningMesh mesh;
             try {
-                shared = new RunningMesh().start();
+                mesh = new RunningMesh();
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "patinox-mesh-stop"));
+            // Registered before the start, so a failed start leaves no service running.
+            Runtime.getRuntime().addShutdownHook(new Thread(mesh::close, "patinox-mesh-stop"));
+            try {
+                mesh.start().warmUp();
+            } catch (RuntimeException e) {
+                mesh.close();
+                throw e;
+            }
+            shared = mesh;
         }
         return shared;
+    }
+
+    /**
+     * Runs one task through the whole mesh until it completes, so that the tests measure a warm mesh:
+     * the first verdicts of a cold validator (class loading, model loading, JIT) can miss the step deadline
+     * on a loaded machine, and the agent's policy then rightly fails closed.
+     */
+    RunningMesh warmUp() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        int attempt = 0;
+        while (System.nanoTime() < deadline) {
+            String taskId = "it-warmup-" + (++attempt) + "-" + System.nanoTime();
+            try (var client = io.patinox.launcher.MeshClient.open(bootstrap)) {
+                client.submit(io.patinox.contracts.events.TaskSubmitted.of(taskId, "support", "What is 17 * 23?"));
+                var status = new java.util.concurrent.atomic.AtomicReference<io.patinox.contracts.events.RunStatus>();
+                long waitUntil = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (status.get() == null && System.nanoTime() < waitUntil) {
+                    client.poll(Duration.ofMillis(200), step -> { }, result -> {
+                        if (taskId.equals(result.taskId())) {
+                            status.set(result.status());
+                        }
+                    });
+                }
+                System.out.printf("mesh warm-up task %d: %s%n", attempt, status.get());
+                if (status.get() == io.patinox.contracts.events.RunStatus.COMPLETED) {
+                    return this;
+                }
+            }
+        }
+        throw new IllegalStateException("the mesh did not complete a task within 120 s; executor log:\n"
+                + logTail("executor") + "\nvalidator log:\n" + logTail("validator"));
     }
 
     /** Starts every service and waits until all are ready. */
@@ -68,9 +110,10 @@ final class RunningMesh implements AutoCloseable {
 
     void launch(String name) {
         ServiceSpec spec = services.get(name);
-        Process p = Processes.startService(root, spec, Map.of(
-                "kafka.bootstrap.servers", bootstrap,
-                "patinox.config.dir", configRepo.toString()), log(name));
+        Map<String, String> properties = new java.util.HashMap<>(spec.stateProperties(work.resolve("state-" + runId)));
+        properties.put("kafka.bootstrap.servers", bootstrap);
+        properties.put("patinox.config.dir", configRepo.toString());
+        Process p = Processes.startService(root, spec, properties, log(name));
         processes.put(name, p);
     }
 
@@ -88,7 +131,7 @@ final class RunningMesh implements AutoCloseable {
     }
 
     Path log(String name) {
-        return work.resolve(name + ".log");
+        return work.resolve(name + "-" + runId + ".log");
     }
 
     String logTail(String name) {
