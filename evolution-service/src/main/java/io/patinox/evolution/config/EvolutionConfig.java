@@ -27,6 +27,13 @@ public interface EvolutionConfig {
     @WithDefault("${patinox.config.dir:config}")
     String configDir();
 
+    /**
+     * Whether proposals are committed to the config repository. Off, they are only recorded as {@code DRAFTED}:
+     * useful where the config directory lives in a repository that must not grow branches (a developer's checkout).
+     */
+    @WithDefault("true")
+    boolean commit();
+
     /** The git remote proposal branches are pushed to; none by default (local review records). */
     Optional<String> remote();
 

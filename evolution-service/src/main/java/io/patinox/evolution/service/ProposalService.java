@@ -44,9 +44,10 @@ public class ProposalService {
     private void open() {
         if (rules == null) {
             rules = new ProposalRules(config.rules());
-            repository = ConfigRepository.open(Path.of(config.configDir()));
+            repository = config.commit() ? ConfigRepository.open(Path.of(config.configDir())) : Optional.empty();
             LOG.infof("Proposals go to %s", repository.map(ConfigRepository::location)
-                    .orElse("nowhere: " + config.configDir() + " is not in a git checkout (drafts only)"));
+                    .orElse("nowhere (drafts only): committing is off or " + config.configDir()
+                            + " is not in a git checkout"));
         }
     }
 
