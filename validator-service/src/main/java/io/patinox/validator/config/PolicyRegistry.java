@@ -5,12 +5,16 @@ import io.patinox.contracts.events.StepContext;
 import io.patinox.contracts.events.ValidationRequest;
 import io.patinox.validator.builtin.BuiltInValidators;
 import io.quarkus.runtime.Startup;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -30,6 +34,7 @@ public class PolicyRegistry {
 
     private final Path configDir;
     private final PolicyLoader loader;
+    private final ScheduledExecutorService watcher;
     private volatile Snapshot snapshot;
 
     PolicyRegistry(@ConfigProperty(name = "patinox.config.dir", defaultValue = "config") String configDir,
@@ -39,7 +44,49 @@ public class PolicyRegistry {
         this.snapshot = load();
         LOG.infof("Loaded policies %s from %s (config version %s)", snapshot.policies().keySet(), this.configDir,
                 snapshot.configVersion());
+        long every = config.reloadInterval().toMillis();
+        if (every > 0) {
+            watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "policy-reload");
+                t.setDaemon(true);
+                return t;
+            });
+            watcher.scheduleWithFixedDelay(this::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
+        } else {
+            watcher = null;
+        }
     }
+
+    @PreDestroy
+    void stop() {
+        if (watcher != null) {
+            watcher.shutdownNow();
+        }
+    }
+
+    /**
+     * Loads the policies again when the config version changed. An invalid change is logged and refused:
+     * the policies in force stay, and the same version is not tried again.
+     *
+     * @return true when new policies are in force
+     */
+    public synchronized boolean reloadIfChanged() {
+        String version = ConfigVersion.of(configDir);
+        if (version.equals(snapshot.configVersion()) || version.equals(refusedVersion)) {
+            return false;
+        }
+        try {
+            reload();
+            refusedVersion = null;
+            return true;
+        } catch (RuntimeException e) {
+            refusedVersion = version;
+            LOG.errorf("Refusing config version %s, keeping %s: %s", version, snapshot.configVersion(), e.getMessage());
+            return false;
+        }
+    }
+
+    private String refusedVersion;
 
     private Snapshot load() {
         Map<String, Policy> policies = Map.copyOf(loader.loadAll(configDir));

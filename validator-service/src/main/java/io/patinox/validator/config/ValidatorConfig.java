@@ -22,6 +22,13 @@ public interface ValidatorConfig {
     @WithDefault("16")
     int workerThreads();
 
+    /**
+     * How often the config directory's version is checked; when it changed, the policies are loaded again
+     * (an invalid change is refused and the policies in force stay). Zero disables the check.
+     */
+    @WithDefault("10s")
+    Duration reloadInterval();
+
     /** Topic a reply goes to when the request names none in {@code kafka_reply_topic}. */
     @WithDefault("patinox.validation.replies")
     String defaultReplyTopic();
