@@ -53,6 +53,8 @@ public final class Processes {
         command.add(java());
         command.addAll(SERVICE_JVM_OPTIONS);
         command.add("-Dquarkus.http.port=" + service.port());
+        // The local mesh is for this machine only.
+        command.add("-Dquarkus.http.host=127.0.0.1");
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(runner.toString());
