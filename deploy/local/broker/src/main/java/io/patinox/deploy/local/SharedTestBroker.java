@@ -28,6 +28,9 @@ public final class SharedTestBroker {
                     Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "patinox-test-broker-stop"));
                     System.out.printf("patinox: test broker on %s started in %d ms%n", bootstrap,
                             broker.startupTime().toMillis());
+                    // Quarkus tests load this class again in their own class loader: a JVM-wide property
+                    // lets every copy find the broker that is already running instead of starting another.
+                    System.setProperty("patinox.test.kafka.bootstrap", bootstrap);
                 }
                 TopicSetup.ensureAll(bootstrap);
             }
