@@ -26,6 +26,8 @@ public final class Patinox {
                                     publish one task and print its steps and result
               broker [--port P] [--controller-port C] [--data DIR]
                                     run the Kafka broker in the foreground (what 'up' starts)
+              bench mesh [--tasks N] [--rate R] [--keep]
+                                    drive the mesh with N tasks (default 2000) and print throughput and latencies
             """;
 
     private Patinox() {
@@ -60,6 +62,9 @@ public final class Patinox {
                 return submit(mesh, args);
             }
             case "broker" -> broker(args);
+            case "bench" -> {
+                return MeshBench.command(mesh, ws, args);
+            }
             default -> throw new IllegalArgumentException("unknown command '" + command + "'\n" + USAGE);
         }
         return 0;
