@@ -259,7 +259,7 @@ class ManifestsIT {
             Set<String> operatorSecrets = ofKind(docs, "KafkaUser").stream().map(Manifests::name).collect(Collectors.toSet());
             operatorSecrets.add(name(kafka) + "-cluster-ca-cert");
             // Kept out of git on purpose; deploy/k8s/README.md says how to create it.
-            Set<String> external = overlay.equals("prod") ? Set.of("patinox-model") : Set.of();
+            Set<String> external = overlay.equals("prod") ? Set.of("patinox-model", "patinox-api-keys") : Set.of();
             for (JsonNode d : ofKind(docs, "Deployment")) {
                 JsonNode pod = d.path("spec").path("template").path("spec");
                 List<JsonNode> containers = new ArrayList<>(list(pod.path("containers")));
