@@ -28,6 +28,8 @@ final class RunningMesh implements AutoCloseable {
     /** Distinguishes this run's files from those of other runs in the same folder. */
     final String runId = Long.toString(System.currentTimeMillis(), 36);
     final String configVersion;
+    /** Generous: four JVMs start at once on two cores, and the validator loads its models first. */
+    static final long START_TIMEOUT_S = Long.getLong("patinox.mesh.start-timeout-s", 300);
     private static RunningMesh shared;
     private final Map<String, ServiceSpec> services = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
@@ -76,7 +78,7 @@ final class RunningMesh implements AutoCloseable {
      * on a loaded machine, and the agent's policy then rightly fails closed.
      */
     RunningMesh warmUp() {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         int attempt = 0;
         while (System.nanoTime() < deadline) {
             String taskId = "it-warmup-" + (++attempt) + "-" + System.nanoTime();
@@ -97,7 +99,7 @@ final class RunningMesh implements AutoCloseable {
                 }
             }
         }
-        throw new IllegalStateException("the mesh did not complete a task within 120 s; executor log:\n"
+        throw new IllegalStateException("the mesh did not complete a task within 180 s; executor log:\n"
                 + logTail("executor") + "\nvalidator log:\n" + logTail("validator"));
     }
 
@@ -118,7 +120,7 @@ final class RunningMesh implements AutoCloseable {
     }
 
     void awaitReady(String name) {
-        Processes.awaitReady(services.get(name), processes.get(name).toHandle(), log(name), Duration.ofSeconds(120),
+        Processes.awaitReady(services.get(name), processes.get(name).toHandle(), log(name), Duration.ofSeconds(START_TIMEOUT_S),
                 System.out::println);
     }
 
