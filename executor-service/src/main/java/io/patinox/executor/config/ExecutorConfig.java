@@ -3,6 +3,8 @@ package io.patinox.executor.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The executor's own settings (prefix {@code patinox.executor}). Agents are not configured here: they are
@@ -25,6 +27,15 @@ public interface ExecutorConfig {
 
     /** Agents' long-term memory. */
     Memory memory();
+
+    /**
+     * API keys accepted by the REST front door ({@code X-API-Key: <key>} or {@code Authorization: Bearer <key>}),
+     * comma-separated; env {@code PATINOX_API_KEYS}. With auth enabled and no key, every request gets 401.
+     */
+    Optional<List<String>> apiKeys();
+
+    /** Authentication of the REST front door. */
+    Auth auth();
 
     /** The answer a user gets when a run is blocked; the reason goes to {@code RunResult.reason}. */
     @WithDefault("I can't help with that.")
@@ -119,5 +130,12 @@ public interface ExecutorConfig {
         /** Whether completed runs of agents that may call {@code memory_search} are remembered. */
         @WithDefault("true")
         boolean rememberRuns();
+    }
+
+    /** Authentication of the REST front door (health, metrics and OpenAPI stay open). */
+    interface Auth {
+        /** Whether {@code /tasks} and {@code /runs} require an API key; on by default, off in dev and test. */
+        @WithDefault("true")
+        boolean enabled();
     }
 }

@@ -70,6 +70,10 @@ public class ValidationGateway {
     @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "127.0.0.1:9092")
     String bootstrap;
 
+    /** Every kafka.* setting (security included), shared with the SmallRye channels. */
+    @Inject
+    KafkaClientSettings kafkaSettings;
+
     private final Map<String, CompletableFuture<ValidationReply>> pending = new ConcurrentHashMap<>();
     private volatile boolean ready;
     private final java.util.concurrent.CountDownLatch readyLatch = new java.util.concurrent.CountDownLatch(1);
@@ -243,7 +247,7 @@ public class ValidationGateway {
     }
 
     private Properties producerProps() {
-        Properties p = new Properties();
+        Properties p = kafkaSettings.base(bootstrap);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -257,7 +261,7 @@ public class ValidationGateway {
     }
 
     private Properties consumerProps() {
-        Properties p = new Properties();
+        Properties p = kafkaSettings.base(bootstrap);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");

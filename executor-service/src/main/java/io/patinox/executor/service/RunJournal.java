@@ -2,6 +2,7 @@ package io.patinox.executor.service;
 
 import io.patinox.contracts.json.Json;
 import io.patinox.executor.config.ExecutorConfig;
+import io.patinox.executor.messaging.KafkaClientSettings;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -53,6 +54,10 @@ public class RunJournal {
 
     @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "127.0.0.1:9092")
     String bootstrap;
+
+    /** Every kafka.* setting (security included), shared with the SmallRye channels. */
+    @Inject
+    KafkaClientSettings kafkaSettings;
 
     private final Map<String, RunCheckpoint> latest = new ConcurrentHashMap<>();
     private final CountDownLatch loaded = new CountDownLatch(1);
@@ -177,7 +182,7 @@ public class RunJournal {
     }
 
     private void createTopic() {
-        Properties p = new Properties();
+        Properties p = kafkaSettings.base(bootstrap);
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(p)) {
             NewTopic topic = new NewTopic(config.runs().topic(), Optional.of(config.runs().partitions()), Optional.empty())
@@ -195,7 +200,7 @@ public class RunJournal {
     }
 
     private Properties producerProps() {
-        Properties p = new Properties();
+        Properties p = kafkaSettings.base(bootstrap);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -207,7 +212,7 @@ public class RunJournal {
     }
 
     private Properties consumerProps() {
-        Properties p = new Properties();
+        Properties p = kafkaSettings.base(bootstrap);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "executor-run-journal-reader-" + UUID.randomUUID());
