@@ -1,6 +1,7 @@
 package io.patinox.executor.messaging;
 
 import io.patinox.contracts.events.TaskSubmitted;
+import io.patinox.contracts.json.ContractViolation;
 import io.patinox.contracts.json.Json;
 import io.patinox.executor.service.RunExecutor;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -26,7 +27,13 @@ public class TaskConsumer {
     @Incoming(TASKS)
     @Blocking(value = "executor-runs", ordered = false)
     public void onTask(byte[] payload) {
-        TaskSubmitted task = Json.decode(payload, TaskSubmitted.class);
+        TaskSubmitted task;
+        try {
+            task = Json.decode(payload, TaskSubmitted.class);
+        } catch (ContractViolation e) {
+            // The decoder's message quotes the record (the user's prompt): log and dead-letter a redacted one.
+            throw new ContractViolation(LogSafe.message(e.getMessage()), e.field(), null); // no cause: it quotes too
+        }
         executor.run(task);
     }
 }
