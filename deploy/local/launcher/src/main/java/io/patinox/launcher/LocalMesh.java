@@ -58,6 +58,9 @@ final class LocalMesh {
             Map<String, String> properties = new java.util.HashMap<>(service.stateProperties(ws.work().resolve("state")));
             properties.put("kafka.bootstrap.servers", bootstrap());
             properties.put("patinox.config.dir", ws.configRepo().toString());
+            if (service.name().equals("executor")) { // its REST front door requires a key outside dev mode
+                properties.put("patinox.executor.api-keys", LocalApiKey.ensure(ws.work().resolve("api-key")));
+            }
             Process p = Processes.startService(ws.root(), service, properties, ws.log(service.name()));
             Processes.writePid(ws.pidFile(service.name()), p.pid());
             started.add(service);
@@ -70,6 +73,8 @@ final class LocalMesh {
         }
         out.accept("logs      " + ws.logs() + "/{broker,validator,analyzer,evolution,executor}.log");
         out.accept("REST      POST http://127.0.0.1:8081/tasks   (stop everything with ./patinox down)");
+        out.accept("API key   X-API-Key: " + LocalApiKey.ensure(ws.work().resolve("api-key")) + "   (in "
+                + ws.work().resolve("api-key") + ")");
     }
 
     private void startBroker() {
