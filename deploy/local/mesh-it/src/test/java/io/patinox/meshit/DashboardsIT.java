@@ -97,8 +97,14 @@ class DashboardsIT {
         prometheus = PrometheusProcess.start(scrapeConfig(), work);
         driveLoad();
         // Every service scraped after the load, and the analyzer's counters caught up with it.
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+        // Micrometer registers a Kafka client's per-topic metrics at its next refresh (every 60 s) after the
+        // first fetch, hence the generous wait for the consumer metrics the overview dashboard reads.
+        await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             assertThat(prometheus.series("up{job=~\"patinox-.*\"} == 1")).as("services up").hasSize(ServiceSpec.ALL.size());
+            assertThat(prometheus.series("kafka_consumer_fetch_manager_records_consumed_total{job=\"patinox-executor\","
+                    + " topic=\"patinox.tasks\"}")).as("executor's per-topic consumer metrics").isNotEmpty();
+            assertThat(prometheus.series("kafka_consumer_fetch_manager_records_lag{job=~\"patinox-.*\","
+                    + " topic=~\"patinox[.].+\"}")).as("per-topic consumer lag").isNotEmpty();
             assertThat(value("sum(patinox_runs_total)")).as("runs counted").isGreaterThanOrEqualTo(TASKS);
             assertThat(prometheus.series("patinox_dead_letters_total")).as("analyzer dead letters").isNotEmpty();
             assertThat(value("sum(kafka_producer_record_send_total{client_id=~\"kafka-dead-letter-topic-producer-.*\"})"))
