@@ -10,6 +10,7 @@ import io.patinox.contracts.json.Json;
 import io.patinox.contracts.topics.Topics;
 import io.patinox.contracts.verdict.Verdict;
 import io.patinox.deploy.local.KafkaBrokerResource;
+import io.patinox.deploy.local.KafkaTestClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,7 +1,6 @@
-package io.patinox.analyzer;
+package io.patinox.deploy.local;
 
 import io.patinox.contracts.json.Json;
-import io.patinox.deploy.local.KafkaBrokerResource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,14 +19,17 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Plain Kafka clients for the tests: publish contract records or raw bytes, read a topic from the start. */
+/**
+ * Plain Kafka clients for the services' tests, on the shared test broker: publish contract records or raw
+ * bytes, read a topic from the start (committed records only).
+ */
 public final class KafkaTestClient implements AutoCloseable {
 
     private final KafkaProducer<String, byte[]> producer;
 
-    KafkaTestClient() {
+    public KafkaTestClient() {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokerResource.bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedTestBroker.bootstrapServers());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
@@ -36,12 +38,12 @@ public final class KafkaTestClient implements AutoCloseable {
     }
 
     /** Publishes a contract record as JSON and waits for the broker's acknowledgement. */
-    void send(String topic, String key, Object event) {
+    public void send(String topic, String key, Object event) {
         sendRaw(topic, key, Json.encode(event));
     }
 
     /** Publishes raw bytes and waits for the broker's acknowledgement. */
-    void sendRaw(String topic, String key, byte[] value) {
+    public void sendRaw(String topic, String key, byte[] value) {
         try {
             producer.send(new ProducerRecord<>(topic, key, value)).get();
         } catch (Exception e) {
@@ -50,7 +52,7 @@ public final class KafkaTestClient implements AutoCloseable {
     }
 
     /** A consumer of one topic from its beginning, reading committed records only. */
-    static TopicReader reader(String topic) {
+    public static TopicReader reader(String topic) {
         return new TopicReader(topic);
     }
 
@@ -60,14 +62,14 @@ public final class KafkaTestClient implements AutoCloseable {
     }
 
     /** Reads a topic from the beginning; keeps every record and the latest value per key. */
-    static final class TopicReader implements AutoCloseable {
+    public static final class TopicReader implements AutoCloseable {
         private final KafkaConsumer<String, byte[]> consumer;
-        final List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        final Map<String, byte[]> latest = new ConcurrentHashMap<>();
+        public final List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        public final Map<String, byte[]> latest = new ConcurrentHashMap<>();
 
-        TopicReader(String topic) {
+        public TopicReader(String topic) {
             Properties p = new Properties();
-            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokerResource.bootstrapServers());
+            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedTestBroker.bootstrapServers());
             p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
             p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
             p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -78,7 +80,7 @@ public final class KafkaTestClient implements AutoCloseable {
         }
 
         /** Polls once, briefly; returns this reader. */
-        TopicReader poll() {
+        public TopicReader poll() {
             for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                 records.add(r);
                 if (r.key() != null && r.value() != null) {
