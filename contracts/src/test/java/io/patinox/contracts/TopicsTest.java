@@ -23,7 +23,9 @@ class TopicsTest {
             assertThat(names).contains(consumed, Topics.dlq(consumed));
         }
         assertThat(Topics.all()).filteredOn(TopicSpec::compacted).extracting(TopicSpec::name)
-                .containsExactly(Topics.AGGREGATES);
+                .containsExactly(Topics.AGGREGATES, Topics.RUNS);
+        assertThat(Topics.all()).filteredOn(t -> t.name().equals(Topics.RUNS)).singleElement()
+                .satisfies(t -> assertThat(t.cleanupPolicy()).isEqualTo("compact,delete"));
         assertThat(names).doesNotHaveDuplicates();
     }
 }

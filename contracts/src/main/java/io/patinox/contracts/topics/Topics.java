@@ -27,12 +27,34 @@ public final class Topics {
     public static final String PROPOSALS = "patinox.proposals";
     /** Runs handed to a human by a {@code Divert} verdict. Key: task id. Value: {@code RunResult}. */
     public static final String REVIEW = "patinox.review";
+    /**
+     * The executor's run checkpoints (compacted, then deleted after {@link #RUNS_RETENTION}: the idempotency
+     * window). Key: task id. Value: the executor-internal {@code RunCheckpoint}; no other service reads it.
+     */
+    public static final String RUNS = "patinox.runs";
+    /** How long a finished task id is remembered on {@link #RUNS}. */
+    public static final java.time.Duration RUNS_RETENTION = java.time.Duration.ofDays(7);
 
     /** Partitions of the high-volume topics; enough for a handful of executor and validator replicas. */
     public static final int DEFAULT_PARTITIONS = 4;
 
-    /** A topic and how it is created. */
-    public record TopicSpec(String name, int partitions, boolean compacted) {
+    /**
+     * A topic and how it is created.
+     *
+     * @param retention for a compacted topic, how long records are kept before they are deleted as well
+     *                  ({@code cleanup.policy=compact,delete}); null keeps the latest value of a key forever
+     */
+    public record TopicSpec(String name, int partitions, boolean compacted, java.time.Duration retention) {
+        /** A topic with the broker's retention. */
+        public TopicSpec(String name, int partitions, boolean compacted) {
+            this(name, partitions, compacted, null);
+        }
+
+        /** The {@code cleanup.policy} the topic is created with. */
+        public String cleanupPolicy() {
+            return !compacted ? "delete" : retention == null ? "compact" : "compact,delete";
+        }
+
         public TopicSpec {
             if (name == null || !name.startsWith(PREFIX)) {
                 throw new IllegalArgumentException("topic name must start with " + PREFIX + ": " + name);
@@ -52,7 +74,8 @@ public final class Topics {
             new TopicSpec(RESULTS, DEFAULT_PARTITIONS, false),
             new TopicSpec(AGGREGATES, DEFAULT_PARTITIONS, true),
             new TopicSpec(PROPOSALS, 1, false),
-            new TopicSpec(REVIEW, 1, false));
+            new TopicSpec(REVIEW, 1, false),
+            new TopicSpec(RUNS, DEFAULT_PARTITIONS, true, RUNS_RETENTION));
 
     /** The topics a service consumes, and so the ones that have a dead-letter topic. */
     public static final List<String> CONSUMED = List.of(

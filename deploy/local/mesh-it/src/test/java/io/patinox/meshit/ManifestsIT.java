@@ -160,8 +160,8 @@ class ManifestsIT {
                 assertThat(t.path("spec").path("replicas").asInt()).as(what + " replicas").isEqualTo(expectedReplicas);
                 JsonNode config = t.path("spec").path("config");
                 assertThat(config.path("cleanup.policy").asText()).as(what + " cleanup.policy")
-                        .isEqualTo(spec.compacted() ? "compact" : "delete");
-                if (!spec.compacted()) {
+                        .isEqualTo(spec.cleanupPolicy());
+                if (!spec.compacted() || spec.retention() != null) {
                     assertThat(config.path("retention.ms").asLong()).as(what + " retention.ms").isPositive();
                 }
                 if (config.has("min.insync.replicas")) {
@@ -308,6 +308,7 @@ class ManifestsIT {
             List<JsonNode> acls = list(ku.path("spec").path("authorization").path("acls"));
             Properties props = Manifests.serviceProperties(spec.module());
             Map<String, String> needs = new HashMap<>(); // resource "type:name" -> operation
+            Map<String, String> alsoNeeds = new HashMap<>(); // a second operation on the same resource
             for (String key : props.stringPropertyNames()) {
                 String value = props.getProperty(key).trim();
                 if (key.startsWith("%")) {
@@ -330,10 +331,17 @@ class ManifestsIT {
                     needs.put("topic:" + value, "Write");
                 } else if (key.endsWith(".reply-topic")) {
                     needs.put("topic:" + value, "Read");
+                } else if (key.equals("patinox.executor.runs.topic")) {
+                    needs.put("topic:" + value, "Read");
+                    alsoNeeds.put("topic:" + value, "Write");
                 }
             }
             assertThat(needs).as(spec.name() + " uses Kafka").isNotEmpty();
-            needs.forEach((resource, op) -> {
+            java.util.List<Map.Entry<String, String>> required = new java.util.ArrayList<>(needs.entrySet());
+            required.addAll(alsoNeeds.entrySet());
+            required.forEach(need -> {
+                String resource = need.getKey();
+                String op = need.getValue();
                 String[] r = resource.split(":", 2);
                 assertThat(acls).as("prod KafkaUser " + user + " allows " + op + " on " + resource).anySatisfy(acl -> {
                     JsonNode res = acl.path("resource");

@@ -63,7 +63,10 @@ public final class TopicSetup {
     static NewTopic newTopic(TopicSpec spec) {
         Map<String, String> configs = new HashMap<>();
         if (spec.compacted()) {
-            configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+            configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, spec.cleanupPolicy());
+            if (spec.retention() != null) {
+                configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(spec.retention().toMillis()));
+            }
             configs.put(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1");
             configs.put(TopicConfig.SEGMENT_MS_CONFIG, "600000");
         }
