@@ -3,6 +3,7 @@ package io.patinox.executor.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
@@ -16,8 +17,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Reads one agent YAML file strictly: unknown fields, missing required fields and wrong types are refused
- * with an {@link InvalidAgentConfig} naming the file, the field and the line.
+ * Reads one agent YAML file strictly: it must match {@code schemas/agent.schema.json} (unknown fields,
+ * missing required fields, wrong types and out-of-range values are refused with an {@link InvalidAgentConfig}
+ * naming the file, the field and the line), then its values are turned into an {@link AgentDefinition}.
  */
 public final class AgentFileReader {
 
@@ -40,30 +42,39 @@ public final class AgentFileReader {
     private AgentFileReader() {
     }
 
-    /** Reads and checks {@code file}. */
+    /** Reads and checks {@code file}: YAML syntax, then the agent JSON Schema, then the values' meaning. */
     public static AgentDefinition read(Path file) {
-        AgentFile raw;
-        byte[] bytes = new byte[0];
+        byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
-            raw = YAML.readValue(bytes, AgentFile.class);
-        } catch (JsonMappingException e) {
-            String field = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                    .collect(Collectors.joining("."));
-            int lineNr = lineOfKey(new String(bytes, java.nio.charset.StandardCharsets.UTF_8), field);
-            if (lineNr < 0 && e.getLocation() != null) {
-                lineNr = e.getLocation().getLineNr();
-            }
-            String line = lineNr < 0 ? "" : " (line " + lineNr + ")";
-            throw new InvalidAgentConfig(file + ": field '" + field + "'" + line + ": " + e.getOriginalMessage().lines().findFirst().orElse(""), e);
+        } catch (IOException e) {
+            throw new InvalidAgentConfig(file + ": cannot read: " + e.getMessage(), e);
+        }
+        String yaml = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        JsonNode tree;
+        try {
+            tree = YAML.readTree(bytes);
         } catch (JsonProcessingException e) {
             String line = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
             throw new InvalidAgentConfig(file + ": not valid YAML" + line + ": " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new InvalidAgentConfig(file + ": cannot read: " + e.getMessage(), e);
         }
-        if (raw == null) {
+        if (tree == null || tree.isMissingNode() || tree.isNull()) {
             throw new InvalidAgentConfig(file + ": the file is empty", null);
+        }
+        AgentSchema.check(file, yaml, tree);
+        AgentFile raw;
+        try {
+            raw = YAML.treeToValue(tree, AgentFile.class);
+        } catch (JsonProcessingException e) {
+            // The schema admits only what this record reads; reaching here means the two disagree.
+            String field = e instanceof JsonMappingException m ? m.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining(".")) : "";
+            int lineNr = AgentSchema.lineOf(yaml, field);
+            String line = lineNr < 0 ? "" : " (line " + lineNr + ")";
+            throw new InvalidAgentConfig(file + ": field '" + field + "'" + line + ": " + e.getOriginalMessage().lines().findFirst().orElse(""), e);
         }
         String name = text(file, "name", raw.name());
         String expected = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
@@ -81,17 +92,6 @@ public final class AgentFileReader {
                 raw.tools() == null ? List.of() : raw.tools(), maxSteps, deadline,
                 raw.policy() == null ? "default" : raw.policy(), failMode(file, raw.failMode()), maxRetries,
                 budget(file, raw), raw.knowledge(), file.toString());
-    }
-
-    /** The 1-based line where top-level key {@code field} is written, or -1; the parser's location is past it. */
-    private static int lineOfKey(String yaml, String field) {
-        String[] lines = yaml.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            if (!field.isEmpty() && lines[i].matches("\\s*\"?" + Pattern.quote(field) + "\"?\\s*:.*")) {
-                return i + 1;
-            }
-        }
-        return -1;
     }
 
     private static AgentDefinition.Budget budget(Path file, AgentFile raw) {

@@ -38,25 +38,60 @@ class AgentFileReaderTest {
         assertThat(a.stepDeadline()).isEqualTo(Duration.ofMillis(300));
         assertThat(a.failMode()).isEqualTo(FailMode.CLOSED);
         assertThat(a.policy()).isEqualTo("default");
-        assertThat(AgentFileReader.read(write("b", "name: b\nmodel: m\nstepDeadline: PT1.5S\nfailMode: open\n")).failMode())
+        assertThat(AgentFileReader.read(write("b", "name: b\nmodel: scripted/m\nstepDeadline: PT1.5S\nfailMode: open\n")).failMode())
                 .isEqualTo(FailMode.OPEN);
     }
 
     @Test
     void invalidFilesNameTheFileAndTheField() throws IOException {
-        Path unknown = write("u", "name: u\nmodel: m\nmaxStep: 3\n");
+        Path unknown = write("u", "name: u\nmodel: scripted/m\nmaxStep: 3\n");
         assertThatThrownBy(() -> AgentFileReader.read(unknown)).isInstanceOf(InvalidAgentConfig.class)
                 .hasMessageContaining("u.yaml").hasMessageContaining("maxStep").hasMessageContaining("line 3");
         Path missing = write("m", "name: m\ntools: [calculator]\n");
         assertThatThrownBy(() -> AgentFileReader.read(missing)).hasMessageContaining("m.yaml").hasMessageContaining("'model' is required");
-        Path badType = write("t", "name: t\nmodel: m\nmaxSteps: many\n");
+        Path badType = write("t", "name: t\nmodel: scripted/m\nmaxSteps: many\n");
         assertThatThrownBy(() -> AgentFileReader.read(badType)).hasMessageContaining("t.yaml").hasMessageContaining("maxSteps");
-        Path badDeadline = write("d", "name: d\nmodel: m\nstepDeadline: soon\n");
+        Path badDeadline = write("d", "name: d\nmodel: scripted/m\nstepDeadline: soon\n");
         assertThatThrownBy(() -> AgentFileReader.read(badDeadline)).hasMessageContaining("'stepDeadline' is not a duration");
-        Path badMode = write("f", "name: f\nmodel: m\nfailMode: sometimes\n");
+        Path badMode = write("f", "name: f\nmodel: scripted/m\nfailMode: sometimes\n");
         assertThatThrownBy(() -> AgentFileReader.read(badMode)).hasMessageContaining("'failMode'");
-        Path wrongName = write("w", "name: other\nmodel: m\n");
+        Path wrongName = write("w", "name: other\nmodel: scripted/m\n");
         assertThatThrownBy(() -> AgentFileReader.read(wrongName)).hasMessageContaining("'name' is 'other'");
+    }
+
+    @Test
+    void theSchemaRefusesEveryViolationAtOnceNamingFieldAndLine() throws IOException {
+        Path bad = write("s", """
+                name: s
+                model: gpt-4
+                instructions: Be brief.
+                tools: [calculator, calculator]
+                maxSteps: 0
+                failMode: sometimes
+                maxCostUsd: -1
+                """);
+        assertThatThrownBy(() -> AgentFileReader.read(bad)).isInstanceOf(InvalidAgentConfig.class)
+                .hasMessageStartingWith(bad + ": ")
+                .hasMessageContaining("field 'model'").hasMessageContaining("(line 2)")
+                .hasMessageContaining("field 'tools'").hasMessageContaining("(line 4)")
+                .hasMessageContaining("field 'maxSteps'").hasMessageContaining("(line 5)")
+                .hasMessageContaining("field 'failMode'").hasMessageContaining("(line 6)")
+                .hasMessageContaining("field 'maxCostUsd'").hasMessageContaining("(line 7)");
+        Path unknown = write("k", "name: k\nmodel: scripted/k\nbudget: 3\n");
+        assertThatThrownBy(() -> AgentFileReader.read(unknown))
+                .hasMessageContaining("field 'budget' is not a field of an agent").hasMessageContaining("maxSteps")
+                .hasMessageContaining("(line 3)");
+        assertThatThrownBy(() -> AgentFileReader.read(write("y", "name: y\nmodel: [unclosed\n")))
+                .hasMessageContaining("not valid YAML");
+        assertThatThrownBy(() -> AgentFileReader.read(write("e", ""))).hasMessageContaining("empty");
+    }
+
+    @Test
+    void everyAgentInTheRepositoryMatchesTheSchema() throws IOException {
+        try (var files = Files.list(Path.of("../config/agents"))) {
+            files.filter(f -> f.toString().endsWith(".yaml")).forEach(f -> assertThat(AgentFileReader.read(f).name())
+                    .isEqualTo(f.getFileName().toString().replace(".yaml", "")));
+        }
     }
 
     @Test
