@@ -398,6 +398,46 @@ class ExecutorFlowTest {
     }
 
     @Test
+    void aSideEffectingToolCallIsCheckpointedBeforeItRuns() {
+        String taskId = newTaskId("refund");
+        TopicClient.publish(TaskSubmitted.of(taskId, "shop", "Please refund order A-1"));
+
+        RunResult result = result(taskId);
+        assertThat(result.status()).isEqualTo(RunStatus.COMPLETED);
+        var checkpoints = TopicClient.read("patinox.runs", r -> taskId.equals(r.key()), 3, WAIT).stream()
+                .map(r -> Json.decode(r.value(), RunCheckpoint.class)).toList();
+        // In flight before the refund, then the step's checkpoint without it, then the final one.
+        assertThat(checkpoints).extracting(c -> c.toolInFlight() == null ? null : c.toolInFlight().tool())
+                .containsExactly("refund", null, null);
+        var refund = executions.forRun(result.runId());
+        assertThat(refund).extracting(ToolExecutions.Execution::tool).containsExactly("refund");
+        assertThat(checkpoints.get(0).occurredAt()).isBeforeOrEqualTo(refund.get(0).startedAt());
+    }
+
+    @Test
+    void aSideEffectingToolInFlightAtACrashIsNotRepeated() {
+        String taskId = newTaskId("refund-crash");
+        String runId = "run-" + UUID.randomUUID();
+        TaskSubmitted task = TaskSubmitted.of(taskId, "shop", "Please refund order A-1");
+        var call = new Action.ToolCall("refund", java.util.Map.of("orderId", "A-1", "amount", 20));
+        // What an executor killed during the refund left behind: the validated call marked in flight.
+        RunCheckpoint checkpoint = new RunCheckpoint(RunCheckpoint.SCHEMA_VERSION, taskId, runId, RunCheckpoint.State.RUNNING,
+                task, 1, 0, 0, new io.patinox.contracts.events.Usage(30, 6, 0), List.of(ChatEntry.user(task.input())),
+                List.of(), java.time.Instant.now().minusSeconds(5), null, java.time.Instant.now()).withToolInFlight(call);
+        TopicClient.publish("patinox.runs", taskId, Json.encode(checkpoint));
+        Awaitility.await().atMost(WAIT).until(() -> journal.find(taskId).isPresent());
+        TopicClient.publish(task);
+
+        RunResult result = result(taskId);
+        assertThat(result.runId()).isEqualTo(runId);
+        assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(result.reason()).contains("tool 'refund'").contains("not repeated");
+        assertThat(executions.forRun(runId)).as("the refund is not run a second time").isEmpty();
+        assertThat(validator.seen(taskId)).isEmpty();
+        assertThat(TopicClient.read(Topics.REVIEW, taskId, RunResult.class, 1, WAIT)).hasSize(1);
+    }
+
+    @Test
     void aTaskFinishedBeforeARestartIsNotRunAgain() {
         String taskId = newTaskId("done-before");
         TaskSubmitted task = TaskSubmitted.of(taskId, "calc", "What is 6 * 7?");

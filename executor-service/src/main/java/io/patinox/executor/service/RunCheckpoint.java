@@ -1,5 +1,6 @@
 package io.patinox.executor.service;
 
+import io.patinox.contracts.events.Action;
 import io.patinox.contracts.events.RunResult;
 import io.patinox.contracts.events.TaskSubmitted;
 import io.patinox.contracts.events.Usage;
@@ -28,10 +29,14 @@ import java.util.Objects;
  * @param startedAt     when the run first started
  * @param result        the result, when done
  * @param occurredAt    when this checkpoint was taken
+ * @param toolInFlight  a validated call of a tool that is not {@linkplain io.patinox.executor.tools.Tool#idempotent()
+ *                      idempotent}, about to run at {@code stepIndex}; null once its step is recorded. A run resumed
+ *                      from such a checkpoint does not repeat the call: it ends for human review.
  */
 public record RunCheckpoint(int schemaVersion, String taskId, String runId, State state, TaskSubmitted task,
                             int proposals, int stepIndex, int retries, Usage usage, List<ChatEntry> history,
-                            List<String> toolOutputs, Instant startedAt, @OptionalField RunResult result, Instant occurredAt) {
+                            List<String> toolOutputs, Instant startedAt, @OptionalField RunResult result, Instant occurredAt,
+                            @OptionalField Action.ToolCall toolInFlight) {
 
     /** The version of this record's schema. */
     public static final int SCHEMA_VERSION = 1;
@@ -39,6 +44,20 @@ public record RunCheckpoint(int schemaVersion, String taskId, String runId, Stat
     /** Whether the run can still go on. */
     public enum State {
         RUNNING, DONE
+    }
+
+    /** A checkpoint with no tool in flight. */
+    public RunCheckpoint(int schemaVersion, String taskId, String runId, State state, TaskSubmitted task, int proposals,
+                         int stepIndex, int retries, Usage usage, List<ChatEntry> history, List<String> toolOutputs,
+                         Instant startedAt, RunResult result, Instant occurredAt) {
+        this(schemaVersion, taskId, runId, state, task, proposals, stepIndex, retries, usage, history, toolOutputs,
+                startedAt, result, occurredAt, null);
+    }
+
+    /** This checkpoint, marking {@code call} as about to run. */
+    public RunCheckpoint withToolInFlight(Action.ToolCall call) {
+        return new RunCheckpoint(schemaVersion, taskId, runId, state, task, proposals, stepIndex, retries, usage, history,
+                toolOutputs, startedAt, result, Instant.now(), call);
     }
 
     public RunCheckpoint {
@@ -51,6 +70,7 @@ public record RunCheckpoint(int schemaVersion, String taskId, String runId, Stat
         toolOutputs = toolOutputs == null ? List.of() : List.copyOf(toolOutputs);
         if (state == State.DONE) {
             Objects.requireNonNull(result, "result");
+            toolInFlight = null;
         }
     }
 }

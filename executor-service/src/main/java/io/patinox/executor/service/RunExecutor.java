@@ -158,8 +158,7 @@ public class RunExecutor {
                     0, Usage.NONE, null, startedAt), false);
         }
         Deps deps = new Deps(gateway, tools, config.safeAnswer(), openTelemetry.getTracer(TRACER));
-        RunLoop loop = new RunLoop(deps, task, runId, agent, model, version, this::publishStep)
-                .onCheckpoint(l -> journal.save(l.checkpoint(startedAt)));
+        RunLoop loop = journaled(new RunLoop(deps, task, runId, agent, model, version, this::publishStep), startedAt);
         if (resume != null) {
             loop.resumeFrom(resume);
         }
@@ -186,9 +185,8 @@ public class RunExecutor {
                 RunLoop previous = loop;
                 agent = next.get();
                 model = nextModel;
-                loop = new RunLoop(deps, task, runId, agent, model, version, this::publishStep)
-                        .continueAfter(previous, ending.reason())
-                        .onCheckpoint(l -> journal.save(l.checkpoint(startedAt)));
+                loop = journaled(new RunLoop(deps, task, runId, agent, model, version, this::publishStep)
+                        .continueAfter(previous, ending.reason()), startedAt);
             } catch (RuntimeException e) {
                 ending = new RunLoop.Ending(RunStatus.FAILED, "Sorry, I cannot run this task.",
                         "no model for agent '" + next.get().name() + "': " + e.getMessage(), false);
@@ -197,6 +195,12 @@ public class RunExecutor {
         }
         return new Outcome(result(task, runId, agent.name(), version, ending.status(), ending.answer(), ending.reason(),
                 loop.proposals(), loop.usage(), model.ref(), startedAt), ending.humanReview());
+    }
+
+    /** {@code loop} with its checkpoints written to the journal, side-effecting tool calls included. */
+    private RunLoop journaled(RunLoop loop, Instant startedAt) {
+        return loop.onCheckpoint(l -> journal.save(l.checkpoint(startedAt)))
+                .onToolInFlight(call -> journal.save(loop.checkpoint(startedAt).withToolInFlight(call)));
     }
 
     /** A completed run of an agent that searches its memory is worth remembering; never fails the run. */

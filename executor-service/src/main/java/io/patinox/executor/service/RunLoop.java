@@ -55,6 +55,9 @@ final class RunLoop {
     private final String configVersion;
     private final Consumer<StepEvent> onStep;
     private Consumer<RunLoop> onCheckpoint = loop -> { };
+    private Consumer<Action.ToolCall> onToolInFlight = call -> { };
+    /** A side-effecting call the previous executor may have run before it stopped; see {@link #resumeFrom}. */
+    private Action.ToolCall uncertainCall;
     private final List<ChatEntry> history = new ArrayList<>();
     private final List<String> toolOutputs = new ArrayList<>();
     private Usage usage = Usage.NONE;
@@ -86,6 +89,7 @@ final class RunLoop {
         calls = checkpoint.proposals();
         stepIndex = checkpoint.stepIndex();
         retries = checkpoint.retries();
+        uncertainCall = checkpoint.toolInFlight();
         return this;
     }
 
@@ -109,6 +113,15 @@ final class RunLoop {
         return this;
     }
 
+    /**
+     * Called with a validated call of a non-idempotent tool just before it runs; the callback records it so
+     * that a crash during the call is not followed by a second call.
+     */
+    RunLoop onToolInFlight(Consumer<Action.ToolCall> callback) {
+        this.onToolInFlight = callback;
+        return this;
+    }
+
     /** The run's state now, as a running checkpoint. */
     RunCheckpoint checkpoint(java.time.Instant startedAt) {
         return new RunCheckpoint(RunCheckpoint.SCHEMA_VERSION, task.taskId(), runId, RunCheckpoint.State.RUNNING, task,
@@ -124,6 +137,12 @@ final class RunLoop {
     }
 
     Ending run(Instant startedAt) {
+        if (uncertainCall != null) {
+            // At most once for tools that change the world: a person checks whether it happened.
+            return new Ending(RunStatus.FAILED, "A person will check the state of your request and get back to you.",
+                    "tool '" + uncertainCall.tool() + "' of step " + stepIndex + " was started before the executor stopped;"
+                            + " it is not idempotent and whether it took effect is unknown, so it is not repeated", true);
+        }
         while (true) {
             Duration wall = agent.budget().maxWallTime();
             if (wall != null && Duration.between(startedAt, Instant.now()).compareTo(wall) > 0) {
@@ -243,6 +262,9 @@ final class RunLoop {
                     new Ending(RunStatus.COMPLETED, answer.answer(), null, false));
         }
         Action.ToolCall call = (Action.ToolCall) action;
+        if (!deps.tools().idempotent(call.tool())) {
+            onToolInFlight.accept(call);
+        }
         long t0 = System.nanoTime();
         history.add(ChatEntry.assistant(call));
         nextStep();

@@ -7,6 +7,12 @@ import java.util.Map;
 @ApplicationScoped
 public class CalculatorTool implements Tool {
 
+    /** Reads only: safe to repeat after a crash. */
+    @Override
+    public boolean idempotent() {
+        return true;
+    }
+
     @Override
     public String name() {
         return "calculator";

@@ -9,6 +9,12 @@ import java.util.Map;
 @ApplicationScoped
 public class ClockTool implements Tool {
 
+    /** Reads only: safe to repeat after a crash. */
+    @Override
+    public boolean idempotent() {
+        return true;
+    }
+
     @Override
     public String name() {
         return "clock";

@@ -14,6 +14,12 @@ public class MemorySearchTool implements Tool {
     @Inject
     AgentMemory memory;
 
+    /** Reads only: safe to repeat after a crash. */
+    @Override
+    public boolean idempotent() {
+        return true;
+    }
+
     @Override
     public String name() {
         return "memory_search";

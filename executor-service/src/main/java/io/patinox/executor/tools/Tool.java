@@ -21,6 +21,16 @@ public interface Tool {
     }
 
     /**
+     * Whether running the tool twice with the same arguments is harmless (it only reads or computes).
+     * A tool that changes the world (a refund, an e-mail) must say {@code false}, the default: if the
+     * executor stops while such a tool runs, the resumed run does not repeat it but ends and goes to
+     * human review, because nobody knows whether it took effect.
+     */
+    default boolean idempotent() {
+        return false;
+    }
+
+    /**
      * One argument of a tool.
      *
      * @param name        the argument's name

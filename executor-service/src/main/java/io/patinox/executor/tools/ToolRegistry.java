@@ -36,6 +36,11 @@ public class ToolRegistry {
         return tools.keySet();
     }
 
+    /** Whether {@code tool} may be repeated safely; unknown tools are not. */
+    public boolean idempotent(String tool) {
+        return find(tool).map(Tool::idempotent).orElse(false);
+    }
+
     /**
      * Runs {@code tool} for {@code agent}.
      *
