@@ -78,6 +78,12 @@ class JsonTest {
                 {"taskId":"t-1","agent":"a","input":"hi","occurredAt":"2026-11-25T10:00:00Z"}""",
                 TaskSubmitted.class))
                 .hasMessageContaining("'schemaVersion'");
+        // A record of another version that also differs in shape is refused for its version, not its shape.
+        assertThatThrownBy(() -> Json.decode("{\"schemaVersion\":99,\"renamed\":true}",
+                io.patinox.contracts.events.ValidationRequest.class))
+                .isInstanceOf(ContractViolation.class)
+                .hasMessageContaining("unsupported schemaVersion 99 of ValidationRequest")
+                .extracting(e -> ((ContractViolation) e).field()).isEqualTo("schemaVersion");
     }
 
     @Test
@@ -104,6 +110,17 @@ class JsonTest {
                 .isInstanceOf(ContractViolation.class)
                 .hasMessageContaining("shrug")
                 .hasMessageContaining("verdict");
+    }
+
+    @Test
+    void reasonsNeverQuoteTheRecordsValues() {
+        String secret = "jane.doe@example.com-4111111111111111";
+        assertThatThrownBy(() -> Json.decode(secret + " is not json", TaskSubmitted.class))
+                .hasMessageContaining("not valid JSON").hasMessageContaining("Unrecognized token (not shown)")
+                .hasMessageNotContaining("jane");
+        String wrongType = Json.encodeToString(Samples.request()).replace("\"stepIndex\":0", "\"stepIndex\":\"" + secret + "\"");
+        assertThatThrownBy(() -> Json.decode(wrongType, ValidationRequest.class))
+                .hasMessageContaining("'stepIndex'").hasMessageNotContaining("jane");
     }
 
     @Test

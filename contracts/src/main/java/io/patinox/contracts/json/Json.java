@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
@@ -64,8 +65,27 @@ public final class Json {
         try {
             return MAPPER.readValue(bytes, type);
         } catch (IOException e) {
-            throw violation(e, type);
+            ContractViolation version = versionMismatch(bytes, type, e);
+            throw version != null ? version : violation(e, type);
         }
+    }
+
+    /**
+     * A record written by another version of the contract usually fails on some field first; the version is
+     * the cause worth naming. Only runs on the failure path, so reading good records costs nothing more.
+     */
+    private static ContractViolation versionMismatch(byte[] bytes, Class<?> type, IOException e) {
+        try {
+            JsonNode version = MAPPER.readTree(bytes).path("schemaVersion");
+            int supported = type.getField("SCHEMA_VERSION").getInt(null);
+            if (version.isInt() && version.intValue() != supported) {
+                return new ContractViolation("unsupported schemaVersion " + version.intValue() + " of " + type.getSimpleName()
+                        + " (this reader understands " + supported + ")", "schemaVersion", e);
+            }
+        } catch (IOException | ReflectiveOperationException | RuntimeException ignored) {
+            // not JSON, or a type without a version: the original error says more
+        }
+        return null;
     }
 
     /** Reads a record from text, or explains exactly what is wrong with it. */
@@ -106,7 +126,7 @@ public final class Json {
             return new ContractViolation("not valid JSON" + where + " (expected " + record + "): "
                     + firstLine(p.getOriginalMessage()), null, e);
         }
-        return new ContractViolation("cannot read " + record + ": " + e.getMessage(), null, e);
+        return new ContractViolation("cannot read " + record + ": " + firstLine(e.getMessage()), null, e);
     }
 
     private static String path(JsonMappingException e) {
@@ -116,11 +136,21 @@ public final class Json {
                 .replace(".[", "[");
     }
 
+    /**
+     * The first line of a parser message, without the values it quotes: a reason goes to logs and dead-letter
+     * headers, and the record may carry prompts or personal data. Field names and positions stay.
+     */
     private static String firstLine(String text) {
         if (text == null) {
             return "";
         }
         int nl = text.indexOf('\n');
-        return nl < 0 ? text : text.substring(0, nl);
+        String line = nl < 0 ? text : text.substring(0, nl);
+        return QUOTED_TOKEN.matcher(QUOTED_STRING.matcher(line).replaceAll("\"…\"")).replaceAll("$1 (not shown)");
     }
+
+    /** A JSON string value quoted by Jackson. */
+    private static final java.util.regex.Pattern QUOTED_STRING = java.util.regex.Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"");
+    /** An unparseable token quoted by Jackson: {@code Unrecognized token 'abc…':}. */
+    private static final java.util.regex.Pattern QUOTED_TOKEN = java.util.regex.Pattern.compile("(Unrecognized token) '.*?'(?=: )");
 }
