@@ -115,6 +115,11 @@ final class RunningMesh implements AutoCloseable {
         Map<String, String> properties = new java.util.HashMap<>(spec.stateProperties(work.resolve("state-" + runId)));
         properties.put("kafka.bootstrap.servers", bootstrap);
         properties.put("patinox.config.dir", configRepo.toString());
+        if (name.equals("executor")) {
+            // A killed executor must leave the group quickly so that its tasks are redelivered within the tests' time.
+            properties.put("mp.messaging.incoming.tasks.session.timeout.ms", "8000");
+            properties.put("mp.messaging.incoming.tasks.heartbeat.interval.ms", "1000");
+        }
         Process p = Processes.startService(root, spec, properties, log(name));
         processes.put(name, p);
     }
@@ -126,6 +131,17 @@ final class RunningMesh implements AutoCloseable {
 
     void stop(String name) {
         Processes.stop(processes.get(name).toHandle(), Duration.ofSeconds(15));
+    }
+
+    /** Kills a service without warning (SIGKILL), as a crash or an OOM kill would. */
+    void kill(String name) {
+        Process p = processes.get(name);
+        p.destroyForcibly();
+        try {
+            p.waitFor(15, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     int port(String name) {
