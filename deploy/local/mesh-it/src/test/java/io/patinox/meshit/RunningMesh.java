@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 final class RunningMesh implements AutoCloseable {
 
     final Path root = Path.of(System.getProperty("patinox.home", "../../..")).toAbsolutePath().normalize();
-    final String bootstrap = SharedTestBroker.bootstrapServers();
+    final String bootstrap;
     final Path work;
     final Path configRepo;
     /** Distinguishes this run's files from those of other runs in the same folder. */
@@ -35,6 +35,12 @@ final class RunningMesh implements AutoCloseable {
     private final Map<String, Process> processes = new LinkedHashMap<>();
 
     RunningMesh() throws IOException {
+        this(SharedTestBroker.bootstrapServers(), ServiceSpec.ALL.stream().map(ServiceSpec::name).toList());
+    }
+
+    /** The services named, against the broker at {@code bootstrap} (e.g. one a test restarts). */
+    RunningMesh(String bootstrap, List<String> names) throws IOException {
+        this.bootstrap = bootstrap;
         work = Files.createDirectories(root.resolve("deploy/local/mesh-it/target/mesh-it"));
         configRepo = work.resolve("config-repo-" + runId);
         copy(root.resolve("config"), configRepo);
@@ -43,7 +49,9 @@ final class RunningMesh implements AutoCloseable {
         git("-c", "user.name=Patinox Test", "-c", "user.email=test@localhost", "commit", "-q", "-m", "test config");
         configVersion = git("rev-parse", "HEAD");
         for (ServiceSpec spec : ServiceSpec.ALL) {
-            services.put(spec.name(), spec.onPort(freePort()));
+            if (names.contains(spec.name())) {
+                services.put(spec.name(), spec.onPort(freePort()));
+            }
         }
     }
 
@@ -105,8 +113,8 @@ final class RunningMesh implements AutoCloseable {
 
     /** Starts every service and waits until all are ready. */
     RunningMesh start() {
-        ServiceSpec.ALL.forEach(s -> launch(s.name()));
-        ServiceSpec.ALL.forEach(s -> awaitReady(s.name()));
+        services.keySet().forEach(this::launch);
+        services.keySet().forEach(this::awaitReady);
         return this;
     }
 
