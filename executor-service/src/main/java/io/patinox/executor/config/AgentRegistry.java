@@ -1,5 +1,6 @@
 package io.patinox.executor.config;
 
+import io.patinox.contracts.config.ConfigVersion;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;

@@ -1,5 +1,6 @@
 package io.patinox.executor.config;
 
+import io.patinox.contracts.config.ConfigVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

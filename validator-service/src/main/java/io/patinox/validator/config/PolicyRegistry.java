@@ -1,5 +1,6 @@
 package io.patinox.validator.config;
 
+import io.patinox.contracts.config.ConfigVersion;
 import io.patinox.contracts.events.Action;
 import io.patinox.contracts.events.StepContext;
 import io.patinox.contracts.events.ValidationRequest;
