@@ -48,6 +48,7 @@ final class BenchReport {
         row(out, "validator round trip (ms)", validatorMs);
         row(out, "  inside the validator (ms)", insideMs);
         row(out, "  mesh overhead per step (ms)", overheadMs);
+        out.accept(String.format(Locale.ROOT, "%-34s %10.1f", "round trip / in-process chain (p50)", meshRatio()));
         out.accept(String.format(Locale.ROOT, "%-34s %10.1f", "tasks/s", rec.results() / seconds));
         out.accept(String.format(Locale.ROOT, "%-34s %10.1f", "steps/s", rec.stepCount() / seconds));
         out.accept(String.format(Locale.ROOT, "%-12s %10s %8s", "process", "rss MB", "cpu %"));
@@ -58,6 +59,13 @@ final class BenchReport {
                 stats.endLag().getOrDefault(group, 0L))));
         out.accept("overhead = validator round trip seen by the executor − time inside the validator (its"
                 + " ValidationReply.latencyMicros): Kafka hops, (de)serialisation, queueing");
+        out.accept("in-process chain = the same chain called in process, timed by the validator on the same requests");
+    }
+
+    /** How many times longer a step's verdict takes through the mesh than the same chain called in process. */
+    private double meshRatio() {
+        double inside = pct(insideMs, 50);
+        return inside > 0 ? pct(validatorMs, 50) / inside : Double.NaN;
     }
 
     private static void row(Consumer<String> out, String name, List<Double> values) {
@@ -75,6 +83,8 @@ final class BenchReport {
         b.append(String.format(Locale.ROOT, "\"validator_p50_ms\":%s,\"validator_p99_ms\":%s,",
                 num(pct(validatorMs, 50)), num(pct(validatorMs, 99))));
         b.append(String.format(Locale.ROOT, "\"validator_inside_p50_ms\":%s,", num(pct(insideMs, 50))));
+        b.append(String.format(Locale.ROOT, "\"inprocess_chain_p50_ms\":%s,\"mesh_vs_inprocess_ratio\":%s,",
+                num(pct(insideMs, 50)), num(meshRatio())));
         b.append(String.format(Locale.ROOT, "\"task_p50_ms\":%s,\"task_p99_ms\":%s,",
                 num(pct(taskMs, 50)), num(pct(taskMs, 99))));
         b.append("\"rss_mb\":").append(object(stats.rssMb(), "%.0f")).append(',');
