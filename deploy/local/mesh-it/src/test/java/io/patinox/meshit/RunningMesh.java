@@ -48,6 +48,8 @@ final class RunningMesh implements AutoCloseable {
         git("add", "-A");
         git("-c", "user.name=Patinox Test", "-c", "user.email=test@localhost", "commit", "-q", "-m", "test config");
         configVersion = git("rev-parse", "HEAD");
+        // Evolution pushes approved proposals here, as to the launcher's repository: the checkout follows.
+        git("config", "receive.denyCurrentBranch", "updateInstead");
         for (ServiceSpec spec : ServiceSpec.ALL) {
             if (names.contains(spec.name())) {
                 services.put(spec.name(), spec.onPort(freePort()));
@@ -123,6 +125,12 @@ final class RunningMesh implements AutoCloseable {
         Map<String, String> properties = new java.util.HashMap<>(spec.stateProperties(work.resolve("state-" + runId)));
         properties.put("kafka.bootstrap.servers", bootstrap);
         properties.put("patinox.config.dir", configRepo.toString());
+        if (name.equals("evolution")) {
+            // EvolutionIT plants a 1 ms step deadline; one proposal must lift it to a workable one, and a handful
+            // of runs is enough traffic to judge the outcome.
+            properties.put("patinox.evolution.rules.deadline-factor", "2000");
+            properties.put("patinox.evolution.outcome.min-steps", "8");
+        }
         if (name.equals("executor")) {
             // A killed executor must leave the group quickly so that its tasks are redelivered within the tests' time.
             properties.put("mp.messaging.incoming.tasks.session.timeout.ms", "8000");

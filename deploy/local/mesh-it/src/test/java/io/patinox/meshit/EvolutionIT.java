@@ -1,0 +1,160 @@
+package io.patinox.meshit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.patinox.contracts.events.EvolutionProposal;
+import io.patinox.contracts.events.ProposalStatus;
+import io.patinox.contracts.events.RunResult;
+import io.patinox.contracts.events.RunStatus;
+import io.patinox.contracts.events.TaskSubmitted;
+import io.patinox.contracts.json.Json;
+import io.patinox.contracts.topics.Topics;
+import io.patinox.launcher.MeshClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Evolution end to end on the running mesh: traffic with a planted problem (an agent whose step deadline is
+ * far too short, so every step fails closed) → the analyzer's aggregate → a {@code raise-deadline} proposal,
+ * replayed through the validator chain → a branch and commit in the config repository with a local review
+ * record → approved over REST → the executor reloads the merged commit → the next aggregates show the effect
+ * and the proposal is marked improved → reverted, which restores the planted behaviour under a third commit.
+ */
+class EvolutionIT {
+
+    private static final String AGENT = "hurried";
+    private static RunningMesh mesh;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void startMesh() {
+        mesh = RunningMesh.shared();
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void aPlantedProblemBecomesAReplayedMergedImprovedAndRevertedProposal() throws Exception {
+        Path agentFile = mesh.configRepo.resolve("agents").resolve(AGENT + ".yaml");
+        String support = Files.readString(mesh.configRepo.resolve("agents/support.yaml"));
+        String planted = support.replaceFirst("(?m)^name: .*$", "name: " + AGENT)
+                .replaceFirst("(?m)^stepDeadline: .*$", "stepDeadline: 1");
+        assertThat(planted).contains("stepDeadline: 1\n");
+        Files.writeString(agentFile, planted);
+        mesh.git("add", "-A");
+        mesh.git("-c", "user.name=Patinox Test", "-c", "user.email=test@localhost", "commit", "-q", "-m", "Add agent hurried");
+        String plantedVersion = mesh.git("rev-parse", "HEAD");
+
+        // Traffic under the planted config: every step misses its 1 ms deadline and fails closed.
+        List<RunResult> before = runUntil(plantedVersion, 12);
+        assertThat(before).allSatisfy(r -> assertThat(r.status()).isEqualTo(RunStatus.BLOCKED));
+
+        EvolutionProposal opened = await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2))
+                .until(() -> proposals().stream().filter(p -> p.agent().equals(AGENT) && p.kind().equals("raise-deadline")
+                        && p.status() == ProposalStatus.OPENED).findFirst(), Optional::isPresent).get();
+        assertThat(opened.baseConfigVersion()).isEqualTo(plantedVersion);
+        assertThat(opened.evidence().get("replayResult")).isEqualTo("passed");
+        assertThat(opened.branch()).isEqualTo("patinox/proposal-" + opened.proposalId());
+        assertThat(opened.reviewUrl()).isNotBlank();
+        assertThat(mesh.git("branch", "--list", opened.branch())).contains(opened.branch());
+        assertThat(mesh.git("log", "-1", "--format=%B", opened.branch())).contains("replay");
+        JsonNode shown = Json.mapper().readTree(get("/proposals/" + opened.proposalId()));
+        assertThat(shown.path("diff").asText()).contains("stepDeadline");
+
+        EvolutionProposal merged = Json.decode(post("/proposals/" + opened.proposalId() + "/approve"), EvolutionProposal.class);
+        assertThat(merged.status()).isEqualTo(ProposalStatus.MERGED);
+        String mergedVersion = merged.evidence().get("mergedConfigVersion");
+        assertThat(mesh.git("rev-parse", "HEAD")).isEqualTo(mergedVersion);
+        assertThat(Files.readString(agentFile)).doesNotContain("stepDeadline: 1\n").contains("stepDeadline");
+
+        // The executor reloads the merged commit: its runs are stamped with it, and now complete.
+        List<RunResult> after = runUntil(mergedVersion, 8);
+        assertThat(after).allSatisfy(r -> assertThat(r.status()).as(r.reason()).isEqualTo(RunStatus.COMPLETED));
+        EvolutionProposal improved = await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2))
+                .until(() -> proposal(opened.proposalId()), p -> p.status() == ProposalStatus.IMPROVED);
+        assertThat(improved.evidence()).containsKey("outcome");
+        assertThat(proposalEvents(opened.proposalId())).extracting(EvolutionProposal::status)
+                .contains(ProposalStatus.OPENED, ProposalStatus.MERGED, ProposalStatus.IMPROVED);
+
+        EvolutionProposal reverted = Json.decode(post("/proposals/" + opened.proposalId() + "/revert"), EvolutionProposal.class);
+        assertThat(reverted.status()).isEqualTo(ProposalStatus.REVERTED);
+        String revertVersion = reverted.evidence().get("configVersionAfterRevert");
+        assertThat(reverted.evidence()).containsEntry("revertedConfigVersion", mergedVersion);
+        assertThat(mesh.git("rev-parse", "HEAD")).isEqualTo(revertVersion);
+        assertThat(Files.readString(agentFile)).isEqualTo(planted);
+        // The previous behaviour is back, under the revert's commit.
+        assertThat(runUntil(revertVersion, 2)).allSatisfy(r -> assertThat(r.status()).isEqualTo(RunStatus.BLOCKED));
+    }
+
+    /**
+     * Submits tasks to the agent until {@code count} of them ran under {@code version} (the executor reloads
+     * its config every few seconds), and returns those.
+     */
+    private List<RunResult> runUntil(String version, int count) {
+        List<RunResult> under = new ArrayList<>();
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            List<String> ids = new ArrayList<>();
+            try (MeshClient client = MeshClient.open(mesh.bootstrap)) {
+                for (int i = 0; i < count - under.size(); i++) {
+                    String id = "evo-" + UUID.randomUUID();
+                    ids.add(id);
+                    client.submit(TaskSubmitted.of(id, AGENT, "What is 17 * 23?"));
+                }
+            }
+            List<RunResult> results = await().atMost(Duration.ofSeconds(60)).until(() -> TopicReader.read(mesh.bootstrap,
+                    Topics.RESULTS, r -> r.key() != null && ids.contains(r.key())).stream()
+                    .map(r -> Json.decode(r.value(), RunResult.class)).toList(), l -> l.size() == ids.size());
+            results.stream().filter(r -> version.equals(r.configVersion())).forEach(under::add);
+            return under.size() >= count;
+        });
+        return under;
+    }
+
+    private List<EvolutionProposal> proposals() throws Exception {
+        List<EvolutionProposal> out = new ArrayList<>();
+        for (JsonNode p : Json.mapper().readTree(get("/proposals"))) {
+            out.add(Json.decode(Json.mapper().writeValueAsString(p), EvolutionProposal.class));
+        }
+        return out;
+    }
+
+    private EvolutionProposal proposal(String id) throws Exception {
+        return proposals().stream().filter(p -> p.proposalId().equals(id)).findFirst().orElseThrow();
+    }
+
+    private List<EvolutionProposal> proposalEvents(String id) {
+        return TopicReader.read(mesh.bootstrap, Topics.PROPOSALS, r -> id.equals(r.key())).stream()
+                .map(r -> Json.decode(r.value(), EvolutionProposal.class)).toList();
+    }
+
+    private String get(String path) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET " + path + ": " + response.body()).isEqualTo(200);
+        return response.body();
+    }
+
+    private String post(String path) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("POST " + path + ": " + response.body()).isEqualTo(200);
+        return response.body();
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + mesh.port("evolution") + path);
+    }
+}
