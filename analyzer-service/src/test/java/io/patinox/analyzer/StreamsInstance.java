@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
@@ -22,6 +23,9 @@ public final class StreamsInstance implements AutoCloseable {
 
     static final Windowing WINDOWING = new Windowing(List.of(Duration.ofMinutes(1), Duration.ofHours(1)),
             Duration.ofSeconds(30), Duration.ofDays(1), Duration.ofMillis(100), 2, 10_000);
+
+    /** {@code kafka-streams.producer.linger.ms} of the service. */
+    static final int SERVICE_LINGER_MS = 5;
 
     final KafkaStreams streams;
 
@@ -41,6 +45,7 @@ public final class StreamsInstance implements AutoCloseable {
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), SERVICE_LINGER_MS);
         p.putAll(overrides);
         streams = new KafkaStreams(AggregationTopology.build(WINDOWING, onDecoded, topic -> { }), p);
         // A failed stream thread is replaced: it resumes from the last committed transaction, like a restarted pod.
