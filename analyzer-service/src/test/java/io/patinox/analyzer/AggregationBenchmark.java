@@ -1,6 +1,10 @@
 package io.patinox.analyzer;
 
+import io.micrometer.prometheus.PrometheusConfig;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.patinox.analyzer.service.Tally;
+import io.patinox.analyzer.service.TelemetryMetrics;
+import io.patinox.contracts.events.Event;
 import io.patinox.contracts.events.RunStatus;
 import io.patinox.contracts.events.StepOutcome;
 import io.patinox.contracts.events.TelemetryAggregate;
@@ -23,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -45,6 +50,7 @@ import org.apache.kafka.streams.StreamsConfig;
  *
  * <p>Settings: {@code -Dbench.events=140000 -Dbench.warmup=70000 -Dbench.guarantee=exactly_once_v2 -Dbench.threads=1
  * -Dbench.commitMs=100 -Dbench.probes=50} (defaults: the service's settings);
+ * {@code -Dbench.metrics=false} skips the Prometheus metrics the service records per event;
  * {@code -Dbench.streams.<kafka streams key>=<value>} overrides any other setting;
  * {@code -Dpatinox.test.kafka.bootstrap=host:port} uses a running broker (else one starts in this JVM).
  */
@@ -86,7 +92,11 @@ public final class AggregationBenchmark {
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.streams."))
                 .forEach(k -> overrides.put(k.substring("bench.streams.".length()), System.getProperty(k)));
         Path stateDir = Path.of("target", "bench-state", tag);
-        try (var instance = new StreamsInstance("bench-" + tag, stateDir, event -> { }, overrides)) {
+        // The service counts every decoded event into its Prometheus metrics on the stream thread: so does this.
+        var metrics = Boolean.parseBoolean(System.getProperty("bench.metrics", "true"))
+                ? new TelemetryMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), 100) : null;
+        Consumer<Event> onDecoded = metrics == null ? event -> { } : metrics::record;
+        try (var instance = new StreamsInstance("bench-" + tag, stateDir, onDecoded, overrides)) {
             // Warm-up: the JIT compiles the hot paths (of the broker in this JVM too) while the first batch is folded.
             waitUntilCounted(instance, warmTag, warmRuns * 7L);
             long start = System.nanoTime();

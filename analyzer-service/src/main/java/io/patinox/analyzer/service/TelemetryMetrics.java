@@ -35,8 +35,12 @@ public class TelemetryMetrics {
 
     @Inject
     public TelemetryMetrics(MeterRegistry registry, AnalyzerConfig config) {
+        this(registry, config.metrics().maxLabelValues());
+    }
+
+    /** Metrics in {@code registry} with at most {@code max} values per bounded label (also outside CDI). */
+    public TelemetryMetrics(MeterRegistry registry, int max) {
         this.registry = registry;
-        int max = config.metrics().maxLabelValues();
         this.agents = new BoundedLabels(max);
         this.versions = new BoundedLabels(max);
         this.validators = new BoundedLabels(max);
