@@ -27,7 +27,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+import org.jboss.logmanager.ExtLogRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -45,26 +51,30 @@ class AggregationFlowTest {
         // Inside the current minute, so the PT1M window holds every event.
         Instant at = Instant.now().truncatedTo(ChronoUnit.MINUTES).plusMillis(123);
         try (var client = new KafkaTestClient()) {
+            // Tools: lookup (r1/0, r1/1, r3/0), search (r2/0, r2/1); r4/0 is a final answer (no tool).
             var steps = List.of(
-                    TestEvents.step(agent, version, "r1", 0, Verdict.allow(), StepOutcome.EXECUTED,
+                    TestEvents.step(agent, version, "r1", 0, "lookup", Verdict.allow(), StepOutcome.EXECUTED,
                             VerdictSource.VALIDATOR, new Usage(100, 20, 0.01), 1_000, 2_000, 500, at),
-                    TestEvents.step(agent, version, "r1", 1, new Verdict.Modify(
+                    TestEvents.step(agent, version, "r1", 1, "lookup", new Verdict.Modify(
                                     new io.patinox.contracts.events.Action.FinalAnswer("[redacted]"), "pii"),
                             StepOutcome.EXECUTED, VerdictSource.VALIDATOR, new Usage(50, 10, 0.005), 2_000, 4_000, 0,
                             at),
-                    TestEvents.step(agent, version, "r2", 0, new Verdict.Retry("ground it"), StepOutcome.RETRIED,
-                            VerdictSource.VALIDATOR, new Usage(10, 5, 0.001), 3_000, 6_000, 0, at),
-                    TestEvents.step(agent, version, "r2", 1, new Verdict.Block("no answer"), StepOutcome.BLOCKED,
-                            VerdictSource.FAIL_CLOSED, Usage.NONE, 4_000, 250_000, 0, at),
-                    TestEvents.step(agent, version, "r3", 0, Verdict.allow(), StepOutcome.FAILED,
+                    TestEvents.step(agent, version, "r2", 0, "search", new Verdict.Retry("ground it"),
+                            StepOutcome.RETRIED, VerdictSource.VALIDATOR, new Usage(10, 5, 0.001), 3_000, 6_000, 0, at),
+                    TestEvents.step(agent, version, "r2", 1, "search", new Verdict.Block("no answer"),
+                            StepOutcome.BLOCKED, VerdictSource.FAIL_CLOSED, Usage.NONE, 4_000, 250_000, 0, at),
+                    TestEvents.step(agent, version, "r3", 0, "lookup", Verdict.allow(), StepOutcome.FAILED,
                             VerdictSource.FAIL_OPEN, Usage.NONE, 5_000, 250_000, 1_000, at),
-                    TestEvents.step(agent, version, "r4", 0, new Verdict.Divert("human-review", "unsure"),
+                    TestEvents.step(agent, version, "r4", 0, null, new Verdict.Divert("human-review", "unsure"),
                             StepOutcome.DIVERTED, VerdictSource.VALIDATOR, Usage.NONE, 6_000, 8_000, 0, at));
             steps.forEach(s -> client.send(Topics.STEPS, s.runId(), s));
-            client.send(Topics.VALIDATION_REPLIES, "r1",
-                    TestEvents.reply(agent, version, "r1", 0, Verdict.allow(), 300, at));
-            client.send(Topics.VALIDATION_REPLIES, "r1",
-                    TestEvents.reply(agent, version, "r1", 1, Verdict.allow(), 700, at));
+            // Validators: rules (allow 100 us, allow 150 us), pii (allow 200 us, modify 500 us).
+            client.send(Topics.VALIDATION_REPLIES, "r1", TestEvents.reply(agent, version, "r1", 0, Verdict.allow(),
+                    300, at, List.of(TestEvents.finding("rules", Verdict.Kind.ALLOW, 100),
+                            TestEvents.finding("pii", Verdict.Kind.ALLOW, 200))));
+            client.send(Topics.VALIDATION_REPLIES, "r1", TestEvents.reply(agent, version, "r1", 1, Verdict.allow(),
+                    700, at, List.of(TestEvents.finding("rules", Verdict.Kind.ALLOW, 150),
+                            TestEvents.finding("pii", Verdict.Kind.MODIFY, 500))));
             client.send(Topics.RESULTS, "task-r1", TestEvents.result(agent, version, "r1", RunStatus.COMPLETED, at));
             client.send(Topics.RESULTS, "task-r2", TestEvents.result(agent, version, "r2", RunStatus.BLOCKED, at));
         }
@@ -80,6 +90,34 @@ class AggregationFlowTest {
             assertExact(minute, "PT1M");
             assertThat(minute.windowStart()).isEqualTo(at.truncatedTo(ChronoUnit.MINUTES));
             assertThat(minute.windowEnd()).isEqualTo(at.truncatedTo(ChronoUnit.MINUTES).plusSeconds(60));
+
+            String base = "agent=" + agent + "|version=" + version;
+            String minuteStart = "|window=PT1M|start=" + at.truncatedTo(ChronoUnit.MINUTES);
+            Map<String, java.util.function.Consumer<TelemetryAggregate>> scoped = Map.of(
+                    base + "|tool=lookup|window=total", AggregationFlowTest::assertLookup,
+                    base + "|tool=lookup" + minuteStart, AggregationFlowTest::assertLookup,
+                    base + "|tool=search|window=total", AggregationFlowTest::assertSearch,
+                    base + "|tool=search" + minuteStart, AggregationFlowTest::assertSearch,
+                    base + "|validator=rules|window=total", AggregationFlowTest::assertRules,
+                    base + "|validator=rules" + minuteStart, AggregationFlowTest::assertRules,
+                    base + "|validator=pii|window=total", AggregationFlowTest::assertPii,
+                    base + "|validator=pii" + minuteStart, AggregationFlowTest::assertPii);
+            await().atMost(WAIT).until(() -> {
+                aggregates.poll();
+                return scoped.keySet().stream().allMatch(subject -> aggregates.latest.get(subject) != null
+                        && Json.decode(aggregates.latest.get(subject), TelemetryAggregate.class).steps() == 2
+                        + (subject.contains("tool=lookup") ? 1 : 0));
+            });
+            scoped.forEach((subject, check) -> {
+                TelemetryAggregate a = Json.decode(aggregates.latest.get(subject), TelemetryAggregate.class);
+                assertThat(a.subject()).isEqualTo(subject);
+                assertThat(a.agent()).isEqualTo(agent);
+                assertThat(a.configVersion()).isEqualTo(version);
+                check.accept(a);
+            });
+            assertThat(aggregates.latest.keySet()).as("a final answer has no tool subject")
+                    .noneMatch(subject -> subject.startsWith(base + "|tool=") && !subject.contains("tool=lookup")
+                            && !subject.contains("tool=search"));
         }
 
         AtomicReference<TelemetryAggregate[]> fromRest = new AtomicReference<>();
@@ -96,6 +134,25 @@ class AggregationFlowTest {
         assertThat(windows).hasSize(1);
         assertExact(windows[0], "PT1M");
 
+        String lookup = given().queryParam("agent", agent).queryParam("window", "total").queryParam("tool", "lookup")
+                .get("/aggregates").then().statusCode(200).extract().asString();
+        TelemetryAggregate[] lookups = Json.decode(lookup, TelemetryAggregate[].class);
+        assertThat(lookups).hasSize(1);
+        assertLookup(lookups[0]);
+        TelemetryAggregate[] tools = Json.decode(given().queryParam("agent", agent).queryParam("version", version)
+                .queryParam("window", "PT1M").queryParam("tool", "*").get("/aggregates").then().statusCode(200)
+                .extract().asString(), TelemetryAggregate[].class);
+        assertThat(tools).extracting(TelemetryAggregate::tool).containsExactly("lookup", "search");
+        assertSearch(tools[1]);
+        TelemetryAggregate[] validators = Json.decode(given().queryParam("agent", agent).queryParam("window", "total")
+                .queryParam("validator", "*").get("/aggregates").then().statusCode(200).extract().asString(),
+                TelemetryAggregate[].class);
+        assertThat(validators).extracting(TelemetryAggregate::validator).containsExactly("pii", "rules");
+        assertPii(validators[0]);
+        assertRules(validators[1]);
+        given().queryParam("agent", agent).queryParam("tool", "lookup").queryParam("validator", "pii")
+                .get("/aggregates").then().statusCode(400);
+
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics)
                 .contains("patinox_steps_total{agent=\"" + agent + "\",config_version=\"" + version
@@ -105,7 +162,14 @@ class AggregationFlowTest {
                 .contains("patinox_validation_latency_seconds_count{agent=\"" + agent)
                 .contains("patinox_tokens_total{agent=\"" + agent + "\",config_version=\"" + version
                         + "\",direction=\"input\"} 160.0")
-                .contains("patinox_cost_usd_total{agent=\"" + agent);
+                .contains("patinox_cost_usd_total{agent=\"" + agent)
+                .contains("patinox_tool_calls_total{agent=\"" + agent + "\",config_version=\"" + version
+                        + "\",outcome=\"executed\",tool=\"lookup\"} 2.0")
+                .contains("patinox_tool_latency_seconds_count{agent=\"" + agent + "\",tool=\"lookup\"} 3")
+                .contains("patinox_validator_findings_total{outcome=\"modify\",validator=\"pii\"}")
+                .contains("patinox_validator_check_latency_seconds_count{validator=\"pii\"}")
+                // No test parks a reply: the counter exists at 0 from the start.
+                .contains("patinox_dead_letters_total{topic=\"" + Topics.VALIDATION_REPLIES + "\"} 0.0");
     }
 
     private static boolean complete(byte[] json) {
@@ -145,6 +209,84 @@ class AggregationFlowTest {
         LatencySummary validator = a.latencies().get("validator");
         assertThat(validator.count()).isEqualTo(2);
         assertThat(validator.max()).isCloseTo(0.7, within(0.007));
+        // Tool time of the steps whose tool ran (executed or failed): 0.5, 0 and 1 ms.
+        LatencySummary tool = a.latencies().get("tool");
+        assertThat(tool.count()).isEqualTo(3);
+        assertThat(tool.p50()).isCloseTo(0.5, within(0.005));
+        assertThat(tool.max()).isCloseTo(1.0, within(0.01));
+        assertThat(a.tool()).isNull();
+        assertThat(a.validator()).isNull();
+    }
+
+    /** Steps r1/0, r1/1 and r3/0. */
+    private static void assertLookup(TelemetryAggregate a) {
+        assertThat(a.tool()).isEqualTo("lookup");
+        assertThat(a.validator()).isNull();
+        assertThat(a.steps()).isEqualTo(3);
+        assertThat(a.runs()).isZero();
+        assertThat(a.verdicts()).containsExactlyInAnyOrderEntriesOf(
+                Map.of("allow", 2L, "modify", 1L, "retry", 0L, "divert", 0L, "block", 0L));
+        assertThat(a.errors()).isEqualTo(1);
+        assertThat(a.timeouts()).isEqualTo(1);
+        assertThat(a.lateEvents()).isZero();
+        assertThat(a.usage().inputTokens()).isEqualTo(150);
+        assertThat(a.usage().outputTokens()).isEqualTo(30);
+        assertThat(a.usage().costUsd()).isCloseTo(0.015, within(1e-9));
+        LatencySummary tool = a.latencies().get("tool");
+        assertThat(tool.count()).isEqualTo(3);
+        assertThat(tool.p50()).isCloseTo(0.5, within(0.005));
+        assertThat(tool.max()).isCloseTo(1.0, within(0.01));
+        LatencySummary model = a.latencies().get("model");
+        assertThat(model.count()).isEqualTo(3);
+        assertThat(model.p50()).isCloseTo(2.0, within(0.02));
+        assertThat(model.max()).isCloseTo(5.0, within(0.05));
+        assertThat(a.latencies().get("validation").p99()).isCloseTo(250.0, within(2.5));
+        assertThat(a.latencies().get("validator").count()).isZero();
+    }
+
+    /** Steps r2/0 (retried) and r2/1 (blocked by the fail mode): the tool never ran. */
+    private static void assertSearch(TelemetryAggregate a) {
+        assertThat(a.tool()).isEqualTo("search");
+        assertThat(a.steps()).isEqualTo(2);
+        assertThat(a.verdicts()).containsExactlyInAnyOrderEntriesOf(
+                Map.of("allow", 0L, "modify", 0L, "retry", 1L, "divert", 0L, "block", 1L));
+        assertThat(a.errors()).isZero();
+        assertThat(a.timeouts()).isEqualTo(1);
+        assertThat(a.usage().inputTokens()).isEqualTo(10);
+        assertThat(a.usage().outputTokens()).isEqualTo(5);
+        assertThat(a.latencies().get("tool").count()).isZero();
+        assertThat(a.latencies().get("step").count()).isEqualTo(2);
+        // Step = model + validation + execution: 3 + 6 + 0 and 4 + 250 + 0 ms.
+        assertThat(a.latencies().get("step").max()).isCloseTo(254.0, within(2.54));
+    }
+
+    /** Findings of rules: allow in 100 us and 150 us. */
+    private static void assertRules(TelemetryAggregate a) {
+        assertThat(a.validator()).isEqualTo("rules");
+        assertThat(a.tool()).isNull();
+        assertThat(a.steps()).isEqualTo(2);
+        assertThat(a.runs()).isZero();
+        assertThat(a.verdicts()).containsExactlyInAnyOrderEntriesOf(
+                Map.of("allow", 2L, "modify", 0L, "retry", 0L, "divert", 0L, "block", 0L));
+        LatencySummary validator = a.latencies().get("validator");
+        assertThat(validator.count()).isEqualTo(2);
+        assertThat(validator.p50()).isCloseTo(0.1, within(0.001));
+        assertThat(validator.p99()).isCloseTo(0.15, within(0.0015));
+        assertThat(validator.max()).isCloseTo(0.15, within(0.0015));
+        assertThat(a.latencies().get("step").count()).isZero();
+    }
+
+    /** Findings of pii: allow in 200 us, modify in 500 us. */
+    private static void assertPii(TelemetryAggregate a) {
+        assertThat(a.validator()).isEqualTo("pii");
+        assertThat(a.steps()).isEqualTo(2);
+        assertThat(a.verdicts()).containsExactlyInAnyOrderEntriesOf(
+                Map.of("allow", 1L, "modify", 1L, "retry", 0L, "divert", 0L, "block", 0L));
+        LatencySummary validator = a.latencies().get("validator");
+        assertThat(validator.count()).isEqualTo(2);
+        assertThat(validator.p50()).isCloseTo(0.2, within(0.002));
+        assertThat(validator.p95()).isCloseTo(0.5, within(0.005));
+        assertThat(validator.max()).isCloseTo(0.5, within(0.005));
     }
 
     @Test
@@ -152,8 +294,34 @@ class AggregationFlowTest {
         String agent = "dlq-" + UUID.randomUUID().toString().substring(0, 8);
         String badKey = "bad-" + agent;
         String missingKey = "missing-" + agent;
+        String piiKey = "pii-" + agent;
+        String email = "zoe.quint@pii-example.org";
+        String card = "4111 1111 1111 1111";
         Instant at = Instant.now();
+        List<String> logged = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(record instanceof ExtLogRecord ext ? ext.getFormattedMessage()
+                        : new SimpleFormatter().formatMessage(record));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger.getLogger("").addHandler(capture);
         try (var client = new KafkaTestClient()) {
+            // A step whose token count is a string holding personal data: the decoder's own message would quote it.
+            String piiStep = Json.encodeToString(TestEvents.step(agent, "v1", "r8", 0, Verdict.allow(),
+                    StepOutcome.EXECUTED, VerdictSource.VALIDATOR, new Usage(7, 1, 0), 1, 1, 1, at))
+                    .replace("\"inputTokens\":7", "\"inputTokens\":\"mail " + email + ", card " + card + "\"");
+            client.sendRaw(Topics.STEPS, piiKey, piiStep.getBytes(StandardCharsets.UTF_8));
+            client.sendRaw(Topics.RESULTS, piiKey, (email + " " + card).getBytes(StandardCharsets.UTF_8));
             client.sendRaw(Topics.STEPS, badKey, "not json at all".getBytes(StandardCharsets.UTF_8));
             String noAgent = Json.encodeToString(TestEvents.step(agent, "v1", "r9", 0, Verdict.allow(),
                     StepOutcome.EXECUTED, VerdictSource.VALIDATOR, Usage.NONE, 1, 1, 1, at))
@@ -181,6 +349,19 @@ class AggregationFlowTest {
             assertThat(header(notJson, "dead-letter-topic")).isEqualTo(Topics.STEPS);
             assertThat(reason(find(stepsDlq.records, missingKey))).contains("agent");
             assertThat(reason(find(resultsDlq.records, badKey))).contains("RunResult");
+
+            await().atMost(WAIT).until(() -> stepsDlq.poll().latest.containsKey(piiKey)
+                    && resultsDlq.poll().latest.containsKey(piiKey));
+            String piiReason = reason(find(stepsDlq.records, piiKey));
+            assertThat(piiReason).isEqualTo("wrong type or missing value at 'usage.inputTokens' in StepEvent");
+            assertThat(reason(find(resultsDlq.records, piiKey))).isEqualTo("not valid JSON in RunResult");
+            // The original bytes are parked as they were: the DLQ is where an operator may look at them.
+            assertThat(new String(find(stepsDlq.records, piiKey).value(), StandardCharsets.UTF_8)).contains(email);
+            await().atMost(WAIT).until(() -> logged.stream().anyMatch(l -> l.contains("usage.inputTokens")));
+            assertThat(logged).filteredOn(l -> l.contains("Refused")).hasSizeGreaterThanOrEqualTo(2)
+                    .noneMatch(l -> l.contains(email) || l.contains("zoe") || l.contains(card) || l.contains("4111"));
+        } finally {
+            Logger.getLogger("").removeHandler(capture);
         }
     }
 

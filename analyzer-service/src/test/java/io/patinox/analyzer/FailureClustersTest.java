@@ -1,6 +1,7 @@
 package io.patinox.analyzer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.patinox.analyzer.service.FailureClusters;
 import io.patinox.analyzer.service.FailureText;
@@ -46,6 +47,31 @@ class FailureClustersTest {
 
         var rebuilt = new FailureClusters(0.8, 2, Duration.ofHours(1));
         assertThat(rebuilt.add("g", "a1", unit(1, 0.1f, 0), now)).as("ids are stable across a rebuild").isEqualTo(a1);
+    }
+
+    @Test
+    void keepsTheTrendInBoundedMemory() {
+        var clusters = new FailureClusters(0.5, 3, Duration.ofHours(1));
+        long start = 1_000_000_000L;
+        long step = 10_000;
+        int members = 10 * 360 * 6;
+        // One failure every 10 s for ten hours, all alike: one cluster of 21,600 members.
+        for (int i = 0; i < members; i++) {
+            clusters.add("g", "timeout " + (i % 5), unit(1, 0, 0), start + i * step);
+        }
+        long now = start + (long) members * step;
+        List<FailureCluster> g = clusters.clusters("g", now);
+        assertThat(g).singleElement().extracting(FailureCluster::size).isEqualTo((long) members);
+        assertThat(clusters.maxTrendBuckets("g")).as("two trend windows of one-minute buckets, not one per member")
+                .isLessThanOrEqualTo(2 * 60 + 2);
+        // A steady rate: as many in the last hour as in the hour before, within one bucket (a minute: 6 members).
+        double steady = g.get(0).trend();
+        assertThat(steady).isCloseTo(0.0, within(6.0));
+        // Then a burst of 100 in the last minute.
+        for (int i = 0; i < 100; i++) {
+            clusters.add("g", "timeout", unit(1, 0, 0), now - 30_000);
+        }
+        assertThat(clusters.clusters("g", now).get(0).trend()).isEqualTo(steady + 100);
     }
 
     @Test

@@ -3,7 +3,9 @@ package io.patinox.analyzer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.patinox.analyzer.service.Scope;
 import io.patinox.analyzer.service.Tally;
+import io.patinox.analyzer.service.Windowing;
 import io.patinox.contracts.events.RunStatus;
 import io.patinox.contracts.events.StepEvent;
 import io.patinox.contracts.events.StepOutcome;
@@ -28,8 +30,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Exactly-once across failures, against the real broker: while events stream in, the stream thread crashes
  * mid-transaction, later the whole instance stops while more events arrive, and a new one starts with an empty
- * state directory (restoring from the changelogs). Every event is counted exactly once, and no over-count is
- * ever published. The topology runs in its own Kafka Streams instances here (the service's settings, another
+ * state directory (restoring from the changelogs). Every event is counted exactly once, in the agent's and the
+ * tool's totals, and no over-count is ever published. The topology runs in its own Kafka Streams instances here (the service's settings, another
  * application id); {@code @QuarkusTest} only so that it shares the test JVM's broker.
  */
 @QuarkusTest
@@ -38,6 +40,13 @@ class RestartWithoutDoubleCountingTest {
 
     private static final int RUNS = 200;
     private static final int STEPS_PER_RUN = 3;
+    /**
+     * Two tallies in memory per store while each event touches six: changed tallies are constantly evicted (and
+     * saved) between commits, so the crash also hits that path.
+     */
+    private static final Windowing TINY_CACHE = new Windowing(StreamsInstance.WINDOWING.windows(),
+            StreamsInstance.WINDOWING.grace(), StreamsInstance.WINDOWING.retention(),
+            StreamsInstance.WINDOWING.emitInterval(), StreamsInstance.WINDOWING.digits(), 2);
 
     @Test
     void countsEveryEventOnceAcrossACrashAndARestart() throws Exception {
@@ -59,7 +68,7 @@ class RestartWithoutDoubleCountingTest {
                         && seen.incrementAndGet() == RUNS / 4 && !crashed.getAndSet(true)) {
                     throw new IllegalStateException("injected crash in the middle of a transaction");
                 }
-            })) {
+            }, TINY_CACHE)) {
                 await().atMost(Duration.ofSeconds(90)).until(() -> {
                     Tally t = first.total(groupKey);
                     return crashed.get() && t != null && t.runs() >= RUNS / 4;
@@ -71,7 +80,7 @@ class RestartWithoutDoubleCountingTest {
             }
             assertThat(countedBeforeRestart).as("the restart happens mid-stream")
                     .isLessThan((long) RUNS * STEPS_PER_RUN);
-            try (var second = new StreamsInstance(applicationId, stateRoot.resolve("b"), event -> { })) {
+            try (var second = new StreamsInstance(applicationId, stateRoot.resolve("b"), event -> { }, TINY_CACHE)) {
                 firstHalf.join(120_000);
                 secondHalf.join(120_000);
                 await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
@@ -79,6 +88,10 @@ class RestartWithoutDoubleCountingTest {
                     assertThat(t).isNotNull();
                     assertThat(t.steps()).isEqualTo((long) RUNS * STEPS_PER_RUN);
                     assertThat(t.runs()).isEqualTo(RUNS);
+                    Tally tool = second.total(groupKey, Scope.tool("lookup"));
+                    assertThat(tool).isNotNull();
+                    assertThat(tool.steps()).isEqualTo((long) RUNS * STEPS_PER_RUN);
+                    assertThat(tool.runs()).isZero();
                 });
                 // Everything this subject ever published (committed): never more than was sent, and in the end
                 // exactly that.

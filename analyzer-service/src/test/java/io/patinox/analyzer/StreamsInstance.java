@@ -1,6 +1,7 @@
 package io.patinox.analyzer;
 
 import io.patinox.analyzer.messaging.AggregationTopology;
+import io.patinox.analyzer.service.Scope;
 import io.patinox.analyzer.service.Tally;
 import io.patinox.analyzer.service.Windowing;
 import io.patinox.contracts.events.Event;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
@@ -23,14 +25,27 @@ public final class StreamsInstance implements AutoCloseable {
     static final Windowing WINDOWING = new Windowing(List.of(Duration.ofMinutes(1), Duration.ofHours(1)),
             Duration.ofSeconds(30), Duration.ofDays(1), Duration.ofMillis(100), 2, 10_000);
 
+    /** {@code kafka-streams.producer.linger.ms} of the service. */
+    static final int SERVICE_LINGER_MS = 5;
+
     final KafkaStreams streams;
 
     StreamsInstance(String applicationId, Path stateDir, Consumer<Event> onDecoded) {
         this(applicationId, stateDir, onDecoded, new Properties());
     }
 
+    /** An instance with its own aggregation settings (e.g. a tiny in-memory tally cache). */
+    StreamsInstance(String applicationId, Path stateDir, Consumer<Event> onDecoded, Windowing windowing) {
+        this(applicationId, stateDir, onDecoded, new Properties(), windowing);
+    }
+
     /** An instance with some settings overridden (benchmark: guarantee, threads). */
     public StreamsInstance(String applicationId, Path stateDir, Consumer<Event> onDecoded, Properties overrides) {
+        this(applicationId, stateDir, onDecoded, overrides, WINDOWING);
+    }
+
+    private StreamsInstance(String applicationId, Path stateDir, Consumer<Event> onDecoded, Properties overrides,
+                            Windowing windowing) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokerResource.bootstrapServers());
@@ -41,19 +56,25 @@ public final class StreamsInstance implements AutoCloseable {
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), SERVICE_LINGER_MS);
         p.putAll(overrides);
-        streams = new KafkaStreams(AggregationTopology.build(WINDOWING, onDecoded, topic -> { }), p);
+        streams = new KafkaStreams(AggregationTopology.build(windowing, onDecoded, topic -> { }), p);
         // A failed stream thread is replaced: it resumes from the last committed transaction, like a restarted pod.
         streams.setUncaughtExceptionHandler(e -> StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
                 .REPLACE_THREAD);
         streams.start();
     }
 
-    /** The totals tally of a group key, or null (also while the store is not queryable). */
+    /** The totals tally of a group key (agent level), or null (also while the store is not queryable). */
     public Tally total(String groupKey) {
+        return total(groupKey, Scope.AGENT);
+    }
+
+    /** The totals tally of one scope of a group key, or null (also while the store is not queryable). */
+    public Tally total(String groupKey, Scope scope) {
         try {
             return streams.store(StoreQueryParameters.fromNameAndType(AggregationTopology.TOTALS_STORE,
-                    QueryableStoreTypes.<String, Tally>keyValueStore())).get(groupKey);
+                    QueryableStoreTypes.<String, Tally>keyValueStore())).get(scope.storeKey(groupKey));
         } catch (RuntimeException e) {
             return null;
         }

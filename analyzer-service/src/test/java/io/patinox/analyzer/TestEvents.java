@@ -26,17 +26,36 @@ public final class TestEvents {
     static StepEvent step(String agent, String version, String runId, int index, Verdict verdict, StepOutcome outcome,
                           VerdictSource source, Usage usage, long modelMicros, long validationMicros,
                           long executionMicros, Instant at) {
+        return step(agent, version, runId, index, "lookup", verdict, outcome, source, usage, modelMicros,
+                validationMicros, executionMicros, at);
+    }
+
+    /** A step that calls {@code tool}, or gives a final answer when {@code tool} is null. */
+    static StepEvent step(String agent, String version, String runId, int index, String tool, Verdict verdict,
+                          StepOutcome outcome, VerdictSource source, Usage usage, long modelMicros,
+                          long validationMicros, long executionMicros, Instant at) {
+        Action action = tool == null ? new Action.FinalAnswer("the answer " + index)
+                : new Action.ToolCall(tool, Map.of("q", "order " + index));
         return new StepEvent(StepEvent.SCHEMA_VERSION, "task-" + runId, runId, index, agent, version, SCRIPTED,
-                new Action.ToolCall("lookup", Map.of("q", "order " + index)), verdict, source, List.of(), outcome,
+                action, verdict, source, List.of(), outcome,
                 outcome == StepOutcome.EXECUTED ? "ok" : null, outcome == StepOutcome.FAILED ? "tool crashed" : null,
                 usage, modelMicros, validationMicros, executionMicros, at);
     }
 
     static ValidationReply reply(String agent, String version, String runId, int index, Verdict verdict,
                                  long latencyMicros, Instant at) {
+        return reply(agent, version, runId, index, verdict, latencyMicros, at,
+                List.of(new Finding("rules", verdict.kind(), 0.0, "test", latencyMicros)));
+    }
+
+    static ValidationReply reply(String agent, String version, String runId, int index, Verdict verdict,
+                                 long latencyMicros, Instant at, List<Finding> findings) {
         return new ValidationReply(ValidationReply.SCHEMA_VERSION, "req-" + runId + "-" + index, "task-" + runId, runId,
-                index, agent, version, "default", verdict,
-                List.of(new Finding("rules", verdict.kind(), 0.0, "test", latencyMicros)), latencyMicros, at);
+                index, agent, version, "default", verdict, findings, latencyMicros, at);
+    }
+
+    static Finding finding(String validator, Verdict.Kind outcome, long latencyMicros) {
+        return new Finding(validator, outcome, 0.0, "test", latencyMicros);
     }
 
     static RunResult result(String agent, String version, String runId, RunStatus status, Instant at) {

@@ -37,7 +37,10 @@ public interface AnalyzerConfig {
     @WithDefault("PT0.1S")
     Duration emitInterval();
 
-    /** Tallies kept deserialised in memory per stream task, so hot subjects are not decoded on every event. */
+    /**
+     * Tallies kept deserialised in memory per stream task and store (totals, windows), so hot subjects are neither
+     * decoded nor encoded on every event; a changed one is written to its store once per commit.
+     */
     @WithDefault("10000")
     int hotTallies();
 
@@ -79,7 +82,7 @@ public interface AnalyzerConfig {
     interface Metrics {
 
         /**
-         * Distinct values kept per label (agent, config version, validator); further values are reported as
+         * Distinct values kept per label (agent, config version, tool, validator); further values are reported as
          * {@code other}, so a flood of config versions cannot blow up the metric series.
          */
         @WithDefault("100")

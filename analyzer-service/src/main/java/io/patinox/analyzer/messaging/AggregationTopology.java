@@ -27,7 +27,8 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The analyzer's Kafka Streams topology: decode the three telemetry topics (bad records to their dead-letter
  * topics), re-key every contribution by (agent, config version), fold it into running totals and tumbling
- * windows ({@link TallyProcessor}), and publish changed aggregates to the compacted {@code patinox.aggregates}.
+ * windows of the agent, its tools and its validators ({@link TallyProcessor}), and publish changed aggregates to the
+ * compacted {@code patinox.aggregates}.
  */
 @ApplicationScoped
 public class AggregationTopology {
@@ -57,13 +58,15 @@ public class AggregationTopology {
     public static Topology build(Windowing windowing, Consumer<Event> onDecoded, Consumer<String> onDeadLetter) {
         StreamsBuilder builder = new StreamsBuilder();
         var tallySerde = new TallySerde(windowing.digits());
-        // Cached stores: puts are coalesced in memory until the commit, yet commit with the offsets.
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TOTALS_STORE),
-                Serdes.String(), tallySerde).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOWS_STORE),
-                Serdes.String(), tallySerde).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TallyProcessor.CLOCK_STORE),
-                Serdes.String(), Serdes.Long()).withCachingEnabled());
+        // The fold keeps changed tallies in memory and writes each once right before the commit (the stores' flush
+        // hook), so the stores need no record cache of their own: they still commit with the offsets.
+        builder.addStateStore(FlushHookStore.builder(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(TOTALS_STORE), Serdes.String(), tallySerde).withCachingDisabled()));
+        builder.addStateStore(FlushHookStore.builder(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(WINDOWS_STORE), Serdes.String(), tallySerde).withCachingDisabled()));
+        builder.addStateStore(FlushHookStore.builder(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(TallyProcessor.CLOCK_STORE), Serdes.String(), Serdes.Long())
+                .withCachingDisabled()));
 
         decoded(builder, Topics.STEPS, StepEvent.class, onDecoded, onDeadLetter)
                 .merge(decoded(builder, Topics.VALIDATION_REPLIES, ValidationReply.class, onDecoded, onDeadLetter))

@@ -27,7 +27,7 @@ public abstract class BinarySerde<T> implements Serde<T>, Serializer<T>, Deseria
         if (value == null) {
             return null;
         }
-        var bytes = new ByteArrayOutputStream(256);
+        var bytes = new ByteArrayOutputStream(1024);
         try (var out = new DataOutputStream(bytes)) {
             write(out, value);
         } catch (IOException e) {
@@ -71,6 +71,19 @@ public abstract class BinarySerde<T> implements Serde<T>, Serializer<T>, Deseria
     /** Writes an enum's ordinal, -1 for null. */
     protected static void writeEnum(DataOutputStream out, Enum<?> value) throws IOException {
         out.writeByte(value == null ? -1 : value.ordinal());
+    }
+
+    /** Writes a string that may be null. */
+    protected static void writeNullable(DataOutputStream out, String value) throws IOException {
+        out.writeBoolean(value != null);
+        if (value != null) {
+            out.writeUTF(value);
+        }
+    }
+
+    /** Reads what {@link #writeNullable} wrote. */
+    protected static String readNullable(DataInputStream in) throws IOException {
+        return in.readBoolean() ? in.readUTF() : null;
     }
 
     /** Reads what {@link #writeEnum} wrote. */

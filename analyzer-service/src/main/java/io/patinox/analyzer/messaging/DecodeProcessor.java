@@ -12,7 +12,8 @@ import org.jboss.logging.Logger;
 /**
  * Decodes one topic's JSON values with the contracts' strict codec. A good event is forwarded as its
  * contribution, stamped with its own {@code occurredAt} so windows follow event time; a bad one is forwarded
- * as refused, for the dead-letter branch. Nothing here throws: one bad record never stops the stream.
+ * as refused, for the dead-letter branch. Nothing here throws: one bad record never stops the stream. Neither
+ * the log nor the dead-letter reason quotes the record ({@link RefusalReason}).
  */
 final class DecodeProcessor<E extends Event> implements Processor<String, byte[], String, Decoded> {
 
@@ -40,9 +41,12 @@ final class DecodeProcessor<E extends Event> implements Processor<String, byte[]
             event = Json.decode(record.value(), type);
             contribution = Contribution.of(event);
         } catch (RuntimeException e) {
-            // ContractViolation in practice; anything else the event cannot be read either. Never retried.
-            String reason = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
-            LOG.warnf("Refused a %s record (key %s): %s", type.getSimpleName(), record.key(), reason);
+            // ContractViolation in practice; anything else the event cannot be read either. Never retried. The
+            // reason names the fault and the field only: the record may hold prompts or personal data.
+            String reason = RefusalReason.of(e, type);
+            String where = context.recordMetadata()
+                    .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse("unknown offset");
+            LOG.warnf("Refused a %s record at %s: %s", type.getSimpleName(), where, reason);
             context.forward(record.withValue(Decoded.refused(record.value(), reason)));
             return;
         }

@@ -1,7 +1,7 @@
 package io.patinox.analyzer.messaging;
 
 import io.patinox.analyzer.service.Contribution;
-import io.patinox.analyzer.service.Subjects;
+import io.patinox.analyzer.service.Scope;
 import io.patinox.analyzer.service.Tally;
 import io.patinox.analyzer.service.WindowKey;
 import io.patinox.analyzer.service.Windowing;
@@ -9,6 +9,7 @@ import io.patinox.contracts.events.TelemetryAggregate;
 import io.patinox.contracts.json.Json;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,17 +22,24 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Folds the contributions of one stream task into running totals and tumbling windows, in event time.
+ * Folds the contributions of one stream task into running totals and tumbling windows, in event time, for every
+ * subject an event touches: its agent (at its config version), the tool a step called, and each validator whose
+ * finding a reply carries.
  *
  * <p>Why not the DSL's {@code windowedBy}: it drops events past the grace period silently, and they must be
  * counted. Here a window takes an event while {@code end > streamTime - grace} (Kafka Streams' own rule); a later
  * event is counted as late in its window and in the totals (its figures still go into the totals). Stream time
  * is kept in a store, so a restart keeps judging lateness the same way.
  *
- * <p>Every change is written to the stores at once, so under exactly-once the state, the offsets and the outputs
- * commit together. Publishing is coalesced: subjects changed since the last {@code emitInterval} are published
- * once each. After a (re)start every total and open window is published again, so a change committed just
- * before a crash but not yet published is not lost from the topic.
+ * <p>State: the tallies touched since the last commit live in memory and are written to the stores once each in
+ * the stores' flush hook ({@link FlushHookStore}), which Kafka Streams runs right before every commit. So under
+ * exactly-once the state, the offsets and the outputs still commit together, but a tally is serialised once per
+ * commit rather than once per event. If a task is closed without a commit (a crash), its memory is dropped with
+ * it and the stores are restored from the changelogs.
+ *
+ * <p>Publishing is coalesced: subjects changed since the last {@code emitInterval} are published once each. After
+ * a (re)start every total and open window is published again, so a change committed just before a crash but not
+ * yet published is not lost from the topic.
  */
 final class TallyProcessor implements Processor<String, Contribution, String, byte[]> {
 
@@ -41,22 +49,48 @@ final class TallyProcessor implements Processor<String, Contribution, String, by
     private static final String CLOCK_KEY = "stream-time";
 
     private final Windowing windowing;
+    private final String[] windowNames;
+    private final long[] windowMillis;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, Tally> totals;
     private KeyValueStore<String, Tally> windows;
     private KeyValueStore<String, Long> clock;
-    private long streamTime = Long.MIN_VALUE;
+    private long streamTime;
+    private boolean streamTimeUnsaved;
+    /** Subjects changed since the last publication, by store key. */
     private final Set<String> dirtyTotals = new LinkedHashSet<>();
     private final Set<String> dirtyWindows = new LinkedHashSet<>();
-    private final Map<String, Tally> hot;
+    /** Tallies changed since the last flush, by store key; written to the stores by {@link #save()}. */
+    private final Map<String, Tally> unsavedTotals = new HashMap<>();
+    private final Map<String, Tally> unsavedWindows = new HashMap<>();
+    private final Map<String, Tally> hotTotals;
+    private final Map<String, Tally> hotWindows;
 
     TallyProcessor(Windowing windowing) {
         this.windowing = windowing;
-        int capacity = windowing.hotTallies();
-        this.hot = new LinkedHashMap<>(16, 0.75f, true) {
+        this.windowNames = windowing.windows().stream().map(Duration::toString).toArray(String[]::new);
+        this.windowMillis = windowing.windows().stream().mapToLong(Duration::toMillis).toArray();
+        this.hotTotals = lru(windowing.hotTallies(), unsavedTotals, () -> totals);
+        this.hotWindows = lru(windowing.hotTallies(), unsavedWindows, () -> windows);
+    }
+
+    /**
+     * Tallies kept deserialised, least recently used dropped first. One that is dropped before it was saved is
+     * saved then, so memory stays bounded however many subjects one commit interval touches.
+     */
+    private static Map<String, Tally> lru(int capacity, Map<String, Tally> unsaved,
+                                          java.util.function.Supplier<KeyValueStore<String, Tally>> store) {
+        return new LinkedHashMap<>(256, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Tally> eldest) {
-                return size() > capacity;
+                if (size() <= capacity) {
+                    return false;
+                }
+                Tally unsavedTally = unsaved.remove(eldest.getKey());
+                if (unsavedTally != null) {
+                    store.get().put(eldest.getKey(), unsavedTally);
+                }
+                return true;
             }
         };
     }
@@ -67,6 +101,11 @@ final class TallyProcessor implements Processor<String, Contribution, String, by
         this.totals = context.getStateStore(TOTALS_STORE);
         this.windows = context.getStateStore(WINDOWS_STORE);
         this.clock = context.getStateStore(CLOCK_STORE);
+        // A task that is revived after an error calls init again on the same processor: start from the stores.
+        forgetMemory();
+        for (String store : List.of(TOTALS_STORE, WINDOWS_STORE, CLOCK_STORE)) {
+            FlushHookStore.of(context.getStateStore(store)).beforeFlush(this::save);
+        }
         Long saved = clock.get(CLOCK_KEY);
         streamTime = saved == null ? Long.MIN_VALUE : saved;
         context.schedule(windowing.emitInterval(), PunctuationType.WALL_CLOCK_TIME, now -> emit());
@@ -78,63 +117,106 @@ final class TallyProcessor implements Processor<String, Contribution, String, by
     }
 
     @Override
+    public void close() {
+        forgetMemory();
+    }
+
+    private void forgetMemory() {
+        dirtyTotals.clear();
+        dirtyWindows.clear();
+        unsavedTotals.clear();
+        unsavedWindows.clear();
+        hotTotals.clear();
+        hotWindows.clear();
+        streamTimeUnsaved = false;
+    }
+
+    @Override
     public void process(Record<String, Contribution> record) {
         Contribution c = record.value();
         long ts = record.timestamp();
         if (ts > streamTime) {
             streamTime = ts;
-            clock.put(CLOCK_KEY, ts);
+            streamTimeUnsaved = true;
         }
+        String group = record.key();
+        fold(group, Scope.AGENT, c, null, ts);
+        if (c.kind() == Contribution.Kind.STEP && c.tool() != null) {
+            fold(group, Scope.tool(c.tool()), c, null, ts);
+        }
+        for (Contribution.Check check : c.checks()) {
+            fold(group, Scope.validator(check.validator()), c, check, ts);
+        }
+    }
+
+    /** Folds a contribution (or one check of it) into the totals and windows of one scope. */
+    private void fold(String group, Scope scope, Contribution c, Contribution.Check check, long ts) {
+        String scoped = scope.storeKey(group);
         boolean late = false;
-        for (Duration size : windowing.windows()) {
-            var window = new WindowKey(size, Windowing.windowStart(ts, size), record.key());
-            String key = window.encode();
-            Tally tally = load(windows, key);
-            if (windowing.open(window.endMillis(), streamTime)) {
-                tally.add(c);
+        for (int i = 0; i < windowMillis.length; i++) {
+            long start = ts - Math.floorMod(ts, windowMillis[i]);
+            String key = WindowKey.encode(windowNames[i], start, scoped);
+            Tally tally = load(windows, hotWindows, key).identify(c.agent(), c.configVersion(), scope);
+            if (windowing.open(start + windowMillis[i], streamTime)) {
+                apply(tally, c, check);
             } else {
-                tally.addLate(c);
+                tally.addLate();
                 late = true;
             }
-            save(windows, key, tally);
+            unsavedWindows.put(key, tally);
             dirtyWindows.add(key);
         }
-        Tally total = load(totals, record.key());
-        total.add(c);
+        Tally total = load(totals, hotTotals, scoped).identify(c.agent(), c.configVersion(), scope);
+        apply(total, c, check);
         if (late) {
             total.markLate();
         }
-        save(totals, record.key(), total);
-        dirtyTotals.add(record.key());
+        unsavedTotals.put(scoped, total);
+        dirtyTotals.add(scoped);
     }
 
-    private Tally load(KeyValueStore<String, Tally> store, String key) {
-        String hotKey = store.name() + "/" + key;
-        Tally tally = hot.get(hotKey);
+    private static void apply(Tally tally, Contribution c, Contribution.Check check) {
+        if (check == null) {
+            tally.add(c);
+        } else {
+            tally.addCheck(check, c.eventTimeMillis());
+        }
+    }
+
+    private Tally load(KeyValueStore<String, Tally> store, Map<String, Tally> hot, String key) {
+        Tally tally = hot.get(key);
         if (tally == null) {
             tally = store.get(key);
             if (tally == null) {
                 tally = new Tally(windowing.digits());
             }
-            hot.put(hotKey, tally);
+            hot.put(key, tally);
         }
         return tally;
     }
 
-    private void save(KeyValueStore<String, Tally> store, String key, Tally tally) {
-        store.put(key, tally);
+    /** Writes every tally changed since the last flush, once; runs on the stream thread right before a commit. */
+    private void save() {
+        unsavedTotals.forEach(totals::put);
+        unsavedTotals.clear();
+        unsavedWindows.forEach(windows::put);
+        unsavedWindows.clear();
+        if (streamTimeUnsaved) {
+            clock.put(CLOCK_KEY, streamTime);
+            streamTimeUnsaved = false;
+        }
     }
 
     /** Publishes each subject changed since the last call, once. */
     private void emit() {
         long now = context.currentSystemTimeMs();
         for (String key : dirtyTotals) {
-            Tally tally = load(totals, key);
+            Tally tally = load(totals, hotTotals, key);
             publish(tally.toAggregate(TelemetryAggregate.TOTAL, null, null), now);
         }
         for (String key : dirtyWindows) {
             var window = WindowKey.decode(key);
-            Tally tally = load(windows, key);
+            Tally tally = load(windows, hotWindows, key);
             publish(tally.toAggregate(window.size().toString(), window.start(), window.end()), now);
         }
         dirtyTotals.clear();
@@ -150,6 +232,7 @@ final class TallyProcessor implements Processor<String, Contribution, String, by
         if (streamTime == Long.MIN_VALUE) {
             return;
         }
+        save();
         long cutoff = streamTime - windowing.grace().toMillis() - windowing.retention().toMillis();
         List<WindowKey> expired = new ArrayList<>();
         try (var all = windows.all()) {
@@ -163,14 +246,12 @@ final class TallyProcessor implements Processor<String, Contribution, String, by
         long now = context.currentSystemTimeMs();
         for (WindowKey window : expired) {
             String key = window.encode();
-            Tally tally = load(windows, key);
+            Tally tally = load(windows, hotWindows, key);
             windows.delete(key);
-            hot.remove(WINDOWS_STORE + "/" + key);
+            hotWindows.remove(key);
             dirtyWindows.remove(key);
             if (tally.agent() != null) {
-                String subject = Subjects.subject(tally.agent(), tally.configVersion(), window.size().toString(),
-                        window.start());
-                context.forward(new Record<>(subject, null, now));
+                context.forward(new Record<>(tally.subject(window.size().toString(), window.start()), null, now));
             }
         }
     }

@@ -23,18 +23,34 @@ public class AggregateQueries {
     @Inject
     KafkaStreams streams;
 
+    /** The filter value that matches every tool or every validator. */
+    public static final String ANY = "*";
+
     /**
-     * The aggregates matching the filters (null matches all). {@code window} is {@code total} or a window size
-     * such as {@code PT1M}.
+     * The agent-level aggregates matching the filters (null matches all). {@code window} is {@code total} or a
+     * window size such as {@code PT1M}.
      *
      * @throws InvalidStateStoreException while the stores are not queryable (starting, rebalancing)
      */
     public List<TelemetryAggregate> find(String agent, String version, String window) {
+        return find(agent, version, window, null, null);
+    }
+
+    /**
+     * The aggregates matching the filters (null matches all). Without {@code tool} and {@code validator} only the
+     * agent-level aggregates; with {@code tool} (a name, or {@value #ANY}) only tool aggregates, likewise
+     * {@code validator}. Both at once match nothing: an aggregate is narrowed to one of them at most.
+     *
+     * @throws InvalidStateStoreException while the stores are not queryable (starting, rebalancing)
+     */
+    public List<TelemetryAggregate> find(String agent, String version, String window, String tool,
+                                         String validator) {
+        Filter filter = new Filter(agent, version, tool, validator);
         List<TelemetryAggregate> found = new ArrayList<>();
         if (window == null || TelemetryAggregate.TOTAL.equals(window)) {
             try (var all = store(AggregationTopology.TOTALS_STORE).all()) {
                 all.forEachRemaining(kv -> {
-                    if (matches(kv.value, agent, version)) {
+                    if (filter.matches(kv.value)) {
                         found.add(kv.value.toAggregate(TelemetryAggregate.TOTAL, null, null));
                     }
                 });
@@ -45,7 +61,7 @@ public class AggregateQueries {
                 all.forEachRemaining(kv -> {
                     WindowKey key = WindowKey.decode(kv.key);
                     String size = key.size().toString();
-                    if ((window == null || window.equals(size)) && matches(kv.value, agent, version)) {
+                    if ((window == null || window.equals(size)) && filter.matches(kv.value)) {
                         found.add(kv.value.toAggregate(size, key.start(), key.end()));
                     }
                 });
@@ -59,8 +75,20 @@ public class AggregateQueries {
         return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
     }
 
-    private static boolean matches(Tally tally, String agent, String version) {
-        return tally != null && (agent == null || agent.equals(tally.agent()))
-                && (version == null || version.equals(tally.configVersion()));
+    private record Filter(String agent, String version, String tool, String validator) {
+
+        boolean matches(Tally tally) {
+            if (tally == null || tally.agent() == null || (agent != null && !agent.equals(tally.agent()))
+                    || (version != null && !version.equals(tally.configVersion()))) {
+                return false;
+            }
+            Scope scope = tally.scope();
+            return switch (scope.dimension()) {
+                case AGENT -> tool == null && validator == null;
+                case TOOL -> validator == null && tool != null && (ANY.equals(tool) || tool.equals(scope.name()));
+                case VALIDATOR -> tool == null && validator != null
+                        && (ANY.equals(validator) || validator.equals(scope.name()));
+            };
+        }
     }
 }

@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Online leader clustering of failure vectors, per (agent, config version): a failure joins the cluster whose
@@ -46,7 +47,7 @@ public final class FailureClusters {
             best = new Cluster(idFor(groupKey, text), vector.length);
             clusters.add(best);
         }
-        best.add(text, vector, occurredAtMillis, exemplars);
+        best.add(text, vector, occurredAtMillis, exemplars, trendMillis);
         return best.id;
     }
 
@@ -56,6 +57,11 @@ public final class FailureClusters {
                 .sorted((a, b) -> Long.compare(b.size, a.size))
                 .map(c -> new FailureCluster(c.id, c.size, c.trend(nowMillis, trendMillis), List.copyOf(c.exemplars)))
                 .toList();
+    }
+
+    /** The most trend buckets any cluster of a group holds (bounded by two trend windows' worth). */
+    public int maxTrendBuckets(String groupKey) {
+        return byGroup.getOrDefault(groupKey, List.of()).stream().mapToInt(Cluster::bucketCount).max().orElse(0);
     }
 
     private static String idFor(String groupKey, String firstText) {
@@ -68,17 +74,27 @@ public final class FailureClusters {
         }
     }
 
-    /** One cluster: a running sum of its (unit) vectors as centroid, its size, exemplars and event times. */
+    /**
+     * One cluster: a running sum of its (unit) vectors as centroid, its size, exemplars, and for the trend its
+     * members counted per bucket of event time (a sixtieth of the trend window): only the buckets of the last two
+     * trend windows are kept, so memory per cluster is bounded however many failures join it.
+     */
     private static final class Cluster {
+        static final int BUCKETS_PER_WINDOW = 60;
         final String id;
         final double[] sum;
         long size;
         final List<String> exemplars = new ArrayList<>();
-        final List<Long> times = new ArrayList<>();
+        /** Members per bucket index (event time / bucket width). */
+        final TreeMap<Long, Long> buckets = new TreeMap<>();
 
         Cluster(String id, int dimension) {
             this.id = id;
             this.sum = new double[dimension];
+        }
+
+        static long bucketMillis(long window) {
+            return Math.max(1, window / BUCKETS_PER_WINDOW);
         }
 
         double similarity(float[] v) {
@@ -93,22 +109,41 @@ public final class FailureClusters {
             return norm == 0 || vnorm == 0 ? 0 : dot / Math.sqrt(norm * vnorm);
         }
 
-        void add(String text, float[] v, long at, int maxExemplars) {
+        void add(String text, float[] v, long at, int maxExemplars, long window) {
             for (int i = 0; i < sum.length; i++) {
                 sum[i] += v[i];
             }
             size++;
-            times.add(at);
+            long width = bucketMillis(window);
+            buckets.merge(Math.floorDiv(at, width), 1L, Long::sum);
+            // Older than two windows before the latest member: no trend can count it any more.
+            buckets.headMap(buckets.lastKey() - 2L * (window / width) - 1).clear();
             if (exemplars.size() < maxExemplars && !exemplars.contains(text)) {
                 exemplars.add(text);
             }
         }
 
-        /** Members in the last window minus members in the window before it. */
+        /**
+         * Members in the last window minus members in the window before it, each member placed at the start of its
+         * bucket (so within a sixtieth of the window).
+         */
         double trend(long now, long window) {
-            long recent = times.stream().filter(t -> t > now - window).count();
-            long before = times.stream().filter(t -> t <= now - window && t > now - 2 * window).count();
+            long width = bucketMillis(window);
+            long recent = 0;
+            long before = 0;
+            for (var bucket : buckets.entrySet()) {
+                long start = bucket.getKey() * width;
+                if (start > now - window) {
+                    recent += bucket.getValue();
+                } else if (start > now - 2 * window) {
+                    before += bucket.getValue();
+                }
+            }
             return recent - before;
+        }
+
+        int bucketCount() {
+            return buckets.size();
         }
     }
 }

@@ -14,17 +14,30 @@ import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
- * The running fold of contributions for one (agent, config version) over one window or the totals. Mutable on
- * purpose: Kafka Streams hands each aggregation a freshly deserialised copy. Latencies go into HdrHistograms,
- * which merge exactly and answer percentiles within their stated precision.
+ * The running fold of contributions for one subject (an agent at a config version, or one of its tools or
+ * validators; see {@link Scope}) over one window or the totals. Mutable on purpose: the fold keeps the hot ones in
+ * memory and writes them to its state stores once per commit. Latencies go into HdrHistograms, which merge exactly
+ * and answer percentiles within their stated precision.
+ *
+ * <p>What each scope counts: the agent scope every step, reply and run; a tool scope the steps that called that
+ * tool ({@code steps}, verdicts, errors, timeouts, tokens, latencies {@code step}, {@code validation},
+ * {@code model}, {@code tool}); a validator scope that validator's findings from the replies ({@code steps} =
+ * steps it judged, {@code verdicts} = what it asked for, latency {@code validator} = its own time per step).
  */
 public final class Tally {
 
     /** Latency names in the aggregate's {@code latencies} map. */
-    public static final List<String> LATENCIES = List.of("step", "validation", "model", "validator");
+    public static final List<String> LATENCIES = List.of("step", "validation", "model", "validator", "tool");
+
+    static final int STEP = 0;
+    static final int VALIDATION = 1;
+    static final int MODEL = 2;
+    static final int VALIDATOR = 3;
+    static final int TOOL = 4;
 
     String agent;
     String configVersion;
+    Scope scope = Scope.AGENT;
     long runs;
     long steps;
     long replies;
@@ -49,19 +62,24 @@ public final class Tally {
         }
     }
 
-    /** Folds one contribution in; returns this tally. */
-    public Tally add(Contribution c) {
-        if (agent == null) {
-            agent = c.agent();
-            configVersion = c.configVersion();
+    /** Sets whose tally this is, on its first contribution; returns this tally. */
+    public Tally identify(String agent, String configVersion, Scope scope) {
+        if (this.agent == null) {
+            this.agent = agent;
+            this.configVersion = configVersion;
+            this.scope = scope;
         }
-        firstEventMillis = Math.min(firstEventMillis, c.eventTimeMillis());
-        lastEventMillis = Math.max(lastEventMillis, c.eventTimeMillis());
+        return this;
+    }
+
+    /** Folds one contribution in (agent scope: any; tool scope: its steps); returns this tally. */
+    public Tally add(Contribution c) {
+        seen(c.eventTimeMillis());
         switch (c.kind()) {
             case STEP -> addStep(c);
             case REPLY -> {
                 replies++;
-                record(3, c.validatorMicros());
+                record(VALIDATOR, c.validatorMicros());
             }
             case RUN -> {
                 runs++;
@@ -83,9 +101,26 @@ public final class Tally {
         inputTokens += c.inputTokens();
         outputTokens += c.outputTokens();
         costUsd += c.costUsd();
-        record(0, c.stepMicros());
-        record(1, c.validationMicros());
-        record(2, c.modelMicros());
+        record(STEP, c.stepMicros());
+        record(VALIDATION, c.validationMicros());
+        record(MODEL, c.modelMicros());
+        if (c.toolRan()) {
+            record(TOOL, c.toolMicros());
+        }
+    }
+
+    /** Folds one validator's finding in (validator scope); returns this tally. */
+    public Tally addCheck(Contribution.Check check, long eventTimeMillis) {
+        seen(eventTimeMillis);
+        steps++;
+        verdicts[check.outcome().ordinal()]++;
+        record(VALIDATOR, check.micros());
+        return this;
+    }
+
+    private void seen(long eventTimeMillis) {
+        firstEventMillis = Math.min(firstEventMillis, eventTimeMillis);
+        lastEventMillis = Math.max(lastEventMillis, eventTimeMillis);
     }
 
     private void record(int latency, long micros) {
@@ -97,11 +132,7 @@ public final class Tally {
      * Counts, without folding its figures in, an event that came after this window's grace period. Returns this
      * tally.
      */
-    public Tally addLate(Contribution c) {
-        if (agent == null) {
-            agent = c.agent();
-            configVersion = c.configVersion();
-        }
+    public Tally addLate() {
         lateEvents++;
         return this;
     }
@@ -141,6 +172,16 @@ public final class Tally {
         return configVersion;
     }
 
+    /** The slice of the agent this tally covers. */
+    public Scope scope() {
+        return scope;
+    }
+
+    /** The subject of this tally in a window ({@code windowStart} null for the totals). */
+    public String subject(String window, Instant windowStart) {
+        return Subjects.subject(agent, configVersion, scope, window, windowStart);
+    }
+
     /**
      * This tally as the published record. For totals the window bounds are the first and last event seen; for a
      * tumbling window they are the window's own bounds.
@@ -162,8 +203,8 @@ public final class Tally {
         for (int i = 0; i < latencies.length; i++) {
             summaries.put(LATENCIES.get(i), summary(latencies[i]));
         }
-        return new TelemetryAggregate(TelemetryAggregate.SCHEMA_VERSION, Subjects.subject(agent, configVersion, window,
-                windowStart), agent, configVersion, null, null, window, start, end, runs, steps, verdictCounts,
+        return new TelemetryAggregate(TelemetryAggregate.SCHEMA_VERSION, subject(window, windowStart), agent,
+                configVersion, scope.tool(), scope.validator(), window, start, end, runs, steps, verdictCounts,
                 statusCounts, errors, timeouts, lateEvents, summaries, new Usage(inputTokens, outputTokens, costUsd),
                 List.of(), Instant.now());
     }

@@ -12,8 +12,11 @@ import org.HdrHistogram.Histogram;
  */
 public final class TallyState {
 
-    /** Bump when the layout changes; old state is then refused rather than misread. */
-    static final int FORMAT = 1;
+    /**
+     * Bump when the layout changes; unknown state is then refused rather than misread. 2 added the scope and the
+     * histogram count; format 1 (agent scope, four histograms) is still read.
+     */
+    static final int FORMAT = 2;
 
     private static final ThreadLocal<ByteBuffer> BUFFER = ThreadLocal.withInitial(() -> ByteBuffer.allocate(64 * 1024));
 
@@ -25,6 +28,8 @@ public final class TallyState {
         out.writeByte(FORMAT);
         out.writeUTF(t.agent == null ? "" : t.agent);
         out.writeUTF(t.configVersion == null ? "" : t.configVersion);
+        out.writeByte(t.scope.dimension().ordinal());
+        out.writeUTF(t.scope.name() == null ? "" : t.scope.name());
         out.writeLong(t.runs);
         out.writeLong(t.steps);
         out.writeLong(t.replies);
@@ -38,6 +43,7 @@ public final class TallyState {
         out.writeDouble(t.costUsd);
         out.writeLong(t.firstEventMillis);
         out.writeLong(t.lastEventMillis);
+        out.writeByte(t.latencies.length);
         for (int i = 0; i < t.latencies.length; i++) {
             if (t.encoded[i] == null) {
                 t.encoded[i] = encode(t.latencies[i]);
@@ -50,7 +56,7 @@ public final class TallyState {
     /** Reads what {@link #write} wrote. */
     public static Tally read(DataInputStream in, int digits) throws IOException {
         int format = in.readByte();
-        if (format != FORMAT) {
+        if (format != FORMAT && format != 1) {
             throw new IOException("unknown tally state format " + format);
         }
         Tally t = new Tally(digits);
@@ -58,6 +64,11 @@ public final class TallyState {
         String version = in.readUTF();
         t.agent = agent.isEmpty() ? null : agent;
         t.configVersion = version.isEmpty() ? null : version;
+        if (format >= 2) {
+            var dimension = Scope.Dimension.values()[in.readByte()];
+            String name = in.readUTF();
+            t.scope = dimension == Scope.Dimension.AGENT ? Scope.AGENT : new Scope(dimension, name);
+        }
         t.runs = in.readLong();
         t.steps = in.readLong();
         t.replies = in.readLong();
@@ -71,7 +82,8 @@ public final class TallyState {
         t.costUsd = in.readDouble();
         t.firstEventMillis = in.readLong();
         t.lastEventMillis = in.readLong();
-        for (int i = 0; i < t.latencies.length; i++) {
+        int histograms = format >= 2 ? in.readByte() : 4;
+        for (int i = 0; i < histograms; i++) {
             byte[] bytes = new byte[in.readInt()];
             in.readFully(bytes);
             Histogram h = Histogram.decodeFromByteBuffer(ByteBuffer.wrap(bytes), 2);

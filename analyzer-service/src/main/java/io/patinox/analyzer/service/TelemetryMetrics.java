@@ -4,19 +4,26 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.patinox.analyzer.config.AnalyzerConfig;
+import io.patinox.contracts.events.Action;
 import io.patinox.contracts.events.Event;
 import io.patinox.contracts.events.RunResult;
 import io.patinox.contracts.events.StepEvent;
+import io.patinox.contracts.events.StepOutcome;
 import io.patinox.contracts.events.ValidationReply;
+import io.patinox.contracts.topics.Topics;
 import io.patinox.contracts.verdict.Finding;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
 
 /**
- * Prometheus metrics of the consumed telemetry (names in the README). Labels are bounded: agent, config version
- * and validator through {@link BoundedLabels}, the rest are enums.
+ * Prometheus metrics of the consumed telemetry (names in the README). Labels are bounded: agent, config version,
+ * tool and validator through {@link BoundedLabels}, the rest are enums. Created at startup, so that the
+ * dead-letter counters exist (at 0) before the first dead letter and alerts can tell "none" from "unknown".
  */
+@Startup
 @ApplicationScoped
 public class TelemetryMetrics {
 
@@ -24,14 +31,23 @@ public class TelemetryMetrics {
     private final BoundedLabels agents;
     private final BoundedLabels versions;
     private final BoundedLabels validators;
+    private final BoundedLabels tools;
 
     @Inject
     public TelemetryMetrics(MeterRegistry registry, AnalyzerConfig config) {
+        this(registry, config.metrics().maxLabelValues());
+    }
+
+    /** Metrics in {@code registry} with at most {@code max} values per bounded label (also outside CDI). */
+    public TelemetryMetrics(MeterRegistry registry, int max) {
         this.registry = registry;
-        int max = config.metrics().maxLabelValues();
         this.agents = new BoundedLabels(max);
         this.versions = new BoundedLabels(max);
         this.validators = new BoundedLabels(max);
+        this.tools = new BoundedLabels(max);
+        for (String topic : List.of(Topics.STEPS, Topics.VALIDATION_REPLIES, Topics.RESULTS)) {
+            deadLetters(topic);
+        }
     }
 
     /** Counts one decoded event. */
@@ -73,13 +89,30 @@ public class TelemetryMetrics {
         Counter.builder("patinox.cost.usd").description("Estimated model cost in US dollars")
                 .tags("agent", agent, "config_version", version)
                 .register(registry).increment(s.usage().costUsd());
+        if (s.action() instanceof Action.ToolCall call) {
+            String tool = tools.bound(call.tool());
+            Counter.builder("patinox.tool.calls").description("Steps that called a tool, by outcome")
+                    .tags("agent", agent, "config_version", version, "tool", tool, "outcome", Tally.lower(s.outcome()))
+                    .register(registry).increment();
+            if (s.outcome() == StepOutcome.EXECUTED || s.outcome() == StepOutcome.FAILED) {
+                Timer.builder("patinox.tool.latency").description("Time a tool call took, where the tool ran")
+                        .tags("agent", agent, "tool", tool)
+                        .publishPercentileHistogram().register(registry)
+                        .record(Duration.ofNanos(s.executionLatencyMicros() * 1000));
+            }
+        }
     }
 
     private void reply(ValidationReply r) {
         for (Finding f : r.findings()) {
+            String validator = validators.bound(f.validator());
             Counter.builder("patinox.validator.findings").description("Findings of each validator, by outcome")
-                    .tags("validator", validators.bound(f.validator()), "outcome", Tally.lower(f.outcome()))
+                    .tags("validator", validator, "outcome", Tally.lower(f.outcome()))
                     .register(registry).increment();
+            Timer.builder("patinox.validator.check.latency").description("Time each validator took per step")
+                    .tags("validator", validator)
+                    .publishPercentileHistogram().register(registry)
+                    .record(Duration.ofNanos(f.latencyMicros() * 1000));
         }
         Timer.builder("patinox.validator.latency").description("Time spent in the validator service per request")
                 .tags("agent", agents.bound(r.agent()))
@@ -89,7 +122,11 @@ public class TelemetryMetrics {
 
     /** Counts one record parked in a dead-letter topic. */
     public void deadLettered(String sourceTopic) {
-        Counter.builder("patinox.dead.letters").description("Records refused and parked in a dead-letter topic")
-                .tags("topic", sourceTopic).register(registry).increment();
+        deadLetters(sourceTopic).increment();
+    }
+
+    private Counter deadLetters(String sourceTopic) {
+        return Counter.builder("patinox.dead.letters").description("Records refused and parked in a dead-letter topic")
+                .tags("topic", sourceTopic).register(registry);
     }
 }

@@ -4,13 +4,18 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The state-store key of one tumbling window of one (agent, config version):
+ * The state-store key of one tumbling window of one subject (scoped group key, see {@link Scope}):
  * {@code <size>|<start epoch ms>|<group key>}. The group key goes last because it may itself contain {@code |}.
  */
 public record WindowKey(Duration size, long startMillis, String groupKey) {
 
     /** The store key. */
     public String encode() {
+        return encode(size.toString(), startMillis, groupKey);
+    }
+
+    /** The store key of a window whose size is already spelled ({@code PT1M}); spares a Duration per event. */
+    public static String encode(String size, long startMillis, String groupKey) {
         return size + "|" + startMillis + "|" + groupKey;
     }
 
