@@ -123,11 +123,7 @@ class ReliabilityIT {
     @Order(3)
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void killingTheValidatorUnderLoadNeverLetsAStepRunUnvalidated() {
-        List<TaskSubmitted> tasks = tasks("validator-kill", LOAD);
-        Thread load = submitInBackground(tasks, Duration.ofMillis(40));
-        sleep(Duration.ofMillis(500));
-        mesh.kill("validator");
-        join(load);
+        List<TaskSubmitted> tasks = killUnderLoad("validator");
 
         Map<String, RunResult> results = awaitResults(ids(tasks));
         List<StepEvent> steps = steps(results.values());
@@ -159,11 +155,7 @@ class ReliabilityIT {
     @Order(4)
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void killingTheExecutorUnderLoadEndsEveryTaskExactlyOnce() {
-        List<TaskSubmitted> tasks = tasks("executor-kill", LOAD);
-        Thread load = submitInBackground(tasks, Duration.ofMillis(40));
-        sleep(Duration.ofMillis(500));
-        mesh.kill("executor");
-        join(load);
+        List<TaskSubmitted> tasks = killUnderLoad("executor");
         mesh.launch("executor");
         mesh.awaitReady("executor");
 
@@ -185,6 +177,16 @@ class ReliabilityIT {
     }
 
     // --- helpers
+
+    /** Publishes {@link #LOAD} tasks, one every 40 ms, and kills {@code service} while they arrive. */
+    private static List<TaskSubmitted> killUnderLoad(String service) {
+        List<TaskSubmitted> tasks = tasks(service + "-kill", LOAD);
+        Thread load = submitInBackground(tasks, Duration.ofMillis(40));
+        sleep(Duration.ofMillis(500));
+        mesh.kill(service);
+        join(load);
+        return tasks;
+    }
 
     private static List<TaskSubmitted> tasks(String label, int n) {
         List<TaskSubmitted> tasks = new ArrayList<>();
