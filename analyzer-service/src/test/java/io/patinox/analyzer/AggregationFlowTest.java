@@ -67,6 +67,8 @@ class AggregationFlowTest {
                             VerdictSource.FAIL_OPEN, Usage.NONE, 5_000, 250_000, 1_000, at),
                     TestEvents.step(agent, version, "r4", 0, null, new Verdict.Divert("human-review", "unsure"),
                             StepOutcome.DIVERTED, VerdictSource.VALIDATOR, Usage.NONE, 6_000, 8_000, 0, at));
+            // Every record twice, as a producer retry or a client publishing again would: each counts once.
+            steps.forEach(s -> client.send(Topics.STEPS, s.runId(), s));
             steps.forEach(s -> client.send(Topics.STEPS, s.runId(), s));
             // Validators: rules (allow 100 us, allow 150 us), pii (allow 200 us, modify 500 us).
             client.send(Topics.VALIDATION_REPLIES, "r1", TestEvents.reply(agent, version, "r1", 0, Verdict.allow(),
@@ -77,6 +79,10 @@ class AggregationFlowTest {
                             TestEvents.finding("pii", Verdict.Kind.MODIFY, 500))));
             client.send(Topics.RESULTS, "task-r1", TestEvents.result(agent, version, "r1", RunStatus.COMPLETED, at));
             client.send(Topics.RESULTS, "task-r2", TestEvents.result(agent, version, "r2", RunStatus.BLOCKED, at));
+            client.send(Topics.VALIDATION_REPLIES, "r1", TestEvents.reply(agent, version, "r1", 0, Verdict.allow(),
+                    300, at, List.of(TestEvents.finding("rules", Verdict.Kind.ALLOW, 100),
+                            TestEvents.finding("pii", Verdict.Kind.ALLOW, 200))));
+            client.send(Topics.RESULTS, "task-r1", TestEvents.result(agent, version, "r1", RunStatus.COMPLETED, at));
         }
 
         String totalSubject = "agent=" + agent + "|version=" + version + "|window=total";
@@ -168,6 +174,8 @@ class AggregationFlowTest {
                 .contains("patinox_tool_latency_seconds_count{agent=\"" + agent + "\",tool=\"lookup\"} 3")
                 .contains("patinox_validator_findings_total{outcome=\"modify\",validator=\"pii\"}")
                 .contains("patinox_validator_check_latency_seconds_count{validator=\"pii\"}")
+                .contains("patinox_duplicates_total{topic=\"" + Topics.STEPS + "\"}")
+                .contains("patinox_duplicates_total{topic=\"" + Topics.RESULTS + "\"}")
                 // No test parks a reply: the counter exists at 0 from the start.
                 .contains("patinox_dead_letters_total{topic=\"" + Topics.VALIDATION_REPLIES + "\"} 0.0");
     }

@@ -12,6 +12,7 @@ import io.patinox.contracts.topics.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -26,7 +27,7 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The analyzer's Kafka Streams topology: decode the three telemetry topics (bad records to their dead-letter
- * topics), re-key every contribution by (agent, config version), fold it into running totals and tumbling
+ * topics, records already counted dropped), re-key every contribution by (agent, config version), fold it into running totals and tumbling
  * windows of the agent, its tools and its validators ({@link TallyProcessor}), and publish changed aggregates to the
  * compacted {@code patinox.aggregates}.
  */
@@ -46,16 +47,23 @@ public class AggregationTopology {
 
     @Produces
     Topology topology() {
-        return build(Windowing.of(config), metrics::record, metrics::deadLettered);
+        return build(Windowing.of(config), metrics::record, metrics::deadLettered, metrics::duplicate);
+    }
+
+    /** The topology, outside CDI too (restart test, benchmark), duplicates dropped silently. */
+    public static Topology build(Windowing windowing, Consumer<Event> onDecoded, Consumer<String> onDeadLetter) {
+        return build(windowing, onDecoded, onDeadLetter, topic -> { });
     }
 
     /**
-     * The topology, outside CDI too (restart test, benchmark).
+     * The topology.
      *
-     * @param onDecoded    called with every event that decoded
+     * @param onDecoded    called with every event that decoded and is counted (not a duplicate)
      * @param onDeadLetter called with the source topic of every refused record
+     * @param onDuplicate  called with the source topic of every record dropped as already counted
      */
-    public static Topology build(Windowing windowing, Consumer<Event> onDecoded, Consumer<String> onDeadLetter) {
+    public static Topology build(Windowing windowing, Consumer<Event> onDecoded, Consumer<String> onDeadLetter,
+                                 Consumer<String> onDuplicate) {
         StreamsBuilder builder = new StreamsBuilder();
         var tallySerde = new TallySerde(windowing.digits());
         // The fold keeps changed tallies in memory and writes each once right before the commit (the stores' flush
@@ -68,9 +76,12 @@ public class AggregationTopology {
                 Stores.persistentKeyValueStore(TallyProcessor.CLOCK_STORE), Serdes.String(), Serdes.Long())
                 .withCachingDisabled()));
 
-        decoded(builder, Topics.STEPS, StepEvent.class, onDecoded, onDeadLetter)
-                .merge(decoded(builder, Topics.VALIDATION_REPLIES, ValidationReply.class, onDecoded, onDeadLetter))
-                .merge(decoded(builder, Topics.RESULTS, RunResult.class, onDecoded, onDeadLetter))
+        // Duplicates can arrive as long as any window still takes their event.
+        Duration remembered = windowing.windows().stream().max(Duration::compareTo).orElse(Duration.ZERO).plus(windowing.grace());
+        Counting counting = new Counting(remembered, onDecoded, onDeadLetter, onDuplicate);
+        decoded(builder, Topics.STEPS, StepEvent.class, counting)
+                .merge(decoded(builder, Topics.VALIDATION_REPLIES, ValidationReply.class, counting))
+                .merge(decoded(builder, Topics.RESULTS, RunResult.class, counting))
                 .selectKey((key, c) -> c.groupKey(), Named.as("by-agent-version-key"))
                 .repartition(Repartitioned.with(Serdes.String(), new ContributionSerde()).withName("by-agent-version"))
                 .process(() -> new TallyProcessor(windowing), Named.as("fold"), TOTALS_STORE, WINDOWS_STORE,
@@ -79,19 +90,30 @@ public class AggregationTopology {
         return builder.build();
     }
 
-    /** The good contributions of one topic; its bad records go to its dead-letter topic. */
+    /** How decoded records are counted: how long identities are remembered, and who hears of what. */
+    private record Counting(Duration remembered, Consumer<Event> onDecoded, Consumer<String> onDeadLetter,
+                            Consumer<String> onDuplicate) {
+    }
+
+    /** The good contributions of one topic, each once; its bad records go to its dead-letter topic. */
     private static <E extends Event> KStream<String, Contribution> decoded(StreamsBuilder builder, String topic,
-                                                                          Class<E> type, Consumer<Event> onDecoded,
-                                                                          Consumer<String> onDeadLetter) {
+                                                                          Class<E> type, Counting counting) {
         String name = topic.substring(Topics.PREFIX.length()).replace('.', '-');
+        String seen = "seen-" + name;
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(seen, counting.remembered(),
+                Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()).withCachingDisabled());
+        Consumer<String> onDeadLetter = counting.onDeadLetter();
         var split = builder.stream(topic, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(name + "-in"))
-                .process(() -> new DecodeProcessor<>(type, onDecoded), Named.as(name + "-decode"))
+                .process(() -> new DecodeProcessor<>(type), Named.as(name + "-decode"))
                 .split(Named.as(name + "-"))
                 .branch((key, d) -> d.isOk(), Branched.as("ok"))
                 .defaultBranch(Branched.as("refused"));
         split.get(name + "-refused")
                 .process(() -> new DeadLetterProcessor(topic, onDeadLetter), Named.as(name + "-dead-letter"))
                 .to(Topics.dlq(topic), Produced.with(Serdes.String(), Serdes.ByteArray()).withName(name + "-dlq"));
-        return split.get(name + "-ok").mapValues(Decoded::contribution, Named.as(name + "-contribution"));
+        return split.get(name + "-ok")
+                .process(() -> new DedupProcessor(seen, topic, counting.onDecoded(), counting.onDuplicate()),
+                        Named.as(name + "-dedup"), seen)
+                .mapValues(Decoded::contribution, Named.as(name + "-contribution"));
     }
 }

@@ -3,7 +3,6 @@ package io.patinox.analyzer.messaging;
 import io.patinox.analyzer.service.Contribution;
 import io.patinox.contracts.events.Event;
 import io.patinox.contracts.json.Json;
-import java.util.function.Consumer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -20,12 +19,10 @@ final class DecodeProcessor<E extends Event> implements Processor<String, byte[]
     private static final Logger LOG = Logger.getLogger(DecodeProcessor.class);
 
     private final Class<E> type;
-    private final Consumer<Event> onDecoded;
     private ProcessorContext<String, Decoded> context;
 
-    DecodeProcessor(Class<E> type, Consumer<Event> onDecoded) {
+    DecodeProcessor(Class<E> type) {
         this.type = type;
-        this.onDecoded = onDecoded;
     }
 
     @Override
@@ -50,7 +47,6 @@ final class DecodeProcessor<E extends Event> implements Processor<String, byte[]
             context.forward(record.withValue(Decoded.refused(record.value(), reason)));
             return;
         }
-        onDecoded.accept(event);
-        context.forward(record.withValue(Decoded.ok(contribution)).withTimestamp(contribution.eventTimeMillis()));
+        context.forward(record.withValue(Decoded.ok(event, contribution)).withTimestamp(contribution.eventTimeMillis()));
     }
 }

@@ -3,17 +3,17 @@ package io.patinox.analyzer.messaging;
 import io.patinox.analyzer.service.Contribution;
 
 /**
- * The result of decoding one consumed record: either its contribution, or the original bytes and why they were
- * refused.
+ * The result of decoding one consumed record: either the event and its contribution, or the original bytes and
+ * why they were refused.
  */
-record Decoded(Contribution contribution, byte[] raw, String reason) {
+record Decoded(io.patinox.contracts.events.Event event, Contribution contribution, byte[] raw, String reason) {
 
-    static Decoded ok(Contribution contribution) {
-        return new Decoded(contribution, null, null);
+    static Decoded ok(io.patinox.contracts.events.Event event, Contribution contribution) {
+        return new Decoded(event, contribution, null, null);
     }
 
     static Decoded refused(byte[] raw, String reason) {
-        return new Decoded(null, raw, reason);
+        return new Decoded(null, null, raw, reason);
     }
 
     boolean isOk() {

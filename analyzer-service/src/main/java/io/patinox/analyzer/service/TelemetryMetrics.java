@@ -120,6 +120,12 @@ public class TelemetryMetrics {
                 .record(Duration.ofNanos(r.latencyMicros() * 1000));
     }
 
+    /** Counts a record dropped because the same event was already counted. */
+    public void duplicate(String sourceTopic) {
+        Counter.builder("patinox.duplicates").description("Records dropped because the same event was already counted")
+                .tags("topic", sourceTopic).register(registry).increment();
+    }
+
     /** Counts one record parked in a dead-letter topic. */
     public void deadLettered(String sourceTopic) {
         deadLetters(sourceTopic).increment();
