@@ -1,6 +1,7 @@
 package io.patinox.validator.builtin;
 
 import io.patinox.contracts.events.Action;
+import io.patinox.contracts.events.Usage;
 import io.patinox.contracts.events.ValidationRequest;
 import io.patinox.contracts.json.Json;
 import io.patinox.contracts.validation.Judgement;
@@ -22,7 +23,12 @@ import java.util.regex.Pattern;
  * maxActionChars: 20000
  * maxInputChars: 20000
  * divert: [{tool: refund, field: amount, above: 500, target: human-review, reason: large refund}]
+ * maxTokens: 200000      # the run's tokens so far (context.usage, input + output); reached: Block
+ * maxInputTokens: 150000 # prompt tokens only
+ * maxOutputTokens: 50000 # completion tokens only
+ * maxCostUsd: 2.0        # the run's estimated cost so far
  * }</pre>
+ * Budgets are checked before anything else: a run that has spent its budget takes no further step.
  */
 public final class RulesValidator implements Validator {
 
@@ -42,9 +48,14 @@ public final class RulesValidator implements Validator {
     private final int maxActionChars;
     private final int maxInputChars;
     private final List<DivertRule> divert;
+    private final long maxTokens;
+    private final long maxInputTokens;
+    private final long maxOutputTokens;
+    private final double maxCostUsd;
 
     RulesValidator(String name, Params params) {
-        params.allowOnly("deny", "denyInput", "allowedTools", "maxActionChars", "maxInputChars", "divert");
+        params.allowOnly("deny", "denyInput", "allowedTools", "maxActionChars", "maxInputChars", "divert",
+                "maxTokens", "maxInputTokens", "maxOutputTokens", "maxCostUsd");
         this.name = name;
         this.deny = params.objects("deny").stream().map(RulesValidator::deny).toList();
         this.denyInput = params.objects("denyInput").stream().map(RulesValidator::deny).toList();
@@ -52,6 +63,23 @@ public final class RulesValidator implements Validator {
         this.maxActionChars = params.integer("maxActionChars", 20_000);
         this.maxInputChars = params.integer("maxInputChars", 20_000);
         this.divert = params.objects("divert").stream().map(RulesValidator::divertRule).toList();
+        this.maxTokens = budget(params, "maxTokens");
+        this.maxInputTokens = budget(params, "maxInputTokens");
+        this.maxOutputTokens = budget(params, "maxOutputTokens");
+        double cost = params.number("maxCostUsd", Double.POSITIVE_INFINITY);
+        if (!(cost > 0)) {
+            throw params.error("maxCostUsd", "must be > 0");
+        }
+        this.maxCostUsd = cost;
+    }
+
+    /** A positive whole budget, or no limit when absent. */
+    private static long budget(Params params, String key) {
+        double v = params.number(key, Long.MAX_VALUE);
+        if (v <= 0 || v != Math.rint(v)) {
+            throw params.error(key, "must be a whole number > 0");
+        }
+        return (long) v;
     }
 
     private static Deny deny(Params p) {
@@ -84,6 +112,10 @@ public final class RulesValidator implements Validator {
 
     @Override
     public Judgement validate(ValidationRequest request) {
+        Judgement overBudget = budgetCheck(request.context().usage());
+        if (overBudget != null) {
+            return overBudget;
+        }
         String input = request.context().taskInput();
         if (input.length() > maxInputChars) {
             return Judgement.block(1, "task input has " + input.length() + " characters, limit " + maxInputChars);
@@ -116,6 +148,27 @@ public final class RulesValidator implements Validator {
             }
         }
         return Judgement.allow(0, "no rule matched");
+    }
+
+    /** A Block when the run's spending so far reached a budget, else null. */
+    private Judgement budgetCheck(Usage usage) {
+        if (usage.totalTokens() >= maxTokens) {
+            return Judgement.block(1, "token budget used up: the run has spent " + usage.totalTokens()
+                    + " tokens, limit " + maxTokens);
+        }
+        if (usage.inputTokens() >= maxInputTokens) {
+            return Judgement.block(1, "input token budget used up: the run has spent " + usage.inputTokens()
+                    + " prompt tokens, limit " + maxInputTokens);
+        }
+        if (usage.outputTokens() >= maxOutputTokens) {
+            return Judgement.block(1, "output token budget used up: the run has spent " + usage.outputTokens()
+                    + " completion tokens, limit " + maxOutputTokens);
+        }
+        if (usage.costUsd() >= maxCostUsd) {
+            return Judgement.block(1, String.format(java.util.Locale.ROOT,
+                    "cost budget used up: the run has spent %.4f USD, limit %.4f USD", usage.costUsd(), maxCostUsd));
+        }
+        return null;
     }
 
     /** The tool name and its arguments as JSON, or the answer: what the deny patterns read. */
