@@ -28,7 +28,7 @@ public final class Patinox {
                                     run the Kafka broker in the foreground (what 'up' starts)
               bench mesh [--tasks N] [--rate R] [--keep]
                                     drive the mesh with N tasks (default 2000) and print throughput and latencies
-              bench validator [--sequential N] [--requests N] [--in-flight N] [--policy P] [--keep]
+              bench validator [--sequential N] [--requests N] [--in-flight N] [--policy P] [--unique] [--keep]
                                     the validator's Kafka round trip (default policy strict): p50/p99 sequential,
                                     verdicts/s with 32 in flight; starts only the broker and the validator
             """;
