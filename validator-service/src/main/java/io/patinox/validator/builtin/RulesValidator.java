@@ -1,6 +1,7 @@
 package io.patinox.validator.builtin;
 
 import io.patinox.contracts.events.Action;
+import io.patinox.contracts.events.Usage;
 import io.patinox.contracts.events.ValidationRequest;
 import io.patinox.contracts.json.Json;
 import io.patinox.contracts.validation.Judgement;
@@ -18,11 +19,20 @@ import java.util.regex.Pattern;
  * <pre>{@code
  * deny:        [{pattern: '(?i)my system prompt is', reason: leaks the system prompt}]
  * denyInput:   [{pattern: 'ignore (all )?previous instructions', reason: prompt injection}]
+ * denyToolOutput: [{pattern: 'ignore (all )?previous instructions', reason: indirect injection}]  # the newest tool output
+ * maxToolOutputScan: 100000  # of a longer tool output, the first and last 50,000 characters are matched
  * allowedTools: [calculator, clock, refund]   # empty or absent: any tool
  * maxActionChars: 20000
  * maxInputChars: 20000
  * divert: [{tool: refund, field: amount, above: 500, target: human-review, reason: large refund}]
+ * maxTokens: 200000      # the run's tokens so far (context.usage, input + output); reached: Block
+ * maxInputTokens: 150000 # prompt tokens only
+ * maxOutputTokens: 50000 # completion tokens only
+ * maxCostUsd: 2.0        # the run's estimated cost so far
  * }</pre>
+ * Patterns match the text as {@link TextNormalizer} leaves it (zero-width and bidi characters removed, NFKC,
+ * Cyrillic/Greek look-alikes mapped in mixed-script words), so {@code іgnоrе} with Cyrillic letters or
+ * {@code ig\u200Bnore} still match. Budgets are checked before anything else: a run that has spent its budget takes no further step.
  */
 public final class RulesValidator implements Validator {
 
@@ -38,20 +48,50 @@ public final class RulesValidator implements Validator {
     private final String name;
     private final List<Deny> deny;
     private final List<Deny> denyInput;
+    private final List<Deny> denyToolOutput;
+    private final int maxToolOutputScan;
     private final Set<String> allowedTools;
     private final int maxActionChars;
     private final int maxInputChars;
     private final List<DivertRule> divert;
+    private final long maxTokens;
+    private final long maxInputTokens;
+    private final long maxOutputTokens;
+    private final double maxCostUsd;
 
     RulesValidator(String name, Params params) {
-        params.allowOnly("deny", "denyInput", "allowedTools", "maxActionChars", "maxInputChars", "divert");
+        params.allowOnly("deny", "denyInput", "denyToolOutput", "maxToolOutputScan", "allowedTools", "maxActionChars", "maxInputChars", "divert",
+                "maxTokens", "maxInputTokens", "maxOutputTokens", "maxCostUsd");
         this.name = name;
         this.deny = params.objects("deny").stream().map(RulesValidator::deny).toList();
         this.denyInput = params.objects("denyInput").stream().map(RulesValidator::deny).toList();
+        this.denyToolOutput = params.objects("denyToolOutput").stream().map(RulesValidator::deny).toList();
+        // Tool outputs have no size limit (a web page may be large); the naive Bayes classifier reads them whole.
+        this.maxToolOutputScan = params.integer("maxToolOutputScan", 100_000);
+        if (maxToolOutputScan < 1000) {
+            throw params.error("maxToolOutputScan", "must be at least 1000");
+        }
         this.allowedTools = Set.copyOf(params.strings("allowedTools"));
         this.maxActionChars = params.integer("maxActionChars", 20_000);
         this.maxInputChars = params.integer("maxInputChars", 20_000);
         this.divert = params.objects("divert").stream().map(RulesValidator::divertRule).toList();
+        this.maxTokens = budget(params, "maxTokens");
+        this.maxInputTokens = budget(params, "maxInputTokens");
+        this.maxOutputTokens = budget(params, "maxOutputTokens");
+        double cost = params.number("maxCostUsd", Double.POSITIVE_INFINITY);
+        if (!(cost > 0)) {
+            throw params.error("maxCostUsd", "must be > 0");
+        }
+        this.maxCostUsd = cost;
+    }
+
+    /** A positive whole budget, or no limit when absent. */
+    private static long budget(Params params, String key) {
+        double v = params.number(key, Long.MAX_VALUE);
+        if (v <= 0 || v != Math.rint(v)) {
+            throw params.error(key, "must be a whole number > 0");
+        }
+        return (long) v;
     }
 
     private static Deny deny(Params p) {
@@ -84,15 +124,30 @@ public final class RulesValidator implements Validator {
 
     @Override
     public Judgement validate(ValidationRequest request) {
+        Judgement overBudget = budgetCheck(request.context().usage());
+        if (overBudget != null) {
+            return overBudget;
+        }
         String input = request.context().taskInput();
         if (input.length() > maxInputChars) {
             return Judgement.block(1, "task input has " + input.length() + " characters, limit " + maxInputChars);
         }
-        if (request.stepIndex() == 0) {
-            for (Deny d : denyInput) {
-                if (d.pattern().matcher(input).find()) {
-                    return Judgement.block(1, "task input denied: " + d.reason());
-                }
+        if (request.stepIndex() == 0 && !denyInput.isEmpty()) {
+            Deny hit = firstMatch(denyInput, TextNormalizer.normalize(input));
+            if (hit != null) {
+                return Judgement.block(1, "task input denied: " + hit.reason());
+            }
+        }
+        List<String> outputs = request.context().toolOutputs();
+        if (!outputs.isEmpty() && !denyToolOutput.isEmpty()) {
+            String output = outputs.get(outputs.size() - 1);
+            if (output.length() > maxToolOutputScan) {
+                int half = maxToolOutputScan / 2;
+                output = output.substring(0, half) + "\n" + output.substring(output.length() - half);
+            }
+            Deny hit = firstMatch(denyToolOutput, TextNormalizer.normalize(output));
+            if (hit != null) {
+                return Judgement.block(1, "newest tool output denied: " + hit.reason());
             }
         }
         Action action = request.action();
@@ -100,10 +155,9 @@ public final class RulesValidator implements Validator {
         if (text.length() > maxActionChars) {
             return Judgement.block(1, "action has " + text.length() + " characters, limit " + maxActionChars);
         }
-        for (Deny d : deny) {
-            if (d.pattern().matcher(text).find()) {
-                return Judgement.block(1, "action denied: " + d.reason());
-            }
+        Deny hit = firstMatch(deny, TextNormalizer.normalize(text));
+        if (hit != null) {
+            return Judgement.block(1, "action denied: " + hit.reason());
         }
         if (action instanceof Action.ToolCall call) {
             if (!allowedTools.isEmpty() && !allowedTools.contains(call.tool())) {
@@ -116,6 +170,36 @@ public final class RulesValidator implements Validator {
             }
         }
         return Judgement.allow(0, "no rule matched");
+    }
+
+    private static Deny firstMatch(List<Deny> rules, String text) {
+        for (Deny d : rules) {
+            if (d.pattern().matcher(text).find()) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    /** A Block when the run's spending so far reached a budget, else null. */
+    private Judgement budgetCheck(Usage usage) {
+        if (usage.totalTokens() >= maxTokens) {
+            return Judgement.block(1, "token budget used up: the run has spent " + usage.totalTokens()
+                    + " tokens, limit " + maxTokens);
+        }
+        if (usage.inputTokens() >= maxInputTokens) {
+            return Judgement.block(1, "input token budget used up: the run has spent " + usage.inputTokens()
+                    + " prompt tokens, limit " + maxInputTokens);
+        }
+        if (usage.outputTokens() >= maxOutputTokens) {
+            return Judgement.block(1, "output token budget used up: the run has spent " + usage.outputTokens()
+                    + " completion tokens, limit " + maxOutputTokens);
+        }
+        if (usage.costUsd() >= maxCostUsd) {
+            return Judgement.block(1, String.format(java.util.Locale.ROOT,
+                    "cost budget used up: the run has spent %.4f USD, limit %.4f USD", usage.costUsd(), maxCostUsd));
+        }
+        return null;
     }
 
     /** The tool name and its arguments as JSON, or the answer: what the deny patterns read. */

@@ -4,6 +4,7 @@ import io.patinox.contracts.config.ConfigVersion;
 import io.patinox.contracts.events.Action;
 import io.patinox.contracts.events.StepContext;
 import io.patinox.contracts.events.ValidationRequest;
+import io.patinox.validator.ai.LlmJudge;
 import io.patinox.validator.builtin.BuiltInValidators;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
@@ -41,7 +42,7 @@ public class PolicyRegistry {
     PolicyRegistry(@ConfigProperty(name = "patinox.config.dir", defaultValue = "config") String configDir,
                    ValidatorConfig config) {
         this.configDir = Path.of(configDir).toAbsolutePath().normalize();
-        this.loader = new PolicyLoader(BuiltInValidators.factories(this.configDir), config.defaultTimeout());
+        this.loader = new PolicyLoader(BuiltInValidators.factories(this.configDir, config.judge().settings()), config.defaultTimeout());
         this.snapshot = load();
         LOG.infof("Loaded policies %s from %s (config version %s)", snapshot.policies().keySet(), this.configDir,
                 snapshot.configVersion());
@@ -110,6 +111,9 @@ public class PolicyRegistry {
             var request = new ValidationRequest(ValidationRequest.SCHEMA_VERSION, "warm-up", "warm-up", "warm-up", 0,
                     "warm-up", ConfigVersion.UNVERSIONED, policy.name(), action, context, Instant.now());
             for (Policy.Step step : policy.steps()) {
+                if (step.validator() instanceof LlmJudge) {
+                    continue; // a model call, not class loading: its first real call pays for the connection
+                }
                 try {
                     step.validator().validate(request);
                 } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.patinox.validator.config;
 
+import io.patinox.validator.ai.JudgeSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -32,4 +33,34 @@ public interface ValidatorConfig {
     /** Topic a reply goes to when the request names none in {@code kafka_reply_topic}. */
     @WithDefault("patinox.validation.replies")
     String defaultReplyTopic();
+
+    /** The LLM judges' model endpoint (policy types {@code jailbreak-judge}, {@code groundedness-judge}). */
+    Judge judge();
+
+    /** An OpenAI-compatible chat-completions endpoint (OpenAI, vLLM, llama.cpp server, Ollama's /v1). */
+    interface Judge {
+        /** Base URL of the API, ending in {@code /v1}; application.properties reads {@code OPENAI_BASE_URL}. */
+        @WithDefault(JudgeSettings.DEFAULT_BASE_URL)
+        String baseUrl();
+
+        /** The API key; local servers accept any; application.properties reads {@code OPENAI_API_KEY}. */
+        @WithDefault("none")
+        String apiKey();
+
+        /** Model a judge uses unless its policy entry names one ({@code params.model}); env {@code PATINOX_JUDGE_MODEL}. */
+        @WithDefault(JudgeSettings.DEFAULT_MODEL)
+        String model();
+
+        /**
+         * HTTP timeout of one judge call. The policy entry's {@code timeoutMs} is the hard limit the chain
+         * enforces; keep this one at or above it so the chain, not the client, decides.
+         */
+        @WithDefault("5s")
+        java.time.Duration timeout();
+
+        /** These settings for the validator factories. */
+        default JudgeSettings settings() {
+            return new JudgeSettings(baseUrl(), apiKey(), model(), timeout());
+        }
+    }
 }

@@ -7,6 +7,7 @@ import io.patinox.contracts.validation.Judgement;
 import io.patinox.contracts.validation.Validator;
 import io.patinox.contracts.validation.ValidatorFactory;
 import io.patinox.validator.builtin.Params;
+import io.patinox.validator.builtin.TextNormalizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,11 @@ import java.util.Set;
  * attacks: [corpus/injection/attacks-project.txt]   # relative to the config dir; every 5th line is left out
  * threshold: 0.8                                    # cosine similarity
  * inspect: [input, toolOutputs]
+ * maxChars: 2000                                    # longer texts: head and tail embedded separately
  * }</pre>
+ * Embeddings are cached by the text's SHA-256 ({@link EmbeddingCache}, 4096 entries): a run's newest tool
+ * output is read again at every later step. A text longer than {@code maxChars} is judged by its head and its
+ * tail (embedding a megabyte would take seconds; the naive Bayes classifier reads the whole text).
  * The dataset is built from the attack files on first use, under the store directory, in a folder named
  * after the files' content hash, so a changed corpus gets a new dataset.
  */
@@ -42,17 +47,20 @@ public final class AttackSimilarityCheck implements Validator {
     private static final int DIMENSION = 384;
 
     private final String name;
-    private final EmbeddingModel model;
+    private final EmbeddingCache embeddings;
     private final AttackVectorStore store;
     private final double threshold;
     private final Set<String> inspect;
+    private final int maxChars;
 
-    AttackSimilarityCheck(String name, EmbeddingModel model, AttackVectorStore store, double threshold, Set<String> inspect) {
+    AttackSimilarityCheck(String name, EmbeddingCache embeddings, AttackVectorStore store, double threshold,
+                          Set<String> inspect, int maxChars) {
         this.name = name;
-        this.model = model;
+        this.embeddings = embeddings;
         this.store = store;
         this.threshold = threshold;
         this.inspect = inspect;
+        this.maxChars = maxChars;
     }
 
     @Override
@@ -85,10 +93,15 @@ public final class AttackSimilarityCheck implements Validator {
         double best = 0;
         String bestWhere = "nothing";
         for (int i = 0; i < texts.size(); i++) {
-            AttackVectorStore.Match match = store.nearest(model.embed(texts.get(i)).content().vector());
-            if (match != null && match.similarity() > best) {
-                best = match.similarity();
-                bestWhere = where.get(i);
+            String text = TextNormalizer.normalize(texts.get(i));
+            List<String> parts = text.length() <= maxChars ? List.of(text)
+                    : List.of(text.substring(0, maxChars / 2), text.substring(text.length() - maxChars / 2));
+            for (String part : parts) {
+                AttackVectorStore.Match match = store.nearest(embeddings.vector(part));
+                if (match != null && match.similarity() > best) {
+                    best = match.similarity();
+                    bestWhere = where.get(i);
+                }
             }
         }
         double score = Math.max(0, Math.min(1, best));
@@ -120,7 +133,7 @@ public final class AttackSimilarityCheck implements Validator {
 
         @Override
         public Validator create(String name, Map<String, Object> raw) {
-            Params params = Params.of(raw).allowOnly("attacks", "threshold", "inspect");
+            Params params = Params.of(raw).allowOnly("attacks", "threshold", "inspect", "maxChars");
             List<String> files = params.strings("attacks");
             if (files.isEmpty()) {
                 throw params.error("attacks", "at least one attack file is required");
@@ -144,13 +157,17 @@ public final class AttackSimilarityCheck implements Validator {
                             + inspect.get(i) + "'");
                 }
             }
+            int maxChars = params.integer("maxChars", 2000);
+            if (maxChars < 100) {
+                throw params.error("maxChars", "must be at least 100");
+            }
             EmbeddingModel model = Embeddings.model();
             Path dataset = storeDir.resolve("attacks-" + hash(attacks) + ".lance");
             List<float[]> vectors = Files.isDirectory(dataset) ? List.of()
                     : attacks.stream().map(t -> model.embed(t).content().vector()).toList();
             AttackVectorStore store = AttackVectorStore.openOrCreate(dataset, attacks, vectors, DIMENSION);
-            return new AttackSimilarityCheck(name, model, store, threshold,
-                    inspect.isEmpty() ? Set.of("input", "toolOutputs") : Set.copyOf(inspect));
+            return new AttackSimilarityCheck(name, Embeddings.cache(), store, threshold,
+                    inspect.isEmpty() ? Set.of("input", "toolOutputs") : Set.copyOf(inspect), maxChars);
         }
 
         /** The lines the classifier trains on too: every 5th is held out for evaluation. */
@@ -184,8 +201,21 @@ public final class AttackSimilarityCheck implements Validator {
     /** The one in-process embedding model: loading it takes about a second and ~90 MB. */
     static final class Embeddings {
         private static volatile EmbeddingModel model;
+        private static volatile EmbeddingCache cache;
 
         private Embeddings() {
+        }
+
+        /** The cache every check shares, so a reload keeps what it learnt. */
+        static EmbeddingCache cache() {
+            if (cache == null) {
+                synchronized (Embeddings.class) {
+                    if (cache == null) {
+                        cache = new EmbeddingCache(model(), 4096);
+                    }
+                }
+            }
+            return cache;
         }
 
         static EmbeddingModel model() {

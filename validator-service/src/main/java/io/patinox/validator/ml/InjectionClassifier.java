@@ -6,6 +6,7 @@ import io.patinox.contracts.validation.Judgement;
 import io.patinox.contracts.validation.Validator;
 import io.patinox.contracts.validation.ValidatorFactory;
 import io.patinox.validator.builtin.Params;
+import io.patinox.validator.builtin.TextNormalizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +17,10 @@ import java.util.Set;
 /**
  * Prompt injection and jailbreak attempts, by a naive Bayes text classifier ({@link NaiveBayesModel}).
  * It reads the task input (on the first step), the newest tool output (indirect injection) and, if asked,
- * the proposed action, and blocks when P(attack) reaches the threshold. Parameters:
+ * the proposed action, and blocks when P(attack) reaches the threshold. Texts are read as
+ * {@link TextNormalizer} leaves them (no zero-width characters, NFKC, homoglyphs mapped); a long text is read
+ * by its most suspicious run of 80 words (linear, prefix sums), so an injected paragraph
+ * inside a long, benign tool output is not outvoted by the rest. Parameters:
  * <pre>{@code
  * model: models/injection-nb.json   # relative to the config directory
  * threshold: 0.9
@@ -50,17 +54,29 @@ public final class InjectionClassifier implements Validator {
         return 60;
     }
 
+    /** Texts up to this length are classified whole. */
+    static final int WHOLE = 2000;
+    /** Longer ones by their most suspicious run of this many words (about 500 characters). */
+    static final int WINDOW_WORDS = 80;
+
+    /** P(attack) of the normalised text, or of its most suspicious window when it is long. */
+    private double attackProbability(String raw) {
+        String text = TextNormalizer.normalize(raw);
+        return text.length() <= WHOLE ? model.attackProbability(text)
+                : model.maxWindowAttackProbability(text, WINDOW_WORDS);
+    }
+
     @Override
     public Judgement validate(ValidationRequest request) {
         double worst = 0;
         String where = "nothing";
         if (inspect.contains("input") && request.stepIndex() == 0) {
-            worst = model.attackProbability(request.context().taskInput());
+            worst = attackProbability(request.context().taskInput());
             where = "the task input";
         }
         List<String> outputs = request.context().toolOutputs();
         if (inspect.contains("toolOutputs") && !outputs.isEmpty()) {
-            double p = model.attackProbability(outputs.get(outputs.size() - 1));
+            double p = attackProbability(outputs.get(outputs.size() - 1));
             if (p > worst) {
                 worst = p;
                 where = "the newest tool output";
@@ -68,7 +84,7 @@ public final class InjectionClassifier implements Validator {
         }
         if (inspect.contains("action")) {
             Action a = request.action();
-            double p = model.attackProbability(a.text());
+            double p = attackProbability(a.text());
             if (p > worst) {
                 worst = p;
                 where = "the proposed action";

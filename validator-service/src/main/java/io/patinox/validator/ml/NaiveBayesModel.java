@@ -106,6 +106,44 @@ public record NaiveBayesModel(String generatedBy, int version, String trainedOn,
         return a / (a + Math.exp(benign - max));
     }
 
+    /**
+     * P(attack) of the most suspicious run of {@code windowWords} consecutive words (with their bigrams) of a
+     * long text: the text is tokenised once and every window's log-odds comes from prefix sums, so the cost is
+     * linear in the length whatever the window.
+     */
+    public double maxWindowAttackProbability(String text, int windowWords) {
+        List<String> words = new ArrayList<>();
+        Matcher m = WORD.matcher(text.toLowerCase(Locale.ROOT));
+        while (m.find()) {
+            words.add(m.group());
+        }
+        double prior = logPriorAttack - logPriorBenign;
+        if (words.size() <= windowWords) {
+            return attackProbability(text);
+        }
+        double[] prefix = new double[words.size() + 1];
+        for (int i = 0; i < words.size(); i++) {
+            double d = logOdds(words.get(i));
+            if (i > 0) {
+                d += logOdds(words.get(i - 1) + " " + words.get(i));
+            }
+            prefix[i + 1] = prefix[i] + d;
+        }
+        double best = Double.NEGATIVE_INFINITY;
+        for (int end = windowWords; end <= words.size(); end++) {
+            // The window's first word's bigram reaches outside it: leave it out.
+            int start = end - windowWords;
+            double sum = prefix[end] - prefix[start] - (start > 0 ? logOdds(words.get(start - 1) + " " + words.get(start)) : 0);
+            best = Math.max(best, sum);
+        }
+        return 1 / (1 + Math.exp(-(prior + best)));
+    }
+
+    private double logOdds(String feature) {
+        double[] p = tokens.get(feature);
+        return p == null ? unknownAttack - unknownBenign : p[1] - p[0];
+    }
+
     /** Reads a model file, refusing another format version. */
     public static NaiveBayesModel read(Path file) {
         try {

@@ -76,4 +76,39 @@ class RulesValidatorTest {
         assertThatThrownBy(() -> factory.create("rules", Map.of("divert", List.of(Map.of("tool", "refund", "field", "amount")))))
                 .hasMessageStartingWith("params.divert[0].above: required");
     }
+
+    private static io.patinox.contracts.events.ValidationRequest spent(long in, long out, double usd) {
+        var r = answer("17 × 23 = 391.");
+        var context = new io.patinox.contracts.events.StepContext(r.context().taskInput(), List.of(),
+                new io.patinox.contracts.events.Usage(in, out, usd), 0);
+        return new io.patinox.contracts.events.ValidationRequest(r.schemaVersion(), r.requestId(), r.taskId(),
+                r.runId(), 4, r.agent(), r.configVersion(), r.policy(), r.action(), context, r.occurredAt());
+    }
+
+    @Test
+    void blocksARunThatSpentItsTokenOrCostBudget() {
+        Validator budgeted = new RulesValidator.Factory().create("rules", Map.of(
+                "maxTokens", 10_000, "maxOutputTokens", 2_000, "maxCostUsd", 0.5));
+        assertThat(budgeted.validate(spent(6_000, 1_500, 0.10)).kind()).isEqualTo(Verdict.Kind.ALLOW);
+        var tokens = budgeted.validate(spent(9_000, 1_000, 0.10));
+        assertThat(tokens.kind()).isEqualTo(Verdict.Kind.BLOCK);
+        assertThat(tokens.reason()).isEqualTo("token budget used up: the run has spent 10000 tokens, limit 10000");
+        assertThat(budgeted.validate(spent(100, 2_400, 0.01)).reason())
+                .startsWith("output token budget used up: the run has spent 2400 completion tokens");
+        assertThat(budgeted.validate(spent(100, 100, 0.75)).reason())
+                .isEqualTo("cost budget used up: the run has spent 0.7500 USD, limit 0.5000 USD");
+        // No budget set: no limit.
+        assertThat(rules.validate(spent(50_000_000, 9_000_000, 1_000)).kind()).isEqualTo(Verdict.Kind.ALLOW);
+    }
+
+    @Test
+    void refusesBadBudgets() {
+        var factory = new RulesValidator.Factory();
+        assertThatThrownBy(() -> factory.create("rules", Map.of("maxTokens", 0)))
+                .hasMessageStartingWith("params.maxTokens: must be a whole number > 0");
+        assertThatThrownBy(() -> factory.create("rules", Map.of("maxCostUsd", -1)))
+                .hasMessageStartingWith("params.maxCostUsd: must be > 0");
+        assertThatThrownBy(() -> factory.create("rules", Map.of("maxTokens", "lots")))
+                .hasMessageStartingWith("params.maxTokens: expected a number");
+    }
 }

@@ -35,6 +35,10 @@ class PolicyLoaderTest {
                 .containsExactly("rules", "pii", "injection-classifier", "attack-similarity");
         assertThat(policies.get("strict").steps().get(3).isolated()).isTrue();
         assertThat(policy.steps()).noneMatch(Policy.Step::isolated);
+        // Loads without a model endpoint: the judges' client is built on their first call.
+        assertThat(policies.get("llm").steps()).extracting(s -> s.validator().name())
+                .containsExactly("rules", "pii", "injection-classifier", "jailbreak-judge", "groundedness-judge");
+        assertThat(policies.get("llm").steps().subList(3, 5)).allMatch(Policy.Step::isolated);
     }
 
     @Test
@@ -66,7 +70,7 @@ class PolicyLoaderTest {
                 .hasMessage(file + ": field 'failMode': expected closed or open but was 'sometimes'");
         Files.writeString(file, "validators: [{type: rules}, {type: regexes}]\n");
         assertThatThrownBy(() -> loader.load(file))
-                .hasMessage(file + ": validators[1]: field 'type': unknown validator type 'regexes' (known: [attack-similarity, injection-classifier, pii, rules, tool-schema])");
+                .hasMessage(file + ": validators[1]: field 'type': unknown validator type 'regexes' (known: [attack-similarity, groundedness-judge, injection-classifier, jailbreak-judge, pii, rules, tool-schema])");
         Files.writeString(file, "validators: [{type: pii, params: {kinds: [mail]}}]\n");
         assertThatThrownBy(() -> loader.load(file))
                 .hasMessageStartingWith(file + ": validators[0] (pii): params.kinds[0]: unknown kind 'mail'");

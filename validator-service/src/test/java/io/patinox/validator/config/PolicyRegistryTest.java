@@ -45,6 +45,26 @@ class PolicyRegistryTest {
             public String defaultReplyTopic() {
                 return "patinox.validation.replies";
             }
+
+            public Judge judge() {
+                return new Judge() {
+                    public String baseUrl() {
+                        return "http://127.0.0.1:9/v1";
+                    }
+
+                    public String apiKey() {
+                        return "none";
+                    }
+
+                    public String model() {
+                        return "judge";
+                    }
+
+                    public Duration timeout() {
+                        return Duration.ofSeconds(1);
+                    }
+                };
+            }
         };
     }
 

@@ -40,13 +40,24 @@ final class LocalMesh {
                 && Processes.isReady(s.port()));
     }
 
+    /** True when the broker and {@code service} run and the service is ready. */
+    boolean isUp(ServiceSpec service) {
+        return Processes.fromPidFile(ws.pidFile(BROKER)).isPresent()
+                && Processes.fromPidFile(ws.pidFile(service.name())).isPresent() && Processes.isReady(service.port());
+    }
+
     /** Starts whatever is not running yet and waits until everything is ready. */
     void up() {
+        up(ServiceSpec.ALL);
+    }
+
+    /** Starts the broker and those of {@code services} not running yet, and waits until they are ready. */
+    void up(List<ServiceSpec> services) {
         String commit = ConfigRepo.ensure(ws.sampleConfig(), ws.configRepo());
         out.accept("config    " + ws.configRepo() + " at commit " + commit.substring(0, Math.min(12, commit.length())));
         startBroker();
         List<ServiceSpec> started = new ArrayList<>();
-        for (ServiceSpec service : ServiceSpec.ALL) {
+        for (ServiceSpec service : services) {
             if (Processes.fromPidFile(ws.pidFile(service.name())).isPresent()) {
                 out.accept(String.format("%-9s already running", service.name()));
                 continue;
@@ -72,6 +83,9 @@ final class LocalMesh {
             Processes.awaitReady(service, handle, ws.log(service.name()), START_TIMEOUT, out);
         }
         out.accept("logs      " + ws.logs() + "/{broker,validator,analyzer,evolution,executor}.log");
+        if (!services.contains(ServiceSpec.named("executor"))) {
+            return;
+        }
         out.accept("REST      POST http://127.0.0.1:8081/tasks   (stop everything with ./patinox down)");
         out.accept("API key   X-API-Key: " + LocalApiKey.ensure(ws.work().resolve("api-key")) + "   (in "
                 + ws.work().resolve("api-key") + ")");

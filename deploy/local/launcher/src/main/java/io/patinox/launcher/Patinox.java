@@ -28,6 +28,9 @@ public final class Patinox {
                                     run the Kafka broker in the foreground (what 'up' starts)
               bench mesh [--tasks N] [--rate R] [--keep]
                                     drive the mesh with N tasks (default 2000) and print throughput and latencies
+              bench validator [--sequential N] [--requests N] [--in-flight N] [--policy P] [--unique] [--keep]
+                                    the validator's Kafka round trip (default policy strict): p50/p99 sequential,
+                                    verdicts/s with 32 in flight; starts only the broker and the validator
             """;
 
     private Patinox() {
@@ -63,6 +66,9 @@ public final class Patinox {
             }
             case "broker" -> broker(args);
             case "bench" -> {
+                if (!args.isEmpty() && args.get(0).equals("validator")) {
+                    return ValidatorBench.command(mesh, args.subList(1, args.size()));
+                }
                 return MeshBench.command(mesh, ws, args);
             }
             default -> throw new IllegalArgumentException("unknown command '" + command + "'\n" + USAGE);

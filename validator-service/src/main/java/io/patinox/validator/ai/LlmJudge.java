@@ -1,0 +1,102 @@
+package io.patinox.validator.ai;
+
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.exception.HttpException;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import io.patinox.contracts.validation.Validator;
+
+/**
+ * A validator that asks a language model for a structured verdict. Costly (a remote call): policies run it
+ * last and on a worker thread whose time limit ({@code timeoutMs} of the policy entry) cuts it short; a failed
+ * call or an answer that is not the asked-for JSON throws a {@link JudgeFailure}, so the chain records what
+ * happened and applies the policy's fail mode. Judges are not warmed up at start (that would call the model).
+ */
+public abstract class LlmJudge implements Validator {
+
+    /** Ordering cost of a model call: after every in-process validator. */
+    public static final int COST = 500_000;
+
+    private final String name;
+    private final JudgeSettings settings;
+    protected final int maxChars;
+
+    /**
+     * @param settings the endpoint and model; the client is built on the first call, not here, so that a policy
+     *                 naming a judge loads anywhere (the eval command, another service replaying steps)
+     */
+    protected LlmJudge(String name, JudgeSettings settings, int maxChars) {
+        this.name = name;
+        this.settings = settings;
+        this.maxChars = maxChars;
+    }
+
+    private ChatModel model() {
+        try {
+            return JudgeModels.forSettings(settings);
+        } catch (RuntimeException e) {
+            // quarkus-langchain4j's client resolves its auth provider through CDI: it needs the Quarkus runtime.
+            throw new JudgeFailure("the judge model client cannot be built (" + e.getClass().getSimpleName() + ": "
+                    + abbreviate(String.valueOf(e.getMessage()), 120) + ")", e);
+        }
+    }
+
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    @Override
+    public int cost() {
+        return COST;
+    }
+
+    /** Asks the model and parses its answer. */
+    protected JudgeAnswer ask(String instructions, String question) {
+        ChatRequest request = ChatRequest.builder()
+                .messages(SystemMessage.from(instructions), UserMessage.from(question))
+                .build();
+        ChatModel model = model();
+        ChatResponse response;
+        try {
+            response = model.chat(request);
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof HttpException http) {
+                    throw new JudgeFailure("the judge model answered HTTP " + http.statusCode(), e);
+                }
+            }
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new JudgeFailure("the judge model call was interrupted", e);
+            }
+            throw new JudgeFailure("the judge model call failed: " + root.getClass().getSimpleName()
+                    + (root.getMessage() == null ? "" : ": " + abbreviate(root.getMessage(), 160)), e);
+        }
+        String text = response == null || response.aiMessage() == null ? null : response.aiMessage().text();
+        return JudgeAnswer.parse(text);
+    }
+
+    /**
+     * Untrusted text framed as data: the judge reads it, but must not follow it. Cut to {@code maxChars}
+     * (head and tail kept: injected instructions hide at either end).
+     */
+    protected String quoted(String label, String text) {
+        String body = text;
+        if (text.length() > maxChars) {
+            int half = maxChars / 2;
+            body = text.substring(0, half) + "\n[… " + (text.length() - maxChars) + " characters left out …]\n"
+                    + text.substring(text.length() - half);
+        }
+        return "<<<" + label + "\n" + body + "\n" + label + ">>>\n";
+    }
+
+    static String abbreviate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max) + "…";
+    }
+}
