@@ -8,14 +8,13 @@ import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Reads the compacted {@code patinox.aggregates} into the {@link AggregateView}. A record that does not decode
  * throws {@code ContractViolation}, which nacks it: the channel's dead-letter strategy parks it in
  * {@code patinox.dlq.aggregates} with its reason and the consumer goes on. A changed aggregate is offered to the
- * proposal rules; proposals they make are committed (git, on the worker thread) and published.
+ * proposal rules and to the outcome check of merged proposals (git, on the worker thread).
  */
 @ApplicationScoped
 public class AggregateConsumer {
@@ -29,9 +28,6 @@ public class AggregateConsumer {
     @Inject
     ProposalService proposals;
 
-    @Inject
-    ProposalPublisher publisher;
-
     @Incoming(CHANNEL)
     @Blocking
     public void consume(Record<String, byte[]> record) throws Exception {
@@ -44,9 +40,8 @@ public class AggregateConsumer {
         }
         TelemetryAggregate aggregate = Json.decode(record.value(), TelemetryAggregate.class);
         if (view.update(aggregate)) {
-            for (var proposal : proposals.consider(aggregate)) {
-                publisher.publish(proposal).toCompletableFuture().get(30, TimeUnit.SECONDS);
-            }
+            // Each proposal and status change is published by the service as it happens.
+            proposals.consider(aggregate);
         }
     }
 }
