@@ -88,6 +88,13 @@ class ProposalLifecycleTest {
                 Map.of(), Usage.NONE, List.of(), Instant.now());
     }
 
+    private static TelemetryAggregate blocks(String agent, String version, long steps, long blocked) {
+        return new TelemetryAggregate(TelemetryAggregate.SCHEMA_VERSION,
+                "agent=" + agent + "|version=" + version + "|window=total", agent, version, null, null,
+                TelemetryAggregate.TOTAL, null, null, steps, steps, Map.of("allow", steps - blocked, "block", blocked),
+                Map.of(), 0, 0, 0, Map.of(), Usage.NONE, List.of(), Instant.now());
+    }
+
     @Test
     void aProposalThatWouldLetAKnownAttackThroughIsRefusedWithItsEvidence() throws Exception {
         String agent = ConfigRepoResource.CALM_AGENT;
@@ -194,6 +201,26 @@ class ProposalLifecycleTest {
                 before.replace("maxSteps: 8", "maxSteps: 5")));
         EvolutionProposal merged = post("/proposals/" + opened.proposalId() + "/approve");
         assertThat(Files.readString(file)).contains("maxSteps: 5");
+
+        // The merged version blocks far more than its parent: the commit is flagged, with its diff.
+        String parent = merged.evidence().get("previousConfigVersion");
+        String version = merged.evidence().get("mergedConfigVersion");
+        try (var client = new KafkaTestClient()) {
+            var old = blocks(agent, parent, 40, 2);
+            client.send(Topics.AGGREGATES, old.subject(), old);
+            var now = blocks(agent, version, 30, 15);
+            client.send(Topics.AGGREGATES, now.subject(), now);
+        }
+        EvolutionProposal flag = await().atMost(WAIT).until(() -> java.util.Arrays.stream(Json.decode(given()
+                .get("/proposals").then().extract().asString(), EvolutionProposal[].class))
+                .filter(p -> p.kind().equals("block-rate-jump") && version.equals(p.commit())).findFirst()
+                .orElse(null), p -> p != null);
+        assertThat(flag.status()).isEqualTo(ProposalStatus.DRAFTED);
+        assertThat(flag.baseConfigVersion()).isEqualTo(parent);
+        assertThat(flag.evidence().get("blockRate")).startsWith("0.050 (40 steps at " + parent + ") -> 0.500");
+        assertThat(flag.evidence().get("changedPaths")).isEqualTo("config/agents/" + agent + ".yaml");
+        assertThat(given().get("/proposals/" + flag.proposalId()).then().statusCode(200).extract().asString())
+                .contains("+maxSteps: 5");
         EvolutionProposal reverted = post("/proposals/" + opened.proposalId() + "/revert");
         assertThat(reverted.status()).isEqualTo(ProposalStatus.REVERTED);
         assertThat(reverted.evidence()).containsEntry("revertedConfigVersion",

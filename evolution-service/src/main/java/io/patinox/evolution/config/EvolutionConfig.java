@@ -153,6 +153,13 @@ public interface EvolutionConfig {
         @WithDefault("3")
         long minClusterSize();
 
+        /**
+         * Rise of the block rate (blocked steps per step) of a config version over its parent commit's from which
+         * the commit is flagged as the cause.
+         */
+        @WithDefault("0.2")
+        double blockRateJump();
+
         /** The known-attack corpus, relative to the config directory. */
         @WithDefault("corpus/injection/attacks-project.txt")
         String knownAttacks();

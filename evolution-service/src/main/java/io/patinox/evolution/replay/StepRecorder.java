@@ -88,6 +88,44 @@ public class StepRecorder {
         return examples;
     }
 
+    /**
+     * Per validator, its share of blocking findings among the recorded steps of {@code agent} at {@code before} and
+     * {@code after}, for the validators whose share rose: {@code "rules 0.050 -> 0.400"}, one per line.
+     */
+    public synchronized String blockRatesByValidator(String agent, String before, String after) {
+        Deque<StepEvent> agentSteps = steps.get(agent);
+        if (agentSteps == null) {
+            return "";
+        }
+        Map<String, long[]> counts = new java.util.TreeMap<>(); // validator -> blocks before, after
+        long[] totals = new long[2];
+        for (StepEvent step : agentSteps) {
+            int i = step.configVersion().equals(before) ? 0 : step.configVersion().equals(after) ? 1 : -1;
+            if (i < 0 || step.verdictSource() != VerdictSource.VALIDATOR) {
+                continue;
+            }
+            totals[i]++;
+            for (var finding : step.findings()) {
+                long[] c = counts.computeIfAbsent(finding.validator(), v -> new long[2]);
+                if (finding.outcome() == io.patinox.contracts.verdict.Verdict.Kind.BLOCK) {
+                    c[i]++;
+                }
+            }
+        }
+        if (totals[0] == 0 || totals[1] == 0) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder();
+        counts.forEach((validator, c) -> {
+            double b = (double) c[0] / totals[0];
+            double a = (double) c[1] / totals[1];
+            if (a > b) {
+                out.append(String.format(java.util.Locale.ROOT, "%s %.3f -> %.3f%n", validator, b, a));
+            }
+        });
+        return out.toString().strip();
+    }
+
     private Map<String, String> inputs() {
         if (inputs == null) {
             int max = config.replay().maxTasks();

@@ -290,6 +290,30 @@ public final class ConfigRepository implements AutoCloseable {
         }
     }
 
+    /** Whether a commit id (40 hex digits) is in this clone. */
+    public boolean knows(String commitId) {
+        try {
+            return commitId.matches("[0-9a-f]{40}")
+                    && repository.getObjectDatabase().has(ObjectId.fromString(commitId));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The first parent of a commit known here, or empty (unknown commit, a dirty version, the first commit). */
+    public Optional<String> parentOf(String commitId) {
+        try (RevWalk walk = new RevWalk(repository)) {
+            Optional<ObjectId> id = commitId.matches("[0-9a-f]{40}") ? resolve(commitId) : Optional.empty();
+            if (id.isEmpty() || !repository.getObjectDatabase().has(id.get())) {
+                return Optional.empty();
+            }
+            RevCommit commit = walk.parseCommit(id.get());
+            return commit.getParentCount() == 0 ? Optional.empty() : Optional.of(commit.getParent(0).name());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Pushes a local branch to the remote under the same name. */
     public synchronized void pushBranch(String branch) {
         push(Constants.R_HEADS + branch, branch, false);

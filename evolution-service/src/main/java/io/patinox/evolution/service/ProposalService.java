@@ -3,6 +3,7 @@ package io.patinox.evolution.service;
 import io.patinox.contracts.events.EvolutionProposal;
 import io.patinox.contracts.events.ProposalStatus;
 import io.patinox.contracts.events.TelemetryAggregate;
+import io.patinox.evolution.ai.ScriptedInstructionDrafter;
 import io.patinox.evolution.config.EvolutionConfig;
 import io.patinox.evolution.messaging.ProposalPublisher;
 import io.patinox.evolution.replay.ReplayEvaluator;
@@ -74,7 +75,7 @@ public class ProposalService {
         if (rules != null) {
             return;
         }
-        rules = new ProposalRules(config.rules());
+        rules = new ProposalRules(config.rules(), new ScriptedInstructionDrafter());
         var r = config.replay();
         replay = new ReplayEvaluator(r.defaultTimeout(), r.attackFiles(), r.goodFiles(), r.labelledFiles());
         repository = Optional.empty();
@@ -106,6 +107,7 @@ public class ProposalService {
         open();
         List<EvolutionProposal> made = new ArrayList<>();
         judgeOutcomes(aggregate).forEach(made::add);
+        flagBlockRateJump(aggregate).ifPresent(made::add);
         var read = repository.<java.util.function.Function<String, Optional<String>>>map(r -> r::read)
                 .orElse(path -> Optional.empty());
         for (Draft draft : rules.draft(aggregate, read)) {
@@ -280,6 +282,66 @@ public class ProposalService {
             }
         }
         return changed;
+    }
+
+    /**
+     * A config version whose block rate is {@code rules.block-rate-jump} above its parent commit's (both with
+     * enough steps): the commit that made the difference is flagged ({@code DRAFTED}, kind {@code block-rate-jump},
+     * its diff shown by {@code GET /proposals/{id}}), naming the validators whose blocks rose in the recorded steps.
+     * Not opened: whether to revert it is a reviewer's call, through {@code POST /proposals}.
+     */
+    private Optional<EvolutionProposal> flagBlockRateJump(TelemetryAggregate a) {
+        if (!TelemetryAggregate.TOTAL.equals(a.window()) || a.tool() != null || a.subject().endsWith("|clusters")
+                || a.steps() < config.rules().minSteps() || repository.isEmpty()) {
+            return Optional.empty();
+        }
+        ConfigRepository repo = repository.get();
+        if (!repo.knows(a.configVersion()) && a.configVersion().matches("[0-9a-f]{40}")) {
+            repo.fetch(); // the version may be newer than the last fetch
+        }
+        Optional<String> parent = repo.parentOf(a.configVersion());
+        if (parent.isEmpty()) {
+            return Optional.empty();
+        }
+        String previousVersion = parent.get();
+        Optional<TelemetryAggregate> previous = view.find(a.agent(), previousVersion, TelemetryAggregate.TOTAL).stream()
+                .filter(x -> x.tool() == null && java.util.Objects.equals(x.validator(), a.validator())
+                        && !x.subject().endsWith("|clusters") && x.steps() >= config.rules().minSteps())
+                .findFirst();
+        if (previous.isEmpty()) {
+            return Optional.empty();
+        }
+        double before = blockRate(previous.get());
+        double after = blockRate(a);
+        if (after - before < config.rules().blockRateJump()) {
+            return Optional.empty();
+        }
+        String id = idOf("block-rate-jump|" + a.agent() + "|" + a.configVersion() + "|" + a.validator());
+        if (proposals.containsKey(id)) {
+            return Optional.empty();
+        }
+        Map<String, String> evidence = new LinkedHashMap<>();
+        evidence.put("aggregate", a.subject());
+        evidence.put("blockRate", String.format(java.util.Locale.ROOT, "%.3f (%d steps at %s) -> %.3f (%d steps at %s)",
+                before, previous.get().steps(), previousVersion, after, a.steps(), a.configVersion()));
+        evidence.put("threshold", Double.toString(config.rules().blockRateJump()));
+        evidence.put("suspectCommit", a.configVersion());
+        evidence.put("suspectCommitMessage", repo.message(a.configVersion()).lines().findFirst().orElse(""));
+        evidence.put("changedPaths", String.join(", ", repo.changedPaths(a.configVersion())));
+        String validators = recorder.blockRatesByValidator(a.agent(), previousVersion, a.configVersion());
+        if (!validators.isEmpty()) {
+            evidence.put("validators", validators);
+        }
+        String who = a.validator() != null ? "validator " + a.validator() + " of " + a.agent() : a.agent();
+        return Optional.of(record(new EvolutionProposal(EvolutionProposal.SCHEMA_VERSION, id, a.agent(),
+                "block-rate-jump", ProposalStatus.DRAFTED, String.format(java.util.Locale.ROOT,
+                "The block rate of %s jumped from %.0f %% to %.0f %% with commit %s", who, before * 100, after * 100,
+                a.configVersion().substring(0, Math.min(12, a.configVersion().length()))), previousVersion, null,
+                a.configVersion(), null, evidence, Instant.now())));
+    }
+
+    private static double blockRate(TelemetryAggregate a) {
+        return a.steps() == 0 ? 0 : (double) a.verdicts().getOrDefault("block", 0L) / a.steps();
     }
 
     private Optional<EvolutionProposal> draftRevert(EvolutionProposal p) {
