@@ -57,7 +57,8 @@ public class ConfigRepoResource implements QuarkusTestResourceLifecycleManager {
         }
     }
 
-    static void copyTree(Path from, Path to) throws java.io.IOException {
+    /** Copies a directory tree. */
+    public static void copyTree(Path from, Path to) throws java.io.IOException {
         try (var files = Files.walk(from)) {
             for (Path source : files.toList()) {
                 Path target = to.resolve(from.relativize(source).toString());

@@ -29,6 +29,15 @@ public class StepRecorder {
     @Inject
     EvolutionConfig config;
 
+    /** For CDI. */
+    public StepRecorder() {
+    }
+
+    /** Outside CDI (tests). */
+    public StepRecorder(EvolutionConfig config) {
+        this.config = config;
+    }
+
     private final Map<String, Deque<StepEvent>> steps = new LinkedHashMap<>();
     private Map<String, String> inputs;
 
