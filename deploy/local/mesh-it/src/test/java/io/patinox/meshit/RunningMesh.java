@@ -39,6 +39,8 @@ final class RunningMesh implements AutoCloseable {
         configRepo = work.resolve("config-repo-" + runId);
         copy(root.resolve("config"), configRepo);
         git("init", "-q", "-b", "main");
+        // Like the launcher's: the evolution service pushes approved proposals to the checked-out branch.
+        git("config", "receive.denyCurrentBranch", "updateInstead");
         git("add", "-A");
         git("-c", "user.name=Patinox Test", "-c", "user.email=test@localhost", "commit", "-q", "-m", "test config");
         configVersion = git("rev-parse", "HEAD");
