@@ -184,6 +184,20 @@ class ProposalLifecycleTest {
     }
 
     @Test
+    void proposalsOfAPreviousRunAreRestoredFromTheTopic() {
+        var earlier = new EvolutionProposal(EvolutionProposal.SCHEMA_VERSION, "restored0001", "support-calm",
+                "raise-deadline", ProposalStatus.DRAFTED, "From before a restart", "c0ffee", null, null, null,
+                Map.of("steps", "20"), Instant.now().minusSeconds(60));
+        try (var client = new KafkaTestClient()) {
+            client.send(Topics.PROPOSALS, earlier.proposalId(), earlier);
+        }
+        await().atMost(WAIT).untilAsserted(() -> given().get("/proposals/restored0001").then().statusCode(200));
+        EvolutionProposal rejected = post("/proposals/restored0001/reject");
+        assertThat(rejected.status()).isEqualTo(ProposalStatus.REJECTED);
+        assertThat(rejected.evidence()).containsEntry("steps", "20").containsEntry("rejectedBy", "reviewer");
+    }
+
+    @Test
     void rejectAndDirectRevert() throws Exception {
         String agent = ConfigRepoResource.CALM_AGENT;
         Path file = config().resolve("agents/" + agent + ".yaml");

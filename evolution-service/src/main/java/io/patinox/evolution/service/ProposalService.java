@@ -360,6 +360,25 @@ public class ProposalService {
                 + "): the aggregates of its config version regressed", changes, evidence));
     }
 
+    /**
+     * Takes a proposal event from the topic's history (a previous run's) when it is newer than what is known;
+     * nothing is published.
+     */
+    public synchronized void restore(EvolutionProposal p) {
+        EvolutionProposal known = proposals.get(p.proposalId());
+        if (known != null && !p.occurredAt().isAfter(known.occurredAt())) {
+            return;
+        }
+        proposals.put(p.proposalId(), p);
+        if (p.status() == ProposalStatus.OPENED && p.reviewUrl() != null && p.reviewUrl().matches(".*/pull/\\d+")) {
+            String url = p.reviewUrl();
+            openReviews.put(p.proposalId(), new PullRequests.Review(url,
+                    Integer.parseInt(url.substring(url.lastIndexOf('/') + 1))));
+        } else if (p.status() != ProposalStatus.OPENED) {
+            openReviews.remove(p.proposalId());
+        }
+    }
+
     /** Every proposal, oldest first. */
     public synchronized List<EvolutionProposal> all() {
         return List.copyOf(proposals.values());
