@@ -134,9 +134,17 @@ public class ProposalService {
                     .orElse("unversioned"), draft.summary(), draft.changes(), draft.evidence());
         }
         if (repository.isEmpty()) {
+            // No repository to commit to (committing off, as in Kubernetes): the draft is still replayed, on the
+            // config directory as the services read it.
+            ProposalStatus status = ProposalStatus.DRAFTED;
+            if (config.replay().enabled() && Files.isDirectory(Path.of(config.configDir(), "policies"))) {
+                ReplayReport report = replayOnConfigDir(draft);
+                evidence.putAll(report.evidence());
+                status = report.passed() ? ProposalStatus.DRAFTED : ProposalStatus.REJECTED;
+            }
             return Optional.of(record(new EvolutionProposal(EvolutionProposal.SCHEMA_VERSION, id, draft.agent(),
-                    draft.kind(), ProposalStatus.DRAFTED, draft.summary(), draft.baseVersion(), null, null, null,
-                    evidence, Instant.now())));
+                    draft.kind(), status, draft.summary(), draft.baseVersion(), null, null, null, evidence,
+                    Instant.now())));
         }
         ConfigRepository repo = repository.get();
         repo.fetch();
@@ -175,6 +183,38 @@ public class ProposalService {
             throw new UncheckedIOException("cannot prepare the replay", e);
         } finally {
             delete(current);
+            delete(proposed);
+        }
+    }
+
+    private ReplayReport replayOnConfigDir(Draft draft) {
+        Path proposed = null;
+        try {
+            Path current = Path.of(config.configDir()).toAbsolutePath().normalize();
+            proposed = Files.createTempDirectory("patinox-replay-proposed");
+            try (Stream<Path> files = Files.walk(current)) {
+                for (Path source : files.filter(f -> !f.toString().contains("/.git")).toList()) {
+                    Path target = proposed.resolve(current.relativize(source).toString());
+                    if (Files.isDirectory(source)) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.copy(source, target);
+                    }
+                }
+            }
+            for (var change : draft.changes().entrySet()) {
+                Path file = proposed.resolve(change.getKey());
+                if (change.getValue() == null) {
+                    Files.deleteIfExists(file);
+                } else {
+                    Files.createDirectories(file.getParent());
+                    Files.writeString(file, change.getValue());
+                }
+            }
+            return replay.evaluate(draft.agent(), current, proposed, policy -> recorder.examples(draft.agent(), policy));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the replay", e);
+        } finally {
             delete(proposed);
         }
     }
