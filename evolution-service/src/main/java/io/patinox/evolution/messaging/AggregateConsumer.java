@@ -19,6 +19,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 @ApplicationScoped
 public class AggregateConsumer {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(AggregateConsumer.class);
+
     /** The incoming channel. */
     public static final String CHANNEL = "aggregates";
 
@@ -40,8 +42,13 @@ public class AggregateConsumer {
         }
         TelemetryAggregate aggregate = Json.decode(record.value(), TelemetryAggregate.class);
         if (view.update(aggregate)) {
-            // Each proposal and status change is published by the service as it happens.
-            proposals.consider(aggregate);
+            // Each proposal and status change is published by the service as it happens. A failure there (the
+            // config remote unreachable, a push refused) is not the aggregate's fault: logged, not dead-lettered.
+            try {
+                proposals.consider(aggregate);
+            } catch (RuntimeException e) {
+                LOG.errorf("Proposals from %s failed: %s", aggregate.subject(), e.toString());
+            }
         }
     }
 }

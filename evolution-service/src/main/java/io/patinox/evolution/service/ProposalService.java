@@ -70,6 +70,7 @@ public class ProposalService {
     private ReplayEvaluator replay;
     private final Map<String, EvolutionProposal> proposals = new LinkedHashMap<>();
     private final Map<String, PullRequests.Review> openReviews = new LinkedHashMap<>();
+    private final java.util.Set<String> fetchedFor = new java.util.HashSet<>();
 
     private void open() {
         if (rules != null) {
@@ -336,8 +337,9 @@ public class ProposalService {
             return Optional.empty();
         }
         ConfigRepository repo = repository.get();
-        if (!repo.knows(a.configVersion()) && a.configVersion().matches("[0-9a-f]{40}")) {
-            repo.fetch(); // the version may be newer than the last fetch
+        if (!repo.knows(a.configVersion()) && a.configVersion().matches("[0-9a-f]{40}")
+                && fetchedFor.add(a.configVersion())) {
+            repo.fetch(); // the version may be newer than the last fetch; once per unknown version
         }
         Optional<String> parent = repo.parentOf(a.configVersion());
         if (parent.isEmpty()) {
