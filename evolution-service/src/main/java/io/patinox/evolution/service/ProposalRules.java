@@ -2,6 +2,7 @@ package io.patinox.evolution.service;
 
 import io.patinox.contracts.events.FailureCluster;
 import io.patinox.contracts.events.TelemetryAggregate;
+import io.patinox.evolution.ai.InstructionDrafter;
 import io.patinox.evolution.config.EvolutionConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,20 +19,28 @@ import java.util.regex.Pattern;
 /**
  * The rule-based proposal generator. From a total aggregate: too many verdicts from the fail mode (the validator
  * did not answer within the agent's step deadline) → raise the deadline. From a clusters aggregate: a cluster of
- * blocked attacks large enough → add its exemplars to the known-attack corpus the classifier trains on.
+ * blocked attacks large enough → add its exemplars to the known-attack corpus the classifier trains on; a cluster
+ * of steps sent back to the model ({@code retried}) → the instruction drafter revises the agent's instructions.
  * Pure: reads the current files through {@code read} and returns drafts.
  */
 public final class ProposalRules {
 
     /** How the analyzer starts the exemplar of a blocked step. */
     static final String BLOCKED = "blocked: ";
+    /** How the analyzer starts the exemplar of a step sent back to the model. */
+    static final String RETRIED = "retried: ";
 
     private static final Pattern DEADLINE = Pattern.compile("(?m)^stepDeadline:\\s*(\\d+)(ms|s)\\s*$");
 
-    private final EvolutionConfig.Rules rules;
+    private static final Pattern INSTRUCTIONS = Pattern.compile(
+            "(?m)^instructions:[ \\t]*\\|[-+]?[ \\t]*\\n((?:[ \\t]+[^\\n]*\\n|[ \\t]*\\n)*)");
 
-    public ProposalRules(EvolutionConfig.Rules rules) {
+    private final EvolutionConfig.Rules rules;
+    private final InstructionDrafter drafter;
+
+    public ProposalRules(EvolutionConfig.Rules rules, InstructionDrafter drafter) {
         this.rules = rules;
+        this.drafter = drafter;
     }
 
     /** Drafts for one aggregate; {@code read} gives a config file's current content by relative path. */
@@ -42,6 +51,7 @@ public final class ProposalRules {
         List<Draft> drafts = new ArrayList<>();
         if (a.subject().endsWith("|clusters")) {
             knownAttacks(a, read).ifPresent(drafts::add);
+            reviseInstructions(a, read).ifPresent(drafts::add);
         } else {
             raiseDeadline(a, read).ifPresent(drafts::add);
         }
@@ -88,6 +98,53 @@ public final class ProposalRules {
                 a.steps(), a.configVersion());
         return Optional.of(new Draft("raise-deadline|" + a.agent() + "|" + a.configVersion() + "|" + value,
                 "raise-deadline", a.agent(), a.configVersion(), summary, Map.of(path, changed), evidence));
+    }
+
+    /**
+     * A cluster of steps the validator sent back ({@code retried}) large enough: the drafter revises the agent's
+     * instructions from its exemplars.
+     */
+    private Optional<Draft> reviseInstructions(TelemetryAggregate a, Function<String, Optional<String>> read) {
+        List<String> exemplars = new ArrayList<>();
+        List<String> clusters = new ArrayList<>();
+        for (FailureCluster cluster : a.clusters()) {
+            if (cluster.size() >= rules.minClusterSize() && !cluster.exemplars().isEmpty()
+                    && cluster.exemplars().stream().allMatch(e -> e.startsWith(RETRIED))) {
+                exemplars.addAll(cluster.exemplars());
+                clusters.add(cluster.clusterId() + " (" + cluster.size() + ")");
+            }
+        }
+        String path = "agents/" + a.agent() + ".yaml";
+        Optional<String> yaml = read.apply(path);
+        if (exemplars.isEmpty() || yaml.isEmpty()) {
+            return Optional.empty();
+        }
+        Matcher m = INSTRUCTIONS.matcher(yaml.get());
+        if (!m.find() || m.group(1).isBlank()) {
+            return Optional.empty();
+        }
+        String block = m.group(1);
+        String firstLine = block.lines().filter(l -> !l.isBlank()).findFirst().orElse("  ");
+        String indent = firstLine.substring(0, firstLine.length() - firstLine.stripLeading().length());
+        String text = block.lines().map(l -> l.startsWith(indent) ? l.substring(indent.length()) : l.strip())
+                .reduce("", (x, y) -> x + y + "\n").stripTrailing() + "\n";
+        InstructionDrafter.Revision revision = drafter.revise(a.agent(), text, exemplars);
+        if (revision.added().isEmpty()) {
+            return Optional.empty();
+        }
+        StringBuilder revised = new StringBuilder();
+        revision.instructions().lines().forEach(l -> revised.append(l.isEmpty() ? "" : indent + l).append('\n'));
+        String trailing = block.substring(block.stripTrailing().length()).replaceFirst("^\n", "");
+        String changed = yaml.get().substring(0, m.start(1)) + revised + trailing + yaml.get().substring(m.end(1));
+        Map<String, String> evidence = new LinkedHashMap<>();
+        evidence.put("aggregate", a.subject());
+        evidence.put("clusters", String.join(", ", clusters));
+        evidence.put("drafter", revision.drafter());
+        evidence.put("added", String.join("\n", revision.added()));
+        String summary = String.format(Locale.ROOT, "Revise %s's instructions from %d retried step exemplar(s) "
+                + "(clusters %s)", a.agent(), exemplars.size(), String.join(", ", clusters));
+        return Optional.of(new Draft("revise-instructions|" + a.agent() + "|" + String.join("\n", revision.added()),
+                "revise-instructions", a.agent(), a.configVersion(), summary, Map.of(path, changed), evidence));
     }
 
     private Optional<Draft> knownAttacks(TelemetryAggregate a, Function<String, Optional<String>> read) {

@@ -18,9 +18,15 @@ final class ConfigRepo {
     private ConfigRepo() {
     }
 
-    /** Creates the repository from the samples if it does not exist; returns its HEAD commit. */
+    /**
+     * Creates the repository from the samples if it does not exist; returns its HEAD commit. It accepts pushes to
+     * its checked-out branch and updates its files with them ({@code receive.denyCurrentBranch=updateInstead}): the
+     * evolution service pushes approved proposals there, and the services, which read the files and stamp HEAD,
+     * reload them.
+     */
     static String ensure(Path samples, Path repo) {
         if (Files.isDirectory(repo.resolve(".git"))) {
+            git(repo, "config", "receive.denyCurrentBranch", "updateInstead");
             return git(repo, "rev-parse", "HEAD");
         }
         if (!Files.isDirectory(samples)) {
@@ -28,6 +34,7 @@ final class ConfigRepo {
         }
         copyTree(samples, repo);
         git(repo, "init", "-q", "-b", "main");
+        git(repo, "config", "receive.denyCurrentBranch", "updateInstead");
         git(repo, "add", "-A");
         git(repo, "-c", "user.name=Patinox", "-c", "user.email=patinox@localhost", "commit", "-q", "-m",
                 "Sample agents and policies");

@@ -26,6 +26,8 @@ public final class Patinox {
                                     publish one task and print its steps and result
               broker [--port P] [--controller-port C] [--data DIR]
                                     run the Kafka broker in the foreground (what 'up' starts)
+              proposals list | show <id> | approve <id> | reject <id> [reason] | revert <id>
+                                    the evolution service's proposals (REST on http://127.0.0.1:8084/proposals)
               bench mesh [--tasks N] [--rate R] [--keep]
                                     drive the mesh with N tasks (default 2000) and print throughput and latencies
               bench validator [--sequential N] [--requests N] [--in-flight N] [--policy P] [--unique] [--keep]
@@ -65,6 +67,10 @@ public final class Patinox {
                 return submit(mesh, args);
             }
             case "broker" -> broker(args);
+            case "proposals" -> {
+                return new ProposalsCommand(java.net.URI.create("http://127.0.0.1:"
+                        + ServiceSpec.named("evolution").port() + "/"), System.out::println).run(args);
+            }
             case "bench" -> {
                 if (!args.isEmpty() && args.get(0).equals("validator")) {
                     return ValidatorBench.command(mesh, args.subList(1, args.size()));

@@ -26,7 +26,7 @@ public record ServiceSpec(String name, String module, int port) {
 
     /**
      * Where the service keeps state on disk, under {@code stateRoot}: the analyzer's Kafka Streams stores
-     * and failure vectors, the executor's long-term memory. Two meshes with different roots never share
+     * and failure vectors, the executor's long-term memory, evolution's clone of the config repository. Two meshes with different roots never share
      * (or lock) each other's state.
      */
     public java.util.Map<String, String> stateProperties(Path stateRoot) {
@@ -36,6 +36,8 @@ public record ServiceSpec(String name, String module, int port) {
                     "kafka-streams.state.dir", dir.resolve("streams").toString(),
                     "patinox.analyzer.clusters.dataset", dir.resolve("failures.lance").toString());
             case "executor" -> java.util.Map.of("patinox.executor.memory.dir", dir.resolve("memory").toString());
+            // Evolution's own clone of the config repository, where proposals are committed before they are pushed.
+            case "evolution" -> java.util.Map.of("patinox.evolution.work-dir", dir.resolve("config.git").toString());
             default -> java.util.Map.of();
         };
     }

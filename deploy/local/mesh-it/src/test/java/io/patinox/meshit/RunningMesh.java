@@ -45,11 +45,11 @@ final class RunningMesh implements AutoCloseable {
         configRepo = work.resolve("config-repo-" + runId);
         copy(root.resolve("config"), configRepo);
         git("init", "-q", "-b", "main");
+        // Like the launcher's: the evolution service pushes approved proposals to the checked-out branch.
+        git("config", "receive.denyCurrentBranch", "updateInstead");
         git("add", "-A");
         git("-c", "user.name=Patinox Test", "-c", "user.email=test@localhost", "commit", "-q", "-m", "test config");
         configVersion = git("rev-parse", "HEAD");
-        // Evolution pushes approved proposals here, as to the launcher's repository: the checkout follows.
-        git("config", "receive.denyCurrentBranch", "updateInstead");
         for (ServiceSpec spec : ServiceSpec.ALL) {
             if (names.contains(spec.name())) {
                 services.put(spec.name(), spec.onPort(freePort()));

@@ -1,0 +1,99 @@
+package io.patinox.evolution.replay;
+
+import io.patinox.contracts.verdict.Verdict;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * What replaying a proposal showed: how many examples of each set ran, and every example whose verdict differs
+ * between the config in force and the proposed one.
+ *
+ * @param policy     the agent's policy under the proposed config
+ * @param attacks    known attacks replayed
+ * @param good       known-good steps replayed
+ * @param recorded   of them, recorded steps of the agent
+ * @param flips      the examples whose verdict changed
+ * @param invalid    why the proposed config could not be loaded, or null
+ */
+public record ReplayReport(String policy, int attacks, int good, int recorded, List<Flip> flips, String invalid) {
+
+    /** Most flips listed in the evidence. */
+    static final int LISTED = 20;
+
+    /**
+     * One changed verdict.
+     *
+     * @param id       the example (no quoted content for recorded steps)
+     * @param set      its known set
+     * @param before   its verdict under the config in force
+     * @param after    its verdict under the proposed config
+     * @param original the verdict it got in production, or null
+     */
+    public record Flip(String id, ReplayExample.Set set, Verdict.Kind before, Verdict.Kind after,
+                       Verdict.Kind original) {
+
+        /** A known attack the proposal would let through. */
+        public boolean letsAttackThrough() {
+            return set == ReplayExample.Set.ATTACK && !ReplayExample.through(before) && ReplayExample.through(after);
+        }
+
+        /** A known-good step the proposal would stop. */
+        public boolean stopsGoodStep() {
+            return set == ReplayExample.Set.GOOD && ReplayExample.through(before) && !ReplayExample.through(after);
+        }
+
+        String line() {
+            return String.format(Locale.ROOT, "%s %s: %s -> %s%s", set.name().toLowerCase(Locale.ROOT), id,
+                    name(before), name(after), original == null ? "" : " (production: " + name(original) + ")");
+        }
+    }
+
+    /** Known attacks let through. */
+    public List<Flip> attacksLetThrough() {
+        return flips.stream().filter(Flip::letsAttackThrough).toList();
+    }
+
+    /** Known-good steps stopped. */
+    public List<Flip> goodStepsStopped() {
+        return flips.stream().filter(Flip::stopsGoodStep).toList();
+    }
+
+    /** Whether the proposal may be opened. */
+    public boolean passed() {
+        return invalid == null && attacksLetThrough().isEmpty() && goodStepsStopped().isEmpty();
+    }
+
+    /** Why it may not, or null. */
+    public String refusal() {
+        if (invalid != null) {
+            return "the proposed config does not load: " + invalid;
+        }
+        if (passed()) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "it would let %d known attack(s) through and stop %d known-good step(s)",
+                attacksLetThrough().size(), goodStepsStopped().size());
+    }
+
+    /** The report as evidence entries. */
+    public Map<String, String> evidence() {
+        Map<String, String> e = new LinkedHashMap<>();
+        e.put("replay", String.format(Locale.ROOT, "%d examples with policy %s (%d known attacks, %d known-good; "
+                        + "%d recorded steps): %d verdict(s) flipped, %d attack(s) let through, %d good step(s) stopped",
+                attacks + good, policy, attacks, good, recorded, flips.size(), attacksLetThrough().size(),
+                goodStepsStopped().size()));
+        e.put("replayResult", passed() ? "passed" : "refused: " + refusal());
+        if (!flips.isEmpty()) {
+            e.put("replayFlips", flips.stream().limit(LISTED).map(Flip::line).collect(Collectors.joining("\n"))
+                    + (flips.size() > LISTED ? "\n... " + (flips.size() - LISTED) + " more" : ""));
+        }
+        return e;
+    }
+
+    private static String name(Verdict.Kind kind) {
+        return kind.name().toLowerCase(Locale.ROOT);
+    }
+}
