@@ -52,7 +52,8 @@ public final class ProposalRules {
         if (a.subject().endsWith("|clusters")) {
             knownAttacks(a, read).ifPresent(drafts::add);
             reviseInstructions(a, read).ifPresent(drafts::add);
-        } else {
+        } else if (a.tool() == null && a.validator() == null) {
+            // The deadline is the agent's: judged on the agent's own totals, not once more per tool or validator.
             raiseDeadline(a, read).ifPresent(drafts::add);
         }
         return drafts;
