@@ -2,6 +2,7 @@ package io.patinox.analyzer.service;
 
 import io.patinox.contracts.events.StepEvent;
 import io.patinox.contracts.events.StepOutcome;
+import io.patinox.contracts.events.VerdictSource;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -19,10 +20,14 @@ public final class FailureText {
     private FailureText() {
     }
 
-    /** The kind of failure of a step ({@code blocked}, {@code retried}, {@code failed}), or empty for a good one. */
+    /**
+     * The kind of failure of a step ({@code blocked} by a validator, {@code unanswered}: blocked by the fail mode
+     * because no verdict came in time, {@code retried}, {@code failed}), or empty for a good one. Only what a
+     * validator blocked may be an attack; a step nobody judged is not.
+     */
     public static Optional<String> kind(StepEvent step) {
         return switch (step.outcome()) {
-            case BLOCKED -> Optional.of("blocked");
+            case BLOCKED -> Optional.of(step.verdictSource() == VerdictSource.VALIDATOR ? "blocked" : "unanswered");
             case RETRIED -> Optional.of("retried");
             case FAILED -> Optional.of("failed");
             case EXECUTED, DIVERTED -> Optional.empty();

@@ -30,7 +30,11 @@ public final class ProposalRules {
     /** How the analyzer starts the exemplar of a step sent back to the model. */
     static final String RETRIED = "retried: ";
 
-    private static final Pattern DEADLINE = Pattern.compile("(?m)^stepDeadline:\\s*(\\d+)(ms|s)\\s*$");
+    /** The agent file's {@code stepDeadline} line, in any form the executor reads (300, 300ms, 2s, 1m, PT2S). */
+    private static final Pattern DEADLINE = Pattern.compile("(?m)^stepDeadline:\\s*[\"']?([^\"'\\s#]+)[\"']?[ \\t]*(#.*)?$");
+    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m)?");
+    /** The executor's step deadline when the file names none. */
+    private static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(2);
 
     private static final Pattern INSTRUCTIONS = Pattern.compile(
             "(?m)^instructions:[ \\t]*\\|[-+]?[ \\t]*\\n((?:[ \\t]+[^\\n]*\\n|[ \\t]*\\n)*)");
@@ -69,11 +73,13 @@ public final class ProposalRules {
             return Optional.empty();
         }
         Matcher m = DEADLINE.matcher(yaml.get());
-        if (!m.find()) {
-            return Optional.empty();
+        boolean written = m.find();
+        Duration current;
+        try {
+            current = written ? deadline(m.group(1)) : DEFAULT_DEADLINE;
+        } catch (RuntimeException e) {
+            return Optional.empty(); // the executor refuses such a file anyway
         }
-        Duration current = m.group(2).equals("ms") ? Duration.ofMillis(Long.parseLong(m.group(1)))
-                : Duration.ofSeconds(Long.parseLong(m.group(1)));
         Duration raised = current.multipliedBy(rules.deadlineFactor());
         if (raised.compareTo(rules.maxDeadline()) > 0) {
             raised = rules.maxDeadline();
@@ -82,7 +88,9 @@ public final class ProposalRules {
             return Optional.empty();
         }
         String value = raised.toMillis() % 1000 == 0 ? raised.toSeconds() + "s" : raised.toMillis() + "ms";
-        String changed = m.replaceFirst("stepDeadline: " + value);
+        String changed = written ? m.replaceFirst("stepDeadline: " + value)
+                : yaml.get().stripTrailing() + "\nstepDeadline: " + value + "\n";
+        String was = written ? m.group(1) : DEFAULT_DEADLINE.toSeconds() + "s (default)";
         double rate = (double) a.timeouts() / a.steps();
         Map<String, String> evidence = new LinkedHashMap<>();
         evidence.put("aggregate", a.subject());
@@ -95,10 +103,21 @@ public final class ProposalRules {
             evidence.put("validationP99Ms", Double.toString(a.latencies().get("validation").p99()));
         }
         String summary = String.format(Locale.ROOT, "Raise %s's step deadline from %s to %s: %.0f %% of %d steps "
-                + "timed out waiting for a verdict at %s", a.agent(), m.group(1) + m.group(2), value, rate * 100,
+                + "timed out waiting for a verdict at %s", a.agent(), was, value, rate * 100,
                 a.steps(), a.configVersion());
         return Optional.of(new Draft("raise-deadline|" + a.agent() + "|" + a.configVersion() + "|" + value,
                 "raise-deadline", a.agent(), a.configVersion(), summary, Map.of(path, changed), evidence));
+    }
+
+    /** A {@code stepDeadline} value as the executor reads it: bare milliseconds, {@code ms}, {@code s}, {@code m} or ISO-8601. */
+    static Duration deadline(String value) {
+        Matcher m = SHORT_DURATION.matcher(value);
+        if (!m.matches()) {
+            return Duration.parse(value);
+        }
+        long n = Long.parseLong(m.group(1));
+        return m.group(2) == null || m.group(2).equals("ms") ? Duration.ofMillis(n)
+                : m.group(2).equals("s") ? Duration.ofSeconds(n) : Duration.ofMinutes(n);
     }
 
     /**

@@ -106,10 +106,12 @@ class EvolutionIT {
      */
     private List<RunResult> runUntil(String version, int count) {
         List<RunResult> under = new ArrayList<>();
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> {
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() -> {
             List<String> ids = new ArrayList<>();
+            // One probe task until the executor runs the version, then the rest at once.
+            int batch = under.isEmpty() ? 1 : count - under.size();
             try (MeshClient client = MeshClient.open(mesh.bootstrap)) {
-                for (int i = 0; i < count - under.size(); i++) {
+                for (int i = 0; i < batch; i++) {
                     String id = "evo-" + UUID.randomUUID();
                     ids.add(id);
                     client.submit(TaskSubmitted.of(id, AGENT, "What is 17 * 23?"));
