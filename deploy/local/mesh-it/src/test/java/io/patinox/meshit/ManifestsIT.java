@@ -35,7 +35,10 @@ class ManifestsIT {
     private static final Map<String, String> DEFAULT_IS_RIGHT = Map.of(
             "PATINOX_OTLP_ENABLED", "build-time (quarkus.otel.exporter.otlp.enabled): set when the image is built",
             "PATINOX_ANALYZER_GUARANTEE", "exactly_once_v2 is what production wants",
-            "PATINOX_IMAGE_REGISTRY", "read at image build time only");
+            "PATINOX_IMAGE_REGISTRY", "read at image build time only",
+            "PATINOX_GITHUB_TOKEN", "unset in the manifests, where evolution drafts only (PATINOX_EVOLUTION_COMMIT=false);"
+                    + " deploy/k8s/README.md says how to open pull requests (a Secret with the token)",
+            "PATINOX_GITHUB_REPOSITORY", "unset with the token: no pull requests without a repository to open them in");
 
     private static final Map<String, List<JsonNode>> RENDERED = new LinkedHashMap<>();
 
