@@ -38,7 +38,8 @@ class ManifestsIT {
             "PATINOX_IMAGE_REGISTRY", "read at image build time only",
             "PATINOX_GITHUB_TOKEN", "unset in the manifests, where evolution drafts only (PATINOX_EVOLUTION_COMMIT=false);"
                     + " deploy/k8s/README.md says how to open pull requests (a Secret with the token)",
-            "PATINOX_GITHUB_REPOSITORY", "unset with the token: no pull requests without a repository to open them in");
+            "PATINOX_GITHUB_REPOSITORY", "unset with the token: no pull requests without a repository to open them in",
+            "PATINOX_EXECUTOR_CONCURRENCY", "32 runs at once per pod suits the pod's CPU request; KEDA adds pods on lag");
 
     private static final Map<String, List<JsonNode>> RENDERED = new LinkedHashMap<>();
 
