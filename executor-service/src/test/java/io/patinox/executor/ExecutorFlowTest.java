@@ -438,6 +438,29 @@ class ExecutorFlowTest {
     }
 
     @Test
+    void aTaskWhoseResultWentOutBeforeItsFinalCheckpointIsNotRunAgain() {
+        String taskId = newTaskId("published");
+        String runId = "run-" + UUID.randomUUID();
+        TaskSubmitted task = TaskSubmitted.of(taskId, "calc", "What is 6 * 7?");
+        // What an executor killed between publishing the result and writing its final checkpoint left behind.
+        var toolCall = new Action.ToolCall("calculator", java.util.Map.of("expression", "6 * 7"));
+        TopicClient.publish("patinox.runs", taskId, Json.encode(new RunCheckpoint(RunCheckpoint.SCHEMA_VERSION, taskId, runId,
+                RunCheckpoint.State.RUNNING, task, 1, 1, 0, null,
+                List.of(ChatEntry.user(task.input()), ChatEntry.assistant(toolCall), ChatEntry.tool("42")), List.of("42"),
+                java.time.Instant.now().minusSeconds(5), null, java.time.Instant.now())));
+        RunResult published = new RunResult(RunResult.SCHEMA_VERSION, taskId, runId, "calc", "abc", RunStatus.COMPLETED,
+                "6 × 7 = 42.", null, 2, null, null, null, java.time.Instant.now().minusSeconds(5), java.time.Instant.now());
+        TopicClient.publish(Topics.RESULTS, taskId, Json.encode(published));
+        Awaitility.await().atMost(WAIT).until(() -> journal.published(taskId).isPresent());
+        TopicClient.publish(task);
+
+        Awaitility.await().atMost(WAIT).until(() -> runs.find(taskId).isPresent());
+        assertThat(runs.find(taskId).get().runId()).isEqualTo(runId);
+        assertThat(TopicClient.read(Topics.RESULTS, taskId, RunResult.class, 2, Duration.ofSeconds(3))).hasSize(1);
+        assertThat(validator.seen(taskId)).as("no step proposed again").isEmpty();
+    }
+
+    @Test
     void aTaskFinishedBeforeARestartIsNotRunAgain() {
         String taskId = newTaskId("done-before");
         TaskSubmitted task = TaskSubmitted.of(taskId, "calc", "What is 6 * 7?");

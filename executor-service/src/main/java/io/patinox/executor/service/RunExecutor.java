@@ -92,6 +92,14 @@ public class RunExecutor {
                     checkpoint.get().result().status(), checkpoint.get().runId());
             return Optional.empty();
         }
+        Optional<RunResult> published = journal.published(task.taskId());
+        if (published.isPresent()) {
+            // Published, then the executor stopped before the final checkpoint: the task ended; do not run it twice.
+            runs.remember(published.get());
+            LOG.infof("Task %s already ended %s (run %s, result published); ignoring the redelivery", task.taskId(),
+                    published.get().status(), published.get().runId());
+            return Optional.empty();
+        }
         Optional<RunCheckpoint> resume = checkpoint.filter(c -> c.state() == RunCheckpoint.State.RUNNING);
         String runId = resume.map(RunCheckpoint::runId).orElseGet(() -> UUID.randomUUID().toString());
         if (!runs.start(task.taskId(), runId, task.agent())) {

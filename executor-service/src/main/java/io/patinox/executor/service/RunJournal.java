@@ -40,7 +40,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The executor's run journal on the compacted topic {@code patinox.runs} (key taskId): a checkpoint after
- * every validated step and a final one with the result. Every instance follows the whole topic, so a
+ * every validated step and a final one with the result. It also follows {@code patinox.results}: a task whose
+ * result is there has ended, even when the executor stopped between publishing it and its final checkpoint. Every instance follows the whole topic, so a
  * task id finished by any instance is never run again (within the topic's retention), and a task
  * redelivered after a crash resumes from its last checkpoint.
  */
@@ -59,7 +60,12 @@ public class RunJournal {
     @Inject
     KafkaClientSettings kafkaSettings;
 
+    /** The results topic: a result there means its task ended, even if its final checkpoint was never written. */
+    @ConfigProperty(name = "mp.messaging.outgoing.results.topic", defaultValue = "patinox.results")
+    String resultsTopic;
+
     private final Map<String, RunCheckpoint> latest = new ConcurrentHashMap<>();
+    private final Map<String, io.patinox.contracts.events.RunResult> published = new ConcurrentHashMap<>();
     private final CountDownLatch loaded = new CountDownLatch(1);
     private volatile boolean running;
     private KafkaProducer<String, byte[]> producer;
@@ -109,6 +115,14 @@ public class RunJournal {
         }
     }
 
+    /**
+     * The result of {@code taskId} on the results topic, if one was published: an executor that stopped after
+     * publishing it but before its final checkpoint leaves the task ended, and it must not run again.
+     */
+    public Optional<io.patinox.contracts.events.RunResult> published(String taskId) {
+        return Optional.ofNullable(published.get(taskId));
+    }
+
     /** The latest checkpoint of {@code taskId}, if any instance wrote one. */
     public Optional<RunCheckpoint> find(String taskId) {
         return Optional.ofNullable(latest.get(taskId));
@@ -138,8 +152,10 @@ public class RunJournal {
     private void follow() {
         try {
             String topic = config.runs().topic();
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            List<TopicPartition> partitions = new java.util.ArrayList<>();
+            for (String t : List.of(topic, resultsTopic)) {
+                consumer.partitionsFor(t, Duration.ofSeconds(30)).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+            }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
@@ -166,6 +182,15 @@ public class RunJournal {
 
     private void apply(ConsumerRecord<String, byte[]> record) {
         if (record.key() == null) {
+            return;
+        }
+        if (record.topic().equals(resultsTopic)) {
+            try {
+                var result = Json.decode(record.value(), io.patinox.contracts.events.RunResult.class);
+                published.put(result.taskId(), result);
+            } catch (RuntimeException e) {
+                // not ours to judge: the analyzer dead-letters bad results
+            }
             return;
         }
         if (record.value() == null) {

@@ -33,6 +33,8 @@ final class RunningMesh implements AutoCloseable {
     private static RunningMesh shared;
     private final Map<String, ServiceSpec> services = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
+    /** The language model the validator's LLM judges ask (policy {@code llm}), answering like OpenAI's API. */
+    final FakeJudge judge;
 
     RunningMesh() throws IOException {
         this(SharedTestBroker.bootstrapServers(), ServiceSpec.ALL.stream().map(ServiceSpec::name).toList());
@@ -41,6 +43,7 @@ final class RunningMesh implements AutoCloseable {
     /** The services named, against the broker at {@code bootstrap} (e.g. one a test restarts). */
     RunningMesh(String bootstrap, List<String> names) throws IOException {
         this.bootstrap = bootstrap;
+        this.judge = new FakeJudge();
         work = Files.createDirectories(root.resolve("deploy/local/mesh-it/target/mesh-it"));
         configRepo = work.resolve("config-repo-" + runId);
         copy(root.resolve("config"), configRepo);
@@ -125,6 +128,10 @@ final class RunningMesh implements AutoCloseable {
         Map<String, String> properties = new java.util.HashMap<>(spec.stateProperties(work.resolve("state-" + runId)));
         properties.put("kafka.bootstrap.servers", bootstrap);
         properties.put("patinox.config.dir", configRepo.toString());
+        if (name.equals("validator")) {
+            properties.put("patinox.validator.judge.base-url", judge.baseUrl());
+            properties.put("patinox.validator.judge.api-key", "test");
+        }
         if (name.equals("evolution")) {
             // EvolutionIT plants a 1 ms step deadline; one proposal must lift it to a workable one, and a handful
             // of runs is enough traffic to judge the outcome.
@@ -177,6 +184,7 @@ final class RunningMesh implements AutoCloseable {
         List<String> names = new ArrayList<>(processes.keySet());
         java.util.Collections.reverse(names);
         names.forEach(this::stop);
+        judge.close();
     }
 
     String git(String... args) {
