@@ -100,14 +100,8 @@ public final class GroundednessJudge extends LlmJudge {
         @Override
         public Validator create(String name, Map<String, Object> raw) {
             Params params = Params.of(raw).allowOnly("model", "threshold", "onUngrounded", "maxChars");
-            double threshold = params.number("threshold", 0.6);
-            if (threshold <= 0 || threshold > 1) {
-                throw params.error("threshold", "must be in (0, 1]");
-            }
-            int maxChars = params.integer("maxChars", 12_000);
-            if (maxChars < 100) {
-                throw params.error("maxChars", "must be at least 100");
-            }
+            double threshold = LlmJudge.threshold(params, 0.6);
+            int maxChars = LlmJudge.maxChars(params, 12_000);
             String on = params.string("onUngrounded", "retry");
             if (!on.equals("retry") && !on.equals("block")) {
                 throw params.error("onUngrounded", "expected retry or block but was '" + on + "'");

@@ -96,14 +96,8 @@ public final class JailbreakJudge extends LlmJudge {
         @Override
         public Validator create(String name, Map<String, Object> raw) {
             Params params = Params.of(raw).allowOnly("model", "threshold", "inspect", "maxChars");
-            double threshold = params.number("threshold", 0.7);
-            if (threshold <= 0 || threshold > 1) {
-                throw params.error("threshold", "must be in (0, 1]");
-            }
-            int maxChars = params.integer("maxChars", 8000);
-            if (maxChars < 100) {
-                throw params.error("maxChars", "must be at least 100");
-            }
+            double threshold = LlmJudge.threshold(params, 0.7);
+            int maxChars = LlmJudge.maxChars(params, 8000);
             List<String> inspect = params.strings("inspect");
             for (int i = 0; i < inspect.size(); i++) {
                 if (!Set.of("input", "toolOutputs", "action").contains(inspect.get(i))) {

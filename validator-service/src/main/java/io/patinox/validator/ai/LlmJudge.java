@@ -96,6 +96,24 @@ public abstract class LlmJudge implements Validator {
         return "<<<" + label + "\n" + body + "\n" + label + ">>>\n";
     }
 
+    /** A judge's {@code threshold} parameter: a score in (0, 1]. */
+    static double threshold(io.patinox.validator.builtin.Params params, double fallback) {
+        double threshold = params.number("threshold", fallback);
+        if (threshold <= 0 || threshold > 1) {
+            throw params.error("threshold", "must be in (0, 1]");
+        }
+        return threshold;
+    }
+
+    /** A judge's {@code maxChars} parameter: how much text one question may quote, at least 100 characters. */
+    static int maxChars(io.patinox.validator.builtin.Params params, int fallback) {
+        int maxChars = params.integer("maxChars", fallback);
+        if (maxChars < 100) {
+            throw params.error("maxChars", "must be at least 100");
+        }
+        return maxChars;
+    }
+
     static String abbreviate(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max) + "…";
     }
