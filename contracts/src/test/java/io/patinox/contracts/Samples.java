@@ -41,7 +41,7 @@ final class Samples {
     static ValidationReply reply() {
         return ValidationReply.answering(request(), "abc123",
                 new Verdict.Modify(new Action.FinalAnswer("mail [EMAIL]"), "email redacted"),
-                List.of(new Finding("pii", Verdict.Kind.MODIFY, 1.0, "email redacted", 120)), 250);
+                List.of(new Finding("pii", Verdict.Kind.MODIFY, 1.0, "email redacted", 120)), 250, T);
     }
 
     static StepEvent step() {

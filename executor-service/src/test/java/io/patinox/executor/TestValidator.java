@@ -132,7 +132,7 @@ public final class TestValidator {
     private Instant reply(ConsumerRecord<String, byte[]> record, ValidationRequest request, Verdict verdict) {
         String topic = new String(record.headers().lastHeader(ReplyHeaders.REPLY_TOPIC).value(), StandardCharsets.UTF_8);
         var reply = new ProducerRecord<String, byte[]>(topic, request.runId(),
-                Json.encode(ValidationReply.answering(request, "test", verdict, List.of(), 0)));
+                Json.encode(ValidationReply.answering(request, "test", verdict, List.of(), 0, Instant.now())));
         reply.headers().add(ReplyHeaders.CORRELATION_ID, record.headers().lastHeader(ReplyHeaders.CORRELATION_ID).value());
         Instant sentAt = Instant.now();
         producer.send(reply);

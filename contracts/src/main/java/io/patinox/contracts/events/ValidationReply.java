@@ -43,11 +43,14 @@ public record ValidationReply(int schemaVersion, String requestId, String taskId
         Checks.required(occurredAt, "occurredAt");
     }
 
-    /** A reply to {@code request} with the given verdict and findings. */
+    /**
+     * A reply to {@code request} with the given verdict and findings, answered at {@code answeredAt} (the caller's
+     * clock, so that a test can fix it).
+     */
     public static ValidationReply answering(ValidationRequest request, String configVersion, Verdict verdict,
-                                            List<Finding> findings, long latencyMicros) {
+                                            List<Finding> findings, long latencyMicros, Instant answeredAt) {
         return new ValidationReply(SCHEMA_VERSION, request.requestId(), request.taskId(), request.runId(),
                 request.stepIndex(), request.agent(), configVersion, request.policy(), verdict, findings,
-                latencyMicros, Instant.now());
+                latencyMicros, answeredAt);
     }
 }

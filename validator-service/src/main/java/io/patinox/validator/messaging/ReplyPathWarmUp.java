@@ -32,7 +32,8 @@ public class ReplyPathWarmUp {
     void onStart(@Observes StartupEvent event, KafkaClientService clients, ValidatorConfig config) {
         try {
             ValidationRequest request = Json.decode(SAMPLE, ValidationRequest.class);
-            Json.decode(Json.encode(ValidationReply.answering(request, "warm-up", Verdict.allow(), List.of(), 0)),
+            Json.decode(Json.encode(ValidationReply.answering(request, "warm-up", Verdict.allow(), List.of(), 0,
+                    request.occurredAt())),
                     ValidationReply.class);
         } catch (RuntimeException e) {
             LOG.warnf("JSON warm-up failed: %s", e.getMessage());

@@ -13,6 +13,7 @@ import io.patinox.validator.config.PolicyRegistry;
 import io.patinox.validator.config.ValidatorConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -35,9 +36,12 @@ public class ValidationService {
     private final MeterRegistry meters;
     private final ExecutorService workers;
     private final ValidatorChain chain;
+    private final Clock clock;
 
-    ValidationService(PolicyRegistry registry, ValidatorConfig config, Tracer tracer, MeterRegistry meters) {
+    ValidationService(PolicyRegistry registry, ValidatorConfig config, Tracer tracer, MeterRegistry meters,
+                      Clock clock) {
         this.registry = registry;
+        this.clock = clock;
         this.meters = meters;
         this.workers = Executors.newFixedThreadPool(config.workerThreads(), daemonThreads());
         this.chain = new ValidatorChain(workers, tracer, meters);
@@ -67,7 +71,7 @@ public class ValidationService {
                 .register(meters)
                 .increment();
         return ValidationReply.answering(request, snapshot.configVersion(), verdict, findings,
-                (System.nanoTime() - start) / 1_000);
+                (System.nanoTime() - start) / 1_000, clock.instant());
     }
 
     @PreDestroy

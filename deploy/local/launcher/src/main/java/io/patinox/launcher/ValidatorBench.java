@@ -160,7 +160,8 @@ final class ValidatorBench {
                 while (running.get()) {
                     for (var r : in.poll(Duration.ofMillis(50))) {
                         ValidationRequest request = Json.decode(r.value(), ValidationRequest.class);
-                        var reply = ValidationReply.answering(request, "echo", Verdict.allow(), List.of(), 0);
+                        var reply = ValidationReply.answering(request, "echo", Verdict.allow(), List.of(), 0,
+                                Instant.now());
                         var answer = new ProducerRecord<>(REPLY_TOPIC, 0, r.key(), Json.encode(reply));
                         answer.headers().add(r.headers().lastHeader(ReplyHeaders.CORRELATION_ID));
                         out.send(answer);
