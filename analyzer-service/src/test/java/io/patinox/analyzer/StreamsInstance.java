@@ -57,6 +57,10 @@ public final class StreamsInstance implements AutoCloseable {
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), SERVICE_LINGER_MS);
+        // A crashed stream thread, or a closed instance, stays in the group until its session times out: the
+        // broker's minimum (6 s) instead of the 45 s default, so the restart tests wait for the rebalance briefly.
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6_000);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 1_000);
         p.putAll(overrides);
         streams = new KafkaStreams(AggregationTopology.build(windowing, onDecoded, topic -> { }), p);
         // A failed stream thread is replaced: it resumes from the last committed transaction, like a restarted pod.
