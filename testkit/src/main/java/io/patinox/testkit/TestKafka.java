@@ -5,9 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -224,6 +226,11 @@ public final class TestKafka implements AutoCloseable {
         public <T> T latest(String key, Class<T> type) {
             byte[] value = latest.get(key);
             return value == null ? null : Json.decode(value, type);
+        }
+
+        /** The keys polled so far (of records with a value). */
+        public Set<String> keys() {
+            return Collections.unmodifiableSet(latest.keySet());
         }
 
         /** The values of every record polled so far with key {@code key}, decoded as {@code type}. */
