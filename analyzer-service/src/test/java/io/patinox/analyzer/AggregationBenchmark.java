@@ -13,8 +13,8 @@ import io.patinox.contracts.events.VerdictSource;
 import io.patinox.contracts.json.Json;
 import io.patinox.contracts.topics.Topics;
 import io.patinox.contracts.verdict.Verdict;
-import io.patinox.deploy.local.KafkaBrokerResource;
-import io.patinox.deploy.local.KafkaTestClient;
+import io.patinox.testkit.KafkaBrokerResource;
+import io.patinox.testkit.TestKafka;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -117,7 +117,7 @@ public final class AggregationBenchmark {
                     + " the broker %.2f s, load average %.1f%n", streamCpuSeconds, measured / streamCpuSeconds,
                     processCpuSeconds, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 
-            List<Double> lags = lags(bootstrap, tag, probes);
+            List<Double> lags = lags(tag, probes);
             Collections.sort(lags);
             double p50 = lags.get(lags.size() / 2);
             double p95 = lags.get((int) Math.min(lags.size() - 1, Math.ceil(lags.size() * 0.95) - 1));
@@ -164,7 +164,7 @@ public final class AggregationBenchmark {
     }
 
     private static void publish(String bootstrap, String tag, int runs) {
-        try (var producer = producer(bootstrap, 5)) {
+        try (var producer = batchingProducer(bootstrap)) {
             for (int run = 0; run < runs; run++) {
                 String agent = "bench-" + tag + "-" + (run % AGENTS);
                 String runId = tag + "-" + run;
@@ -207,24 +207,25 @@ public final class AggregationBenchmark {
     }
 
     /** Publishes one run result at a time and waits for the aggregate that counts it. */
-    private static List<Double> lags(String bootstrap, String tag, int probes) throws Exception {
+    private static List<Double> lags(String tag, int probes) {
         String agent = "bench-" + tag + "-probe";
         String subject = "agent=" + agent + "|version=v1|window=total";
         List<Double> lags = new ArrayList<>();
-        try (var producer = producer(bootstrap, 0); var reader = KafkaTestClient.reader(Topics.AGGREGATES)) {
+        var kafka = TestKafka.shared();
+        try (var reader = kafka.follow(Topics.AGGREGATES)) {
             // Reach the end of the topic first, so each probe only waits for its own aggregate.
             for (int i = 0; i < 20; i++) {
                 reader.poll();
             }
             for (int probe = 1; probe <= probes; probe++) {
                 long sent = System.nanoTime();
-                producer.send(new ProducerRecord<>(Topics.RESULTS, "task-probe-" + probe, Json.encode(
-                        TestEvents.result(agent, "v1", tag + "-probe-" + probe, RunStatus.COMPLETED, Instant.now()))))
-                        .get();
+                kafka.send(Topics.RESULTS, "task-probe-" + probe,
+                        TestEvents.result(agent, "v1", tag + "-probe-" + probe, RunStatus.COMPLETED, Instant.now()));
                 long deadline = sent + Duration.ofSeconds(30).toNanos();
                 while (true) {
-                    byte[] latest = reader.poll().latest.get(subject);
-                    if (latest != null && Json.decode(latest, TelemetryAggregate.class).runs() >= probe) {
+                    reader.poll();
+                    TelemetryAggregate latest = reader.latest(subject, TelemetryAggregate.class);
+                    if (latest != null && latest.runs() >= probe) {
                         lags.add((System.nanoTime() - sent) / 1e6);
                         break;
                     }
@@ -237,12 +238,13 @@ public final class AggregationBenchmark {
         return lags;
     }
 
-    private static KafkaProducer<String, byte[]> producer(String bootstrap, int lingerMs) {
+    /** The bulk publisher's own producer: batches of up to 256 KB, 5 ms linger, no wait per record. */
+    private static KafkaProducer<String, byte[]> batchingProducer(String bootstrap) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         return new KafkaProducer<>(p);

@@ -15,8 +15,8 @@ import io.patinox.contracts.json.Json;
 import io.patinox.contracts.topics.ReplyHeaders;
 import io.patinox.contracts.topics.Topics;
 import io.patinox.contracts.verdict.Verdict;
-import io.patinox.deploy.local.KafkaBrokerResource;
-import io.patinox.deploy.local.KafkaTestClient;
+import io.patinox.testkit.KafkaBrokerResource;
+import io.patinox.testkit.TestKafka;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.charset.StandardCharsets;
@@ -33,8 +33,8 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
-import org.jboss.logmanager.ExtLogRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.Test;
 
 /** The analyzer against the real broker: known events in, exact aggregates out, bad records parked. */
@@ -50,49 +50,51 @@ class AggregationFlowTest {
         String version = "c0ffee1";
         // Inside the current minute, so the PT1M window holds every event.
         Instant at = Instant.now().truncatedTo(ChronoUnit.MINUTES).plusMillis(123);
-        try (var client = new KafkaTestClient()) {
-            // Tools: lookup (r1/0, r1/1, r3/0), search (r2/0, r2/1); r4/0 is a final answer (no tool).
-            var steps = List.of(
-                    TestEvents.step(agent, version, "r1", 0, "lookup", Verdict.allow(), StepOutcome.EXECUTED,
-                            VerdictSource.VALIDATOR, new Usage(100, 20, 0.01), 1_000, 2_000, 500, at),
-                    TestEvents.step(agent, version, "r1", 1, "lookup", new Verdict.Modify(
-                                    new io.patinox.contracts.events.Action.FinalAnswer("[redacted]"), "pii"),
-                            StepOutcome.EXECUTED, VerdictSource.VALIDATOR, new Usage(50, 10, 0.005), 2_000, 4_000, 0,
-                            at),
-                    TestEvents.step(agent, version, "r2", 0, "search", new Verdict.Retry("ground it"),
-                            StepOutcome.RETRIED, VerdictSource.VALIDATOR, new Usage(10, 5, 0.001), 3_000, 6_000, 0, at),
-                    TestEvents.step(agent, version, "r2", 1, "search", new Verdict.Block("no answer"),
-                            StepOutcome.BLOCKED, VerdictSource.FAIL_CLOSED, Usage.NONE, 4_000, 250_000, 0, at),
-                    TestEvents.step(agent, version, "r3", 0, "lookup", Verdict.allow(), StepOutcome.FAILED,
-                            VerdictSource.FAIL_OPEN, Usage.NONE, 5_000, 250_000, 1_000, at),
-                    TestEvents.step(agent, version, "r4", 0, null, new Verdict.Divert("human-review", "unsure"),
-                            StepOutcome.DIVERTED, VerdictSource.VALIDATOR, Usage.NONE, 6_000, 8_000, 0, at));
-            // Every record twice, as a producer retry or a client publishing again would: each counts once.
-            steps.forEach(s -> client.send(Topics.STEPS, s.runId(), s));
-            steps.forEach(s -> client.send(Topics.STEPS, s.runId(), s));
-            // Validators: rules (allow 100 us, allow 150 us), pii (allow 200 us, modify 500 us).
-            client.send(Topics.VALIDATION_REPLIES, "r1", TestEvents.reply(agent, version, "r1", 0, Verdict.allow(),
-                    300, at, List.of(TestEvents.finding("rules", Verdict.Kind.ALLOW, 100),
-                            TestEvents.finding("pii", Verdict.Kind.ALLOW, 200))));
-            client.send(Topics.VALIDATION_REPLIES, "r1", TestEvents.reply(agent, version, "r1", 1, Verdict.allow(),
-                    700, at, List.of(TestEvents.finding("rules", Verdict.Kind.ALLOW, 150),
-                            TestEvents.finding("pii", Verdict.Kind.MODIFY, 500))));
-            client.send(Topics.RESULTS, "task-r1", TestEvents.result(agent, version, "r1", RunStatus.COMPLETED, at));
-            client.send(Topics.RESULTS, "task-r2", TestEvents.result(agent, version, "r2", RunStatus.BLOCKED, at));
-            client.send(Topics.VALIDATION_REPLIES, "r1", TestEvents.reply(agent, version, "r1", 0, Verdict.allow(),
-                    300, at, List.of(TestEvents.finding("rules", Verdict.Kind.ALLOW, 100),
-                            TestEvents.finding("pii", Verdict.Kind.ALLOW, 200))));
-            client.send(Topics.RESULTS, "task-r1", TestEvents.result(agent, version, "r1", RunStatus.COMPLETED, at));
-        }
+        var kafka = TestKafka.shared();
+        // Tools: lookup (r1/0, r1/1, r3/0), search (r2/0, r2/1); r4/0 is a final answer (no tool).
+        var steps = List.of(
+                TestEvents.step(agent, version, "r1", 0, "lookup", Verdict.allow(), StepOutcome.EXECUTED,
+                        VerdictSource.VALIDATOR, new Usage(100, 20, 0.01), 1_000, 2_000, 500, at),
+                TestEvents.step(agent, version, "r1", 1, "lookup", new Verdict.Modify(
+                                new io.patinox.contracts.events.Action.FinalAnswer("[redacted]"), "pii"),
+                        StepOutcome.EXECUTED, VerdictSource.VALIDATOR, new Usage(50, 10, 0.005), 2_000, 4_000, 0,
+                        at),
+                TestEvents.step(agent, version, "r2", 0, "search", new Verdict.Retry("ground it"),
+                        StepOutcome.RETRIED, VerdictSource.VALIDATOR, new Usage(10, 5, 0.001), 3_000, 6_000, 0, at),
+                TestEvents.step(agent, version, "r2", 1, "search", new Verdict.Block("no answer"),
+                        StepOutcome.BLOCKED, VerdictSource.FAIL_CLOSED, Usage.NONE, 4_000, 250_000, 0, at),
+                TestEvents.step(agent, version, "r3", 0, "lookup", Verdict.allow(), StepOutcome.FAILED,
+                        VerdictSource.FAIL_OPEN, Usage.NONE, 5_000, 250_000, 1_000, at),
+                TestEvents.step(agent, version, "r4", 0, null, new Verdict.Divert("human-review", "unsure"),
+                        StepOutcome.DIVERTED, VerdictSource.VALIDATOR, Usage.NONE, 6_000, 8_000, 0, at));
+        // Every record twice, as a producer retry or a client publishing again would: each counts once.
+        steps.forEach(s -> kafka.send(Topics.STEPS, s.runId(), s));
+        steps.forEach(s -> kafka.send(Topics.STEPS, s.runId(), s));
+        // Validators: rules (allow 100 us, allow 150 us), pii (allow 200 us, modify 500 us).
+        kafka.send(Topics.VALIDATION_REPLIES, "r1", TestEvents.reply(agent, version, "r1", 0, Verdict.allow(),
+                300, at, List.of(TestEvents.finding("rules", Verdict.Kind.ALLOW, 100),
+                        TestEvents.finding("pii", Verdict.Kind.ALLOW, 200))));
+        kafka.send(Topics.VALIDATION_REPLIES, "r1", TestEvents.reply(agent, version, "r1", 1, Verdict.allow(),
+                700, at, List.of(TestEvents.finding("rules", Verdict.Kind.ALLOW, 150),
+                        TestEvents.finding("pii", Verdict.Kind.MODIFY, 500))));
+        kafka.send(Topics.RESULTS, "task-r1", TestEvents.result(agent, version, "r1", RunStatus.COMPLETED, at));
+        kafka.send(Topics.RESULTS, "task-r2", TestEvents.result(agent, version, "r2", RunStatus.BLOCKED, at));
+        kafka.send(Topics.VALIDATION_REPLIES, "r1", TestEvents.reply(agent, version, "r1", 0, Verdict.allow(),
+                300, at, List.of(TestEvents.finding("rules", Verdict.Kind.ALLOW, 100),
+                        TestEvents.finding("pii", Verdict.Kind.ALLOW, 200))));
+        kafka.send(Topics.RESULTS, "task-r1", TestEvents.result(agent, version, "r1", RunStatus.COMPLETED, at));
 
         String totalSubject = "agent=" + agent + "|version=" + version + "|window=total";
         String minuteSubject = "agent=" + agent + "|version=" + version + "|window=PT1M|start="
                 + at.truncatedTo(ChronoUnit.MINUTES);
-        try (var aggregates = KafkaTestClient.reader(Topics.AGGREGATES)) {
-            await().atMost(WAIT).until(() -> complete(aggregates.poll().latest.get(totalSubject))
-                    && complete(aggregates.latest.get(minuteSubject)));
-            assertExact(Json.decode(aggregates.latest.get(totalSubject), TelemetryAggregate.class), "total");
-            TelemetryAggregate minute = Json.decode(aggregates.latest.get(minuteSubject), TelemetryAggregate.class);
+        try (var aggregates = kafka.follow(Topics.AGGREGATES)) {
+            await().atMost(WAIT).until(() -> {
+                aggregates.poll();
+                return complete(aggregates.latest(totalSubject, TelemetryAggregate.class))
+                        && complete(aggregates.latest(minuteSubject, TelemetryAggregate.class));
+            });
+            assertExact(aggregates.latest(totalSubject, TelemetryAggregate.class), "total");
+            TelemetryAggregate minute = aggregates.latest(minuteSubject, TelemetryAggregate.class);
             assertExact(minute, "PT1M");
             assertThat(minute.windowStart()).isEqualTo(at.truncatedTo(ChronoUnit.MINUTES));
             assertThat(minute.windowEnd()).isEqualTo(at.truncatedTo(ChronoUnit.MINUTES).plusSeconds(60));
@@ -110,18 +112,18 @@ class AggregationFlowTest {
                     base + "|validator=pii" + minuteStart, AggregationFlowTest::assertPii);
             await().atMost(WAIT).until(() -> {
                 aggregates.poll();
-                return scoped.keySet().stream().allMatch(subject -> aggregates.latest.get(subject) != null
-                        && Json.decode(aggregates.latest.get(subject), TelemetryAggregate.class).steps() == 2
+                return scoped.keySet().stream().allMatch(subject -> aggregates.latest(subject, TelemetryAggregate.class) != null
+                        && aggregates.latest(subject, TelemetryAggregate.class).steps() == 2
                         + (subject.contains("tool=lookup") ? 1 : 0));
             });
             scoped.forEach((subject, check) -> {
-                TelemetryAggregate a = Json.decode(aggregates.latest.get(subject), TelemetryAggregate.class);
+                TelemetryAggregate a = aggregates.latest(subject, TelemetryAggregate.class);
                 assertThat(a.subject()).isEqualTo(subject);
                 assertThat(a.agent()).isEqualTo(agent);
                 assertThat(a.configVersion()).isEqualTo(version);
                 check.accept(a);
             });
-            assertThat(aggregates.latest.keySet()).as("a final answer has no tool subject")
+            assertThat(aggregates.keys()).as("a final answer has no tool subject")
                     .noneMatch(subject -> subject.startsWith(base + "|tool=") && !subject.contains("tool=lookup")
                             && !subject.contains("tool=search"));
         }
@@ -180,12 +182,8 @@ class AggregationFlowTest {
                 .contains("patinox_dead_letters_total{topic=\"" + Topics.VALIDATION_REPLIES + "\"} 0.0");
     }
 
-    private static boolean complete(byte[] json) {
-        return json != null && complete(Json.decode(json, TelemetryAggregate.class));
-    }
-
     private static boolean complete(TelemetryAggregate a) {
-        return a.steps() == 6 && a.runs() == 2 && a.latencies().get("validator").count() == 2;
+        return a != null && a.steps() == 6 && a.runs() == 2 && a.latencies().get("validator").count() == 2;
     }
 
     private static void assertExact(TelemetryAggregate a, String window) {
@@ -323,48 +321,54 @@ class AggregationFlowTest {
             }
         };
         Logger.getLogger("").addHandler(capture);
-        try (var client = new KafkaTestClient()) {
-            // A step whose token count is a string holding personal data: the decoder's own message would quote it.
-            String piiStep = Json.encodeToString(TestEvents.step(agent, "v1", "r8", 0, Verdict.allow(),
-                    StepOutcome.EXECUTED, VerdictSource.VALIDATOR, new Usage(7, 1, 0), 1, 1, 1, at))
-                    .replace("\"inputTokens\":7", "\"inputTokens\":\"mail " + email + ", card " + card + "\"");
-            client.sendRaw(Topics.STEPS, piiKey, piiStep.getBytes(StandardCharsets.UTF_8));
-            client.sendRaw(Topics.RESULTS, piiKey, (email + " " + card).getBytes(StandardCharsets.UTF_8));
-            client.sendRaw(Topics.STEPS, badKey, "not json at all".getBytes(StandardCharsets.UTF_8));
-            String noAgent = Json.encodeToString(TestEvents.step(agent, "v1", "r9", 0, Verdict.allow(),
-                    StepOutcome.EXECUTED, VerdictSource.VALIDATOR, Usage.NONE, 1, 1, 1, at))
-                    .replace("\"agent\":\"" + agent + "\",", "");
-            client.sendRaw(Topics.STEPS, missingKey, noAgent.getBytes(StandardCharsets.UTF_8));
-            client.sendRaw(Topics.RESULTS, badKey, "{\"schemaVersion\":1}".getBytes(StandardCharsets.UTF_8));
-            client.send(Topics.STEPS, "r9", TestEvents.step(agent, "v1", "r9", 0, Verdict.allow(),
-                    StepOutcome.EXECUTED, VerdictSource.VALIDATOR, Usage.NONE, 1, 1, 1, at));
-            client.send(Topics.RESULTS, "task-r9", TestEvents.result(agent, "v1", "r9", RunStatus.COMPLETED, at));
-        }
-        try (var stepsDlq = KafkaTestClient.reader(Topics.dlq(Topics.STEPS));
-             var resultsDlq = KafkaTestClient.reader(Topics.dlq(Topics.RESULTS));
-             var aggregates = KafkaTestClient.reader(Topics.AGGREGATES)) {
+        var kafka = TestKafka.shared();
+        // A step whose token count is a string holding personal data: the decoder's own message would quote it.
+        String piiStep = Json.encodeToString(TestEvents.step(agent, "v1", "r8", 0, Verdict.allow(),
+                StepOutcome.EXECUTED, VerdictSource.VALIDATOR, new Usage(7, 1, 0), 1, 1, 1, at))
+                .replace("\"inputTokens\":7", "\"inputTokens\":\"mail " + email + ", card " + card + "\"");
+        kafka.sendRaw(Topics.STEPS, piiKey, piiStep.getBytes(StandardCharsets.UTF_8));
+        kafka.sendRaw(Topics.RESULTS, piiKey, (email + " " + card).getBytes(StandardCharsets.UTF_8));
+        kafka.sendRaw(Topics.STEPS, badKey, "not json at all".getBytes(StandardCharsets.UTF_8));
+        String noAgent = Json.encodeToString(TestEvents.step(agent, "v1", "r9", 0, Verdict.allow(),
+                StepOutcome.EXECUTED, VerdictSource.VALIDATOR, Usage.NONE, 1, 1, 1, at))
+                .replace("\"agent\":\"" + agent + "\",", "");
+        kafka.sendRaw(Topics.STEPS, missingKey, noAgent.getBytes(StandardCharsets.UTF_8));
+        kafka.sendRaw(Topics.RESULTS, badKey, "{\"schemaVersion\":1}".getBytes(StandardCharsets.UTF_8));
+        kafka.send(Topics.STEPS, "r9", TestEvents.step(agent, "v1", "r9", 0, Verdict.allow(),
+                StepOutcome.EXECUTED, VerdictSource.VALIDATOR, Usage.NONE, 1, 1, 1, at));
+        kafka.send(Topics.RESULTS, "task-r9", TestEvents.result(agent, "v1", "r9", RunStatus.COMPLETED, at));
+        try (var stepsDlq = kafka.follow(Topics.dlq(Topics.STEPS));
+             var resultsDlq = kafka.follow(Topics.dlq(Topics.RESULTS));
+             var aggregates = kafka.follow(Topics.AGGREGATES)) {
             String subject = "agent=" + agent + "|version=v1|window=total";
             await().atMost(WAIT).until(() -> {
-                byte[] latest = aggregates.poll().latest.get(subject);
-                return latest != null && Json.decode(latest, TelemetryAggregate.class).runs() == 1
-                        && Json.decode(latest, TelemetryAggregate.class).steps() == 1;
+                aggregates.poll();
+                TelemetryAggregate latest = aggregates.latest(subject, TelemetryAggregate.class);
+                return latest != null && latest.runs() == 1 && latest.steps() == 1;
             });
-            await().atMost(WAIT).until(() -> stepsDlq.poll().latest.containsKey(badKey)
-                    && stepsDlq.latest.containsKey(missingKey) && resultsDlq.poll().latest.containsKey(badKey));
-            ConsumerRecord<String, byte[]> notJson = find(stepsDlq.records, badKey);
+            await().atMost(WAIT).until(() -> {
+                stepsDlq.poll();
+                resultsDlq.poll();
+                return stepsDlq.keys().contains(badKey) && stepsDlq.keys().contains(missingKey)
+                        && resultsDlq.keys().contains(badKey);
+            });
+            ConsumerRecord<String, byte[]> notJson = find(stepsDlq.records(), badKey);
             assertThat(new String(notJson.value(), StandardCharsets.UTF_8)).isEqualTo("not json at all");
             assertThat(reason(notJson)).contains("not valid JSON");
             assertThat(header(notJson, "dead-letter-topic")).isEqualTo(Topics.STEPS);
-            assertThat(reason(find(stepsDlq.records, missingKey))).contains("agent");
-            assertThat(reason(find(resultsDlq.records, badKey))).contains("RunResult");
+            assertThat(reason(find(stepsDlq.records(), missingKey))).contains("agent");
+            assertThat(reason(find(resultsDlq.records(), badKey))).contains("RunResult");
 
-            await().atMost(WAIT).until(() -> stepsDlq.poll().latest.containsKey(piiKey)
-                    && resultsDlq.poll().latest.containsKey(piiKey));
-            String piiReason = reason(find(stepsDlq.records, piiKey));
+            await().atMost(WAIT).until(() -> {
+                stepsDlq.poll();
+                resultsDlq.poll();
+                return stepsDlq.keys().contains(piiKey) && resultsDlq.keys().contains(piiKey);
+            });
+            String piiReason = reason(find(stepsDlq.records(), piiKey));
             assertThat(piiReason).isEqualTo("wrong type or missing value at 'usage.inputTokens' in StepEvent");
-            assertThat(reason(find(resultsDlq.records, piiKey))).isEqualTo("not valid JSON in RunResult");
+            assertThat(reason(find(resultsDlq.records(), piiKey))).isEqualTo("not valid JSON in RunResult");
             // The original bytes are parked as they were: the DLQ is where an operator may look at them.
-            assertThat(new String(find(stepsDlq.records, piiKey).value(), StandardCharsets.UTF_8)).contains(email);
+            assertThat(new String(find(stepsDlq.records(), piiKey).value(), StandardCharsets.UTF_8)).contains(email);
             await().atMost(WAIT).until(() -> logged.stream().anyMatch(l -> l.contains("usage.inputTokens")));
             assertThat(logged).filteredOn(l -> l.contains("Refused")).hasSizeGreaterThanOrEqualTo(2)
                     .noneMatch(l -> l.contains(email) || l.contains("zoe") || l.contains(card) || l.contains("4111"));

@@ -11,11 +11,10 @@ import io.patinox.contracts.events.StepOutcome;
 import io.patinox.contracts.events.TelemetryAggregate;
 import io.patinox.contracts.events.Usage;
 import io.patinox.contracts.events.VerdictSource;
-import io.patinox.contracts.json.Json;
 import io.patinox.contracts.topics.Topics;
 import io.patinox.contracts.verdict.Verdict;
-import io.patinox.deploy.local.KafkaBrokerResource;
-import io.patinox.deploy.local.KafkaTestClient;
+import io.patinox.testkit.KafkaBrokerResource;
+import io.patinox.testkit.TestKafka;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
@@ -59,18 +58,18 @@ class FailureClustersFlowTest {
                         StepOutcome.FAILED, "tool lookup_order timed out after 30 s"),
                 step(agent, 6, new Action.FinalAnswer("Your order ships tomorrow"), Verdict.allow(),
                         StepOutcome.EXECUTED, null));
-        try (var client = new KafkaTestClient()) {
-            steps.forEach(s -> client.send(Topics.STEPS, s.runId(), s));
-            // A redelivered failure is stored and counted once.
-            client.send(Topics.STEPS, steps.get(0).runId(), steps.get(0));
-        }
+        var kafka = TestKafka.shared();
+        steps.forEach(s -> kafka.send(Topics.STEPS, s.runId(), s));
+        // A redelivered failure is stored and counted once.
+        kafka.send(Topics.STEPS, steps.get(0).runId(), steps.get(0));
         String subject = "agent=" + agent + "|version=v1|window=total|clusters";
-        try (var aggregates = KafkaTestClient.reader(Topics.AGGREGATES)) {
+        try (var aggregates = kafka.follow(Topics.AGGREGATES)) {
             await().atMost(Duration.ofSeconds(120)).until(() -> {
-                byte[] latest = aggregates.poll().latest.get(subject);
-                return latest != null && Json.decode(latest, TelemetryAggregate.class).steps() == 6;
+                aggregates.poll();
+                TelemetryAggregate latest = aggregates.latest(subject, TelemetryAggregate.class);
+                return latest != null && latest.steps() == 6;
             });
-            TelemetryAggregate a = Json.decode(aggregates.latest.get(subject), TelemetryAggregate.class);
+            TelemetryAggregate a = aggregates.latest(subject, TelemetryAggregate.class);
             assertThat(a.verdicts()).containsEntry("block", 3L);
             assertThat(a.errors()).isEqualTo(3);
             assertThat(a.clusters()).extracting(FailureCluster::size).containsExactly(3L, 3L);

@@ -12,8 +12,8 @@ import io.patinox.contracts.events.VerdictSource;
 import io.patinox.contracts.json.Json;
 import io.patinox.contracts.topics.Topics;
 import io.patinox.contracts.verdict.Verdict;
-import io.patinox.deploy.local.KafkaBrokerResource;
-import io.patinox.deploy.local.KafkaTestClient;
+import io.patinox.testkit.KafkaBrokerResource;
+import io.patinox.testkit.TestKafka;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
@@ -44,14 +44,11 @@ class LateEventsTest {
         Instant withinGrace = intoMinute < 20 ? minute.minusMillis(1) : minute.plusMillis(1);
         // Ten minutes back: its minute window closed long ago.
         Instant tooLate = now.minus(Duration.ofMinutes(10));
-        try (var client = new KafkaTestClient()) {
-            int index = 0;
-            for (Instant at : new Instant[] {recent, withinGrace, tooLate}) {
-                // One key, one partition: processed in this order.
-                client.send(Topics.STEPS, "late-" + agent, TestEvents.step(agent, "v1", "r-" + agent, index++,
-                        Verdict.allow(), StepOutcome.EXECUTED, VerdictSource.VALIDATOR, Usage.NONE, 1_000, 1_000, 0,
-                        at));
-            }
+        int index = 0;
+        for (Instant at : new Instant[] {recent, withinGrace, tooLate}) {
+            // One key, one partition: processed in this order.
+            TestKafka.shared().send(Topics.STEPS, "late-" + agent, TestEvents.step(agent, "v1", "r-" + agent, index++,
+                    Verdict.allow(), StepOutcome.EXECUTED, VerdictSource.VALIDATOR, Usage.NONE, 1_000, 1_000, 0, at));
         }
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             TelemetryAggregate[] total = rest(agent, "total");

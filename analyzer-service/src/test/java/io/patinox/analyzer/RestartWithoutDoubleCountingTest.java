@@ -12,11 +12,10 @@ import io.patinox.contracts.events.StepOutcome;
 import io.patinox.contracts.events.TelemetryAggregate;
 import io.patinox.contracts.events.Usage;
 import io.patinox.contracts.events.VerdictSource;
-import io.patinox.contracts.json.Json;
 import io.patinox.contracts.topics.Topics;
 import io.patinox.contracts.verdict.Verdict;
-import io.patinox.deploy.local.KafkaBrokerResource;
-import io.patinox.deploy.local.KafkaTestClient;
+import io.patinox.testkit.KafkaBrokerResource;
+import io.patinox.testkit.TestKafka;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.file.Path;
@@ -60,7 +59,7 @@ class RestartWithoutDoubleCountingTest {
 
         Thread firstHalf = publisher(agent, 0, RUNS / 2);
         firstHalf.start();
-        try (var aggregates = KafkaTestClient.reader(Topics.AGGREGATES)) {
+        try (var aggregates = TestKafka.shared().follow(Topics.AGGREGATES)) {
             Thread secondHalf = publisher(agent, RUNS / 2, RUNS);
             long countedBeforeRestart;
             try (var first = new StreamsInstance(applicationId, stateRoot.resolve("a"), event -> {
@@ -97,14 +96,12 @@ class RestartWithoutDoubleCountingTest {
                 // exactly that.
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                     aggregates.poll();
-                    byte[] latest = aggregates.latest.get(subject);
-                    assertThat(latest).isNotNull();
-                    TelemetryAggregate last = Json.decode(latest, TelemetryAggregate.class);
+                    TelemetryAggregate last = aggregates.latest(subject, TelemetryAggregate.class);
+                    assertThat(last).isNotNull();
                     assertThat(last.steps()).isEqualTo((long) RUNS * STEPS_PER_RUN);
                     assertThat(last.runs()).isEqualTo(RUNS);
                 });
-                long maxPublished = aggregates.records.stream().filter(r -> subject.equals(r.key()))
-                        .map(r -> Json.decode(r.value(), TelemetryAggregate.class))
+                long maxPublished = aggregates.values(subject, TelemetryAggregate.class).stream()
                         .mapToLong(TelemetryAggregate::steps).max().orElseThrow();
                 assertThat(maxPublished).isEqualTo((long) RUNS * STEPS_PER_RUN);
             }
@@ -114,17 +111,16 @@ class RestartWithoutDoubleCountingTest {
 
     private static Thread publisher(String agent, int fromRun, int toRun) {
         return new Thread(() -> {
-            try (var client = new KafkaTestClient()) {
-                for (int run = fromRun; run < toRun; run++) {
-                    String runId = agent + "-" + run;
-                    for (int i = 0; i < STEPS_PER_RUN; i++) {
-                        client.send(Topics.STEPS, runId, TestEvents.step(agent, "v1", runId, i, Verdict.allow(),
-                                StepOutcome.EXECUTED, VerdictSource.VALIDATOR, new Usage(1, 1, 0), 10, 10, 10,
-                                Instant.now()));
-                    }
-                    client.send(Topics.RESULTS, "task-" + runId,
-                            TestEvents.result(agent, "v1", runId, RunStatus.COMPLETED, Instant.now()));
+            var kafka = TestKafka.shared();
+            for (int run = fromRun; run < toRun; run++) {
+                String runId = agent + "-" + run;
+                for (int i = 0; i < STEPS_PER_RUN; i++) {
+                    kafka.send(Topics.STEPS, runId, TestEvents.step(agent, "v1", runId, i, Verdict.allow(),
+                            StepOutcome.EXECUTED, VerdictSource.VALIDATOR, new Usage(1, 1, 0), 10, 10, 10,
+                            Instant.now()));
                 }
+                kafka.send(Topics.RESULTS, "task-" + runId,
+                        TestEvents.result(agent, "v1", runId, RunStatus.COMPLETED, Instant.now()));
             }
         }, "restart-test-publisher-" + fromRun);
     }

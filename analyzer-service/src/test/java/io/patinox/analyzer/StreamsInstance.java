@@ -5,7 +5,7 @@ import io.patinox.analyzer.service.Scope;
 import io.patinox.analyzer.service.Tally;
 import io.patinox.analyzer.service.Windowing;
 import io.patinox.contracts.events.Event;
-import io.patinox.deploy.local.KafkaBrokerResource;
+import io.patinox.testkit.KafkaBrokerResource;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -10,8 +10,8 @@ import io.patinox.contracts.events.Usage;
 import io.patinox.contracts.json.Json;
 import io.patinox.contracts.topics.ReplyHeaders;
 import io.patinox.contracts.topics.Topics;
-import io.patinox.deploy.local.KafkaBrokerResource;
-import io.patinox.deploy.local.KafkaTestClient;
+import io.patinox.testkit.KafkaBrokerResource;
+import io.patinox.testkit.TestKafka;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.charset.StandardCharsets;
@@ -42,10 +42,9 @@ class AggregateConsumerTest {
     @Test
     void keepsTheLatestAggregatePerSubject() {
         String agent = "evo-" + UUID.randomUUID().toString().substring(0, 8);
-        try (var client = new KafkaTestClient()) {
-            client.send(Topics.AGGREGATES, aggregate(agent, 1).subject(), aggregate(agent, 1));
-            client.send(Topics.AGGREGATES, aggregate(agent, 3).subject(), aggregate(agent, 3));
-        }
+        var kafka = TestKafka.shared();
+        kafka.send(Topics.AGGREGATES, aggregate(agent, 1).subject(), aggregate(agent, 1));
+        kafka.send(Topics.AGGREGATES, aggregate(agent, 3).subject(), aggregate(agent, 3));
         await().atMost(WAIT).untilAsserted(() -> {
             String body = given().queryParam("agent", agent).get("/aggregates").then().statusCode(200)
                     .extract().asString();
@@ -61,18 +60,20 @@ class AggregateConsumerTest {
     void parksAMalformedAggregateAndKeepsConsuming() {
         String agent = "evo-bad-" + UUID.randomUUID().toString().substring(0, 8);
         String badKey = "agent=" + agent + "|broken";
-        try (var client = new KafkaTestClient()) {
-            client.sendRaw(Topics.AGGREGATES, badKey, "{\"schemaVersion\":1,\"subject\":\"x\"}"
-                    .getBytes(StandardCharsets.UTF_8));
-            client.send(Topics.AGGREGATES, aggregate(agent, 2).subject(), aggregate(agent, 2));
-        }
-        try (var dlq = KafkaTestClient.reader(Topics.dlq(Topics.AGGREGATES))) {
-            await().atMost(WAIT).until(() -> dlq.poll().latest.containsKey(badKey));
-            var parked = dlq.records.stream().filter(r -> badKey.equals(r.key())).findFirst().orElseThrow();
+        var kafka = TestKafka.shared();
+        kafka.sendRaw(Topics.AGGREGATES, badKey, "{\"schemaVersion\":1,\"subject\":\"x\"}"
+                .getBytes(StandardCharsets.UTF_8));
+        kafka.send(Topics.AGGREGATES, aggregate(agent, 2).subject(), aggregate(agent, 2));
+        try (var dlq = kafka.follow(Topics.dlq(Topics.AGGREGATES))) {
+            await().atMost(WAIT).until(() -> {
+                dlq.poll();
+                return dlq.keys().contains(badKey);
+            });
+            var parked = dlq.records().stream().filter(r -> badKey.equals(r.key())).findFirst().orElseThrow();
             assertThat(new String(parked.value(), StandardCharsets.UTF_8)).contains("\"subject\":\"x\"");
-            var reason = parked.headers().lastHeader(ReplyHeaders.DEAD_LETTER_REASON);
+            var reason = TestKafka.header(parked, ReplyHeaders.DEAD_LETTER_REASON);
             assertThat(reason).isNotNull();
-            assertThat(new String(reason.value(), StandardCharsets.UTF_8)).contains("TelemetryAggregate");
+            assertThat(reason).contains("TelemetryAggregate");
         }
         await().atMost(WAIT).untilAsserted(() -> {
             String body = given().queryParam("agent", agent).get("/aggregates").then().statusCode(200)

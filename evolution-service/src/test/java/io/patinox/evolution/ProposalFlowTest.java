@@ -12,8 +12,8 @@ import io.patinox.contracts.events.TelemetryAggregate;
 import io.patinox.contracts.events.Usage;
 import io.patinox.contracts.json.Json;
 import io.patinox.contracts.topics.Topics;
-import io.patinox.deploy.local.KafkaBrokerResource;
-import io.patinox.deploy.local.KafkaTestClient;
+import io.patinox.testkit.KafkaBrokerResource;
+import io.patinox.testkit.TestKafka;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.charset.StandardCharsets;
@@ -61,15 +61,18 @@ class ProposalFlowTest {
         try (Git git = Git.open(ConfigRepoResource.root.toFile())) {
             headBefore = git.getRepository().resolve(Constants.HEAD).name();
         }
-        try (var client = new KafkaTestClient(); var topic = KafkaTestClient.reader(Topics.PROPOSALS)) {
+        var kafka = TestKafka.shared();
+        try (var topic = kafka.follow(Topics.PROPOSALS)) {
             var slow = total(ConfigRepoResource.SLOW_AGENT, 20, 8, List.of(), "");
-            client.send(Topics.AGGREGATES, slow.subject(), slow);
+            kafka.send(Topics.AGGREGATES, slow.subject(), slow);
             var calm = total(ConfigRepoResource.CALM_AGENT, 20, 1, List.of(), "");
-            client.send(Topics.AGGREGATES, calm.subject(), calm);
-            await().atMost(WAIT).until(() -> topic.poll().records.stream()
-                    .map(r -> Json.decode(r.value(), EvolutionProposal.class))
-                    .anyMatch(p -> p.agent().equals(ConfigRepoResource.SLOW_AGENT)));
-            EvolutionProposal p = topic.records.stream().map(r -> Json.decode(r.value(), EvolutionProposal.class))
+            kafka.send(Topics.AGGREGATES, calm.subject(), calm);
+            await().atMost(WAIT).until(() -> {
+                topic.poll();
+                return TestKafka.decode(topic.records(), EvolutionProposal.class).stream()
+                        .anyMatch(p -> p.agent().equals(ConfigRepoResource.SLOW_AGENT));
+            });
+            EvolutionProposal p = TestKafka.decode(topic.records(), EvolutionProposal.class).stream()
                     .filter(x -> x.agent().equals(ConfigRepoResource.SLOW_AGENT)).findFirst().orElseThrow();
             assertThat(p.kind()).isEqualTo("raise-deadline");
             assertThat(p.status()).isEqualTo(ProposalStatus.OPENED);
@@ -97,7 +100,7 @@ class ProposalFlowTest {
 
             // The same facts again (more traffic, same conclusion): no second proposal.
             var again = total(ConfigRepoResource.SLOW_AGENT, 30, 12, List.of(), "");
-            client.send(Topics.AGGREGATES, again.subject(), again);
+            kafka.send(Topics.AGGREGATES, again.subject(), again);
             await().atMost(WAIT).until(() -> Arrays.stream(given().get("/aggregates").then().extract()
                     .as(TelemetryAggregate[].class)).anyMatch(a -> a.steps() == 30));
         }
@@ -113,9 +116,7 @@ class ProposalFlowTest {
         var timeouts = new FailureCluster("cluster-t", 5, 5, List.of(
                 "failed: tool lookup timed out | lookup {order=1}"));
         var clusters = total(ConfigRepoResource.CALM_AGENT, 8, 0, List.of(attacks, timeouts), "|clusters");
-        try (var client = new KafkaTestClient()) {
-            client.send(Topics.AGGREGATES, clusters.subject(), clusters);
-        }
+        TestKafka.shared().send(Topics.AGGREGATES, clusters.subject(), clusters);
         await().atMost(WAIT).until(() -> Arrays.stream(proposals()).anyMatch(p -> p.kind().equals("add-known-attacks")));
         EvolutionProposal p = Arrays.stream(proposals()).filter(x -> x.kind().equals("add-known-attacks"))
                 .findFirst().orElseThrow();

@@ -9,7 +9,8 @@ import io.patinox.contracts.events.StepOutcome;
 import io.patinox.contracts.events.TaskSubmitted;
 import io.patinox.contracts.topics.Topics;
 import io.patinox.contracts.verdict.Verdict;
-import io.patinox.deploy.local.KafkaBrokerResource;
+import io.patinox.testkit.KafkaBrokerResource;
+import io.patinox.testkit.TestKafka;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -54,19 +55,19 @@ class ExecutorCrashIT {
                 ? TestValidator.Answer.now(Verdict.allow()) : TestValidator.Answer.silent());
 
         executor = start(bootstrap, 1);
-        TopicClient.publish(TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
+        ExecutorFlowTest.submit(TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
         Awaitility.await().atMost(Duration.ofSeconds(60))
                 .until(() -> validator.seen(taskId).stream().anyMatch(s -> s.request().stepIndex() == 1));
         executor.destroyForcibly().waitFor();
         crashed.set(true);
 
         executor = start(bootstrap, 2);
-        List<RunResult> results = TopicClient.read(Topics.RESULTS, taskId, RunResult.class, 1, Duration.ofSeconds(120));
+        List<RunResult> results = TestKafka.shared().await(Topics.RESULTS, taskId, RunResult.class, 1, Duration.ofSeconds(120));
         assertThat(results).hasSize(1);
         RunResult result = results.get(0);
         assertThat(result.status()).isEqualTo(RunStatus.COMPLETED);
         assertThat(result.answer()).isEqualTo("6 × 7 = 42.");
-        List<StepEvent> steps = TopicClient.read(Topics.STEPS, result.runId(), StepEvent.class, 3, Duration.ofSeconds(5));
+        List<StepEvent> steps = TestKafka.shared().await(Topics.STEPS, result.runId(), StepEvent.class, 3, Duration.ofSeconds(5));
         assertThat(steps).as("one event per step, both under the run id of the first start")
                 .extracting(StepEvent::stepIndex).containsExactlyInAnyOrder(0, 1);
         assertThat(steps).allSatisfy(s -> assertThat(s.outcome()).isEqualTo(StepOutcome.EXECUTED));

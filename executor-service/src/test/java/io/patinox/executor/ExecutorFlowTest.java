@@ -12,7 +12,6 @@ import io.patinox.contracts.events.VerdictSource;
 import io.patinox.contracts.json.Json;
 import io.patinox.contracts.topics.Topics;
 import io.patinox.contracts.verdict.Verdict;
-import io.patinox.deploy.local.KafkaBrokerResource;
 import io.patinox.executor.ai.ChatEntry;
 import io.patinox.executor.api.AgentBuilder;
 import io.patinox.executor.api.AgentStep;
@@ -24,6 +23,8 @@ import io.patinox.executor.service.RunExecutor;
 import io.patinox.executor.service.RunJournal;
 import io.patinox.executor.service.RunStore;
 import io.patinox.executor.tools.ToolExecutions;
+import io.patinox.testkit.KafkaBrokerResource;
+import io.patinox.testkit.TestKafka;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.Test;
 class ExecutorFlowTest {
 
     static final Duration WAIT = Duration.ofSeconds(20);
+    static final TestKafka KAFKA = TestKafka.shared();
 
     @Inject
     ValidationGateway gateway;
@@ -69,21 +71,25 @@ class ExecutorFlowTest {
         return label + "-" + UUID.randomUUID();
     }
 
+    static void submit(TaskSubmitted task) {
+        KAFKA.send(Topics.TASKS, task.taskId(), task);
+    }
+
     static RunResult result(String taskId) {
-        List<RunResult> results = TopicClient.read(Topics.RESULTS, taskId, RunResult.class, 1, WAIT);
+        List<RunResult> results = KAFKA.await(Topics.RESULTS, taskId, RunResult.class, 1, WAIT);
         assertThat(results).as("result of " + taskId).hasSize(1);
         return results.get(0);
     }
 
     static List<StepEvent> steps(String runId, int count) {
-        List<StepEvent> steps = TopicClient.read(Topics.STEPS, runId, StepEvent.class, count, WAIT);
+        List<StepEvent> steps = KAFKA.await(Topics.STEPS, runId, StepEvent.class, count, WAIT);
         return steps.stream().sorted(Comparator.comparing(StepEvent::occurredAt)).toList();
     }
 
     @Test
     void toolCallThenFinalAnswerCompletes() {
         String taskId = newTaskId("calc");
-        TopicClient.publish(TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
+        submit(TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
 
         RunResult result = result(taskId);
         assertThat(result.status()).isEqualTo(RunStatus.COMPLETED);
@@ -109,8 +115,8 @@ class ExecutorFlowTest {
         String traceparent = validator.seen(taskId).get(0).headers().get("traceparent");
         assertThat(traceparent).isNotNull();
         String traceId = traceparent.split("-")[1];
-        var stepRecords = TopicClient.read(Topics.STEPS, r -> result.runId().equals(r.key()), 2, WAIT);
-        var resultRecords = TopicClient.read(Topics.RESULTS, r -> taskId.equals(r.key()), 1, WAIT);
+        var stepRecords = KAFKA.await(Topics.STEPS, r -> result.runId().equals(r.key()), 2, WAIT);
+        var resultRecords = KAFKA.await(Topics.RESULTS, r -> taskId.equals(r.key()), 1, WAIT);
         for (var record : List.of(stepRecords.get(0), stepRecords.get(1), resultRecords.get(0))) {
             assertThat(record.headers().lastHeader("traceparent")).as("traceparent on " + record.topic()).isNotNull();
             assertThat(new String(record.headers().lastHeader("traceparent").value())).contains(traceId);
@@ -121,7 +127,7 @@ class ExecutorFlowTest {
     void noStepRunsBeforeItsVerdict() {
         String taskId = newTaskId("slow-allow");
         validator.on(taskId, r -> new TestValidator.Answer(Verdict.allow(), 500));
-        TopicClient.publish(TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
+        submit(TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
 
         RunResult result = result(taskId);
         assertThat(result.status()).isEqualTo(RunStatus.COMPLETED);
@@ -139,7 +145,7 @@ class ExecutorFlowTest {
         String taskId = newTaskId("silent");
         validator.on(taskId, r -> TestValidator.Answer.silent());
         long start = System.nanoTime();
-        TopicClient.publish(TaskSubmitted.of(taskId, "fast", "What is 6 * 7?"));
+        submit(TaskSubmitted.of(taskId, "fast", "What is 6 * 7?"));
 
         RunResult result = result(taskId);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
@@ -157,7 +163,7 @@ class ExecutorFlowTest {
     void missingVerdictFailsOpenWhenThePolicySaysSo() {
         String taskId = newTaskId("silent-open");
         validator.on(taskId, r -> TestValidator.Answer.silent());
-        TopicClient.publish(TaskSubmitted.of(taskId, "open", "What is 6 * 7?"));
+        submit(TaskSubmitted.of(taskId, "open", "What is 6 * 7?"));
 
         RunResult result = result(taskId);
         assertThat(result.status()).isEqualTo(RunStatus.COMPLETED);
@@ -170,7 +176,7 @@ class ExecutorFlowTest {
         String taskId = newTaskId("modify");
         validator.on(taskId, r -> TestValidator.Answer.now(
                 new Verdict.Modify(new Action.FinalAnswer("Sent to [REDACTED EMAIL]."), "pii: email address")));
-        TopicClient.publish(TaskSubmitted.of(taskId, "calc", "Send the invoice"));
+        submit(TaskSubmitted.of(taskId, "calc", "Send the invoice"));
 
         RunResult result = result(taskId);
         assertThat(result.status()).isEqualTo(RunStatus.COMPLETED);
@@ -187,7 +193,7 @@ class ExecutorFlowTest {
         validator.on(taskId, r -> r.action() instanceof Action.ToolCall
                 ? TestValidator.Answer.now(new Verdict.Modify(new Action.ToolCall("calculator", java.util.Map.of("expression", "6 * 8")), "test"))
                 : TestValidator.Answer.now(Verdict.allow()));
-        TopicClient.publish(TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
+        submit(TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
 
         RunResult result = result(taskId);
         assertThat(result.answer()).isEqualTo("6 × 7 = 48.");
@@ -199,7 +205,7 @@ class ExecutorFlowTest {
         validator.on(taskId, r -> r.context().retries() == 0
                 ? TestValidator.Answer.now(new Verdict.Retry("be more specific"))
                 : TestValidator.Answer.now(Verdict.allow()));
-        TopicClient.publish(TaskSubmitted.of(taskId, "calc", "Write a draft"));
+        submit(TaskSubmitted.of(taskId, "calc", "Write a draft"));
 
         RunResult result = result(taskId);
         assertThat(result.status()).isEqualTo(RunStatus.COMPLETED);
@@ -214,7 +220,7 @@ class ExecutorFlowTest {
     void retriesAreBounded() {
         String taskId = newTaskId("retry-forever");
         validator.on(taskId, r -> TestValidator.Answer.now(new Verdict.Retry("still not good")));
-        TopicClient.publish(TaskSubmitted.of(taskId, "calc", "Write a draft"));
+        submit(TaskSubmitted.of(taskId, "calc", "Write a draft"));
 
         RunResult result = result(taskId);
         assertThat(result.status()).isEqualTo(RunStatus.BUDGET_EXCEEDED);
@@ -226,13 +232,13 @@ class ExecutorFlowTest {
     void divertToHumanReviewEndsTheRunAndGoesToTheReviewTopic() {
         String taskId = newTaskId("divert");
         validator.on(taskId, r -> TestValidator.Answer.now(new Verdict.Divert(Verdict.Divert.HUMAN_REVIEW, "refund above 500")));
-        TopicClient.publish(TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
+        submit(TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
 
         RunResult result = result(taskId);
         assertThat(result.status()).isEqualTo(RunStatus.DIVERTED);
         assertThat(result.reason()).contains("human-review").contains("refund above 500");
         assertThat(executions.forRun(result.runId())).isEmpty();
-        List<RunResult> reviews = TopicClient.read(Topics.REVIEW, taskId, RunResult.class, 1, WAIT);
+        List<RunResult> reviews = KAFKA.await(Topics.REVIEW, taskId, RunResult.class, 1, WAIT);
         assertThat(reviews).hasSize(1);
         assertThat(reviews.get(0).runId()).isEqualTo(result.runId());
         assertThat(steps(result.runId(), 1).get(0).outcome()).isEqualTo(StepOutcome.DIVERTED);
@@ -244,7 +250,7 @@ class ExecutorFlowTest {
         validator.on(taskId, r -> r.agent().equals("calc")
                 ? TestValidator.Answer.now(new Verdict.Divert("open", "arithmetic belongs to the open agent"))
                 : TestValidator.Answer.now(Verdict.allow()));
-        TopicClient.publish(TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
+        submit(TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
 
         RunResult result = result(taskId);
         assertThat(result.status()).isEqualTo(RunStatus.COMPLETED);
@@ -255,14 +261,14 @@ class ExecutorFlowTest {
         assertThat(steps).extracting(StepEvent::agent).containsExactly("calc", "open", "open");
         assertThat(steps).extracting(StepEvent::stepIndex).containsExactly(0, 1, 2);
         assertThat(steps.get(0).outcome()).isEqualTo(StepOutcome.DIVERTED);
-        assertThat(TopicClient.read(Topics.REVIEW, taskId, RunResult.class, 1, Duration.ofSeconds(1))).isEmpty();
+        assertThat(KAFKA.await(Topics.REVIEW, taskId, RunResult.class, 1, Duration.ofSeconds(1))).isEmpty();
     }
 
     @Test
     void blockEndsTheRunWithASafeAnswer() {
         String taskId = newTaskId("block");
         validator.on(taskId, r -> TestValidator.Answer.now(new Verdict.Block("prompt injection")));
-        TopicClient.publish(TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
+        submit(TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
 
         RunResult result = result(taskId);
         assertThat(result.status()).isEqualTo(RunStatus.BLOCKED);
@@ -277,7 +283,7 @@ class ExecutorFlowTest {
     @Test
     void aDisallowedToolIsAFailedStepNotACrash() {
         String taskId = newTaskId("forbidden");
-        TopicClient.publish(TaskSubmitted.of(taskId, "calc", "Use the forbidden tool"));
+        submit(TaskSubmitted.of(taskId, "calc", "Use the forbidden tool"));
 
         RunResult result = result(taskId);
         assertThat(result.status()).isEqualTo(RunStatus.COMPLETED);
@@ -290,7 +296,7 @@ class ExecutorFlowTest {
     @Test
     void maxStepsEndsTheRun() {
         String taskId = newTaskId("loop");
-        TopicClient.publish(TaskSubmitted.of(taskId, "calc", "loop forever"));
+        submit(TaskSubmitted.of(taskId, "calc", "loop forever"));
 
         RunResult result = result(taskId);
         assertThat(result.status()).isEqualTo(RunStatus.BUDGET_EXCEEDED);
@@ -301,7 +307,7 @@ class ExecutorFlowTest {
     @Test
     void theTokenBudgetEndsTheRun() {
         String taskId = newTaskId("tokens");
-        TopicClient.publish(TaskSubmitted.of(taskId, "budget", "What is 6 * 7?"));
+        submit(TaskSubmitted.of(taskId, "budget", "What is 6 * 7?"));
 
         RunResult result = result(taskId);
         assertThat(result.status()).isEqualTo(RunStatus.BUDGET_EXCEEDED);
@@ -312,7 +318,7 @@ class ExecutorFlowTest {
     @Test
     void theCostBudgetEndsTheRun() {
         String taskId = newTaskId("cost");
-        TopicClient.publish(TaskSubmitted.of(taskId, "budget", "a costly request"));
+        submit(TaskSubmitted.of(taskId, "budget", "a costly request"));
 
         RunResult result = result(taskId);
         assertThat(result.status()).isEqualTo(RunStatus.BUDGET_EXCEEDED);
@@ -324,7 +330,7 @@ class ExecutorFlowTest {
     void theWallTimeBudgetEndsTheRun() {
         String taskId = newTaskId("wall");
         validator.on(taskId, r -> new TestValidator.Answer(Verdict.allow(), 400));
-        TopicClient.publish(TaskSubmitted.of(taskId, "hasty", "loop forever"));
+        submit(TaskSubmitted.of(taskId, "hasty", "loop forever"));
 
         RunResult result = result(taskId);
         assertThat(result.status()).isEqualTo(RunStatus.BUDGET_EXCEEDED);
@@ -335,10 +341,10 @@ class ExecutorFlowTest {
     @Test
     void anAgentAnswersFromItsLongTermMemory() {
         String taskId = newTaskId("memory");
-        TopicClient.publish(TaskSubmitted.of(taskId, "kb", "How long does delivery to Switzerland take?"));
+        submit(TaskSubmitted.of(taskId, "kb", "How long does delivery to Switzerland take?"));
 
         // The first use may load the embedding model and Lance's native library: allow for a slow machine.
-        List<RunResult> results = TopicClient.read(Topics.RESULTS, taskId, RunResult.class, 1, Duration.ofSeconds(120));
+        List<RunResult> results = KAFKA.await(Topics.RESULTS, taskId, RunResult.class, 1, Duration.ofSeconds(120));
         assertThat(results).hasSize(1);
         RunResult result = results.get(0);
         assertThat(result.status()).as(result.reason()).isEqualTo(RunStatus.COMPLETED);
@@ -352,7 +358,7 @@ class ExecutorFlowTest {
     @Test
     void unknownAgentFails() {
         String taskId = newTaskId("unknown");
-        TopicClient.publish(TaskSubmitted.of(taskId, "nobody", "hello"));
+        submit(TaskSubmitted.of(taskId, "nobody", "hello"));
 
         RunResult result = result(taskId);
         assertThat(result.status()).isEqualTo(RunStatus.FAILED);
@@ -363,11 +369,11 @@ class ExecutorFlowTest {
     void aTaskPublishedTwiceRunsOnce() {
         String taskId = newTaskId("twice");
         TaskSubmitted task = TaskSubmitted.of(taskId, "calc", "What is 6 * 7?");
-        TopicClient.publish(task);
+        submit(task);
         result(taskId);
-        TopicClient.publish(task);
+        submit(task);
         // A second run would publish a second result well within this window.
-        assertThat(TopicClient.read(Topics.RESULTS, taskId, RunResult.class, 2, Duration.ofSeconds(3))).hasSize(1);
+        assertThat(KAFKA.await(Topics.RESULTS, taskId, RunResult.class, 2, Duration.ofSeconds(3))).hasSize(1);
         assertThat(validator.seen(taskId)).hasSize(2);
     }
 
@@ -382,9 +388,9 @@ class ExecutorFlowTest {
                 task, 1, 1, 0, new io.patinox.contracts.events.Usage(100, 10, 0),
                 List.of(ChatEntry.user(task.input()), ChatEntry.assistant(toolCall), ChatEntry.tool("42")),
                 List.of("42"), java.time.Instant.now().minusSeconds(5), null, java.time.Instant.now());
-        TopicClient.publish("patinox.runs", taskId, Json.encode(checkpoint));
+        KAFKA.send("patinox.runs", taskId, checkpoint);
         Awaitility.await().atMost(WAIT).until(() -> journal.find(taskId).isPresent());
-        TopicClient.publish(task);
+        submit(task);
 
         RunResult result = result(taskId);
         assertThat(result.runId()).isEqualTo(runId);
@@ -400,11 +406,11 @@ class ExecutorFlowTest {
     @Test
     void aSideEffectingToolCallIsCheckpointedBeforeItRuns() {
         String taskId = newTaskId("refund");
-        TopicClient.publish(TaskSubmitted.of(taskId, "shop", "Please refund order A-1"));
+        submit(TaskSubmitted.of(taskId, "shop", "Please refund order A-1"));
 
         RunResult result = result(taskId);
         assertThat(result.status()).isEqualTo(RunStatus.COMPLETED);
-        var checkpoints = TopicClient.read("patinox.runs", r -> taskId.equals(r.key()), 3, WAIT).stream()
+        var checkpoints = KAFKA.await("patinox.runs", r -> taskId.equals(r.key()), 3, WAIT).stream()
                 .map(r -> Json.decode(r.value(), RunCheckpoint.class)).toList();
         // In flight before the refund, then the step's checkpoint without it, then the final one.
         assertThat(checkpoints).extracting(c -> c.toolInFlight() == null ? null : c.toolInFlight().tool())
@@ -424,9 +430,9 @@ class ExecutorFlowTest {
         RunCheckpoint checkpoint = new RunCheckpoint(RunCheckpoint.SCHEMA_VERSION, taskId, runId, RunCheckpoint.State.RUNNING,
                 task, 1, 0, 0, new io.patinox.contracts.events.Usage(30, 6, 0), List.of(ChatEntry.user(task.input())),
                 List.of(), java.time.Instant.now().minusSeconds(5), null, java.time.Instant.now()).withToolInFlight(call, java.time.Instant.now());
-        TopicClient.publish("patinox.runs", taskId, Json.encode(checkpoint));
+        KAFKA.send("patinox.runs", taskId, checkpoint);
         Awaitility.await().atMost(WAIT).until(() -> journal.find(taskId).isPresent());
-        TopicClient.publish(task);
+        submit(task);
 
         RunResult result = result(taskId);
         assertThat(result.runId()).isEqualTo(runId);
@@ -434,7 +440,7 @@ class ExecutorFlowTest {
         assertThat(result.reason()).contains("tool 'refund'").contains("not repeated");
         assertThat(executions.forRun(runId)).as("the refund is not run a second time").isEmpty();
         assertThat(validator.seen(taskId)).isEmpty();
-        assertThat(TopicClient.read(Topics.REVIEW, taskId, RunResult.class, 1, WAIT)).hasSize(1);
+        assertThat(KAFKA.await(Topics.REVIEW, taskId, RunResult.class, 1, WAIT)).hasSize(1);
     }
 
     @Test
@@ -444,19 +450,19 @@ class ExecutorFlowTest {
         TaskSubmitted task = TaskSubmitted.of(taskId, "calc", "What is 6 * 7?");
         // What an executor killed between publishing the result and writing its final checkpoint left behind.
         var toolCall = new Action.ToolCall("calculator", java.util.Map.of("expression", "6 * 7"));
-        TopicClient.publish("patinox.runs", taskId, Json.encode(new RunCheckpoint(RunCheckpoint.SCHEMA_VERSION, taskId, runId,
+        KAFKA.send("patinox.runs", taskId, new RunCheckpoint(RunCheckpoint.SCHEMA_VERSION, taskId, runId,
                 RunCheckpoint.State.RUNNING, task, 1, 1, 0, null,
                 List.of(ChatEntry.user(task.input()), ChatEntry.assistant(toolCall), ChatEntry.tool("42")), List.of("42"),
-                java.time.Instant.now().minusSeconds(5), null, java.time.Instant.now())));
+                java.time.Instant.now().minusSeconds(5), null, java.time.Instant.now()));
         RunResult published = new RunResult(RunResult.SCHEMA_VERSION, taskId, runId, "calc", "abc", RunStatus.COMPLETED,
                 "6 × 7 = 42.", null, 2, null, null, null, java.time.Instant.now().minusSeconds(5), java.time.Instant.now());
-        TopicClient.publish(Topics.RESULTS, taskId, Json.encode(published));
+        KAFKA.send(Topics.RESULTS, taskId, published);
         Awaitility.await().atMost(WAIT).until(() -> journal.published(taskId).isPresent());
-        TopicClient.publish(task);
+        submit(task);
 
         Awaitility.await().atMost(WAIT).until(() -> runs.find(taskId).isPresent());
         assertThat(runs.find(taskId).get().runId()).isEqualTo(runId);
-        assertThat(TopicClient.read(Topics.RESULTS, taskId, RunResult.class, 2, Duration.ofSeconds(3))).hasSize(1);
+        assertThat(KAFKA.await(Topics.RESULTS, taskId, RunResult.class, 2, Duration.ofSeconds(3))).hasSize(1);
         assertThat(validator.seen(taskId)).as("no step proposed again").isEmpty();
     }
 
@@ -466,15 +472,15 @@ class ExecutorFlowTest {
         TaskSubmitted task = TaskSubmitted.of(taskId, "calc", "What is 6 * 7?");
         RunResult earlier = new RunResult(RunResult.SCHEMA_VERSION, taskId, "run-earlier", "calc", "abc", RunStatus.COMPLETED,
                 "6 × 7 = 42.", null, 2, null, null, null, java.time.Instant.now().minusSeconds(60), java.time.Instant.now().minusSeconds(59));
-        TopicClient.publish("patinox.runs", taskId, Json.encode(new RunCheckpoint(RunCheckpoint.SCHEMA_VERSION, taskId,
+        KAFKA.send("patinox.runs", taskId, new RunCheckpoint(RunCheckpoint.SCHEMA_VERSION, taskId,
                 "run-earlier", RunCheckpoint.State.DONE, task, 2, 0, 0, null, null, null, earlier.startedAt(), earlier,
-                java.time.Instant.now())));
+                java.time.Instant.now()));
         Awaitility.await().atMost(WAIT).until(() -> journal.find(taskId).isPresent());
-        TopicClient.publish(task);
+        submit(task);
 
         Awaitility.await().atMost(WAIT).until(() -> runs.find(taskId).isPresent());
         assertThat(runs.find(taskId).get().runId()).isEqualTo("run-earlier");
-        assertThat(TopicClient.read(Topics.RESULTS, taskId, RunResult.class, 1, Duration.ofSeconds(2))).isEmpty();
+        assertThat(KAFKA.await(Topics.RESULTS, taskId, RunResult.class, 1, Duration.ofSeconds(2))).isEmpty();
         assertThat(validator.seen(taskId)).isEmpty();
     }
 
@@ -491,15 +497,15 @@ class ExecutorFlowTest {
     @Test
     void malformedTasksGoToTheDeadLetterTopicAndTheNextTaskRuns() {
         String prefix = "bad-" + UUID.randomUUID();
-        TopicClient.publish(Topics.TASKS, prefix + "-json", "not json".getBytes());
-        TopicClient.publish(Topics.TASKS, prefix + "-version",
+        KAFKA.sendRaw(Topics.TASKS, prefix + "-json", "not json".getBytes());
+        KAFKA.sendRaw(Topics.TASKS, prefix + "-version",
                 Json.encodeToString(TaskSubmitted.of("t", "calc", "x")).replace("\"schemaVersion\":1", "\"schemaVersion\":99").getBytes());
-        TopicClient.publish(Topics.TASKS, prefix + "-missing",
+        KAFKA.sendRaw(Topics.TASKS, prefix + "-missing",
                 "{\"schemaVersion\":1,\"taskId\":\"t\",\"input\":\"x\",\"occurredAt\":\"2026-01-01T00:00:00Z\"}".getBytes());
         String taskId = newTaskId("after-bad");
-        TopicClient.publish(TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
+        submit(TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
 
-        var dead = TopicClient.read(Topics.dlq(Topics.TASKS), r -> r.key() != null && r.key().startsWith(prefix), 3, WAIT);
+        var dead = KAFKA.await(Topics.dlq(Topics.TASKS), r -> r.key() != null && r.key().startsWith(prefix), 3, WAIT);
         assertThat(dead).hasSize(3);
         java.util.Map<String, String> reasons = new java.util.HashMap<>();
         dead.forEach(r -> reasons.put(r.key().substring(prefix.length() + 1),

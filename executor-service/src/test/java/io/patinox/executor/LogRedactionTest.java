@@ -8,8 +8,9 @@ import io.patinox.contracts.events.RunStatus;
 import io.patinox.contracts.events.TaskSubmitted;
 import io.patinox.contracts.topics.Topics;
 import io.patinox.contracts.verdict.Verdict;
-import io.patinox.deploy.local.KafkaBrokerResource;
 import io.patinox.executor.messaging.ValidationGateway;
+import io.patinox.testkit.KafkaBrokerResource;
+import io.patinox.testkit.TestKafka;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -88,11 +89,11 @@ class LogRedactionTest {
         String blocked = "pii-block-" + UUID.randomUUID();
         String unknownAgent = "pii-agent-" + UUID.randomUUID();
         validator.on(blocked, r -> TestValidator.Answer.now(new Verdict.Block("contains personal data")));
-        TopicClient.publish(TaskSubmitted.of(completed, "calc", SECRET_PROMPT));
-        TopicClient.publish(TaskSubmitted.of(blocked, "calc", SECRET_PROMPT));
-        TopicClient.publish(TaskSubmitted.of(unknownAgent, "no-such-agent", SECRET_PROMPT));
+        ExecutorFlowTest.submit(TaskSubmitted.of(completed, "calc", SECRET_PROMPT));
+        ExecutorFlowTest.submit(TaskSubmitted.of(blocked, "calc", SECRET_PROMPT));
+        ExecutorFlowTest.submit(TaskSubmitted.of(unknownAgent, "no-such-agent", SECRET_PROMPT));
         // Not a TaskSubmitted: the decoder's error (which may quote the source) goes to the DLQ, not the log.
-        TopicClient.publish(Topics.TASKS, "pii-bad-" + UUID.randomUUID(),
+        TestKafka.shared().sendRaw(Topics.TASKS, "pii-bad-" + UUID.randomUUID(),
                 ("{\"schemaVersion\":1,\"taskId\":\"x\",\"input\":\"" + SECRET_PROMPT + "\",\"oops\":")
                         .getBytes(StandardCharsets.UTF_8));
         given().contentType("application/json")
@@ -103,7 +104,7 @@ class LogRedactionTest {
         RunResult unknown = ExecutorFlowTest.result(unknownAgent);
         assertThat(unknown.status()).isNotEqualTo(RunStatus.COMPLETED);
         Awaitility.await().atMost(WAIT).until(() ->
-                !TopicClient.read(Topics.dlq(Topics.TASKS), r -> r.key() != null && r.key().startsWith("pii-bad-"), 1, WAIT)
+                !TestKafka.shared().await(Topics.dlq(Topics.TASKS), r -> r.key() != null && r.key().startsWith("pii-bad-"), 1, WAIT)
                         .isEmpty());
 
         // The runs did log (so the capture works), but only ids, statuses and reasons.

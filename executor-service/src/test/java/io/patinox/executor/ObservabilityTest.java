@@ -9,8 +9,9 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.patinox.contracts.events.RunResult;
 import io.patinox.contracts.events.TaskSubmitted;
 import io.patinox.contracts.topics.Topics;
-import io.patinox.deploy.local.KafkaBrokerResource;
 import io.patinox.executor.messaging.ValidationGateway;
+import io.patinox.testkit.KafkaBrokerResource;
+import io.patinox.testkit.TestKafka;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -36,8 +37,8 @@ class ObservabilityTest {
         TestValidator.get();
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(gateway::isReady);
         String taskId = "observed-" + UUID.randomUUID();
-        TopicClient.publish(TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
-        List<RunResult> results = TopicClient.read(Topics.RESULTS, taskId, RunResult.class, 1, Duration.ofSeconds(20));
+        ExecutorFlowTest.submit(TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
+        List<RunResult> results = TestKafka.shared().await(Topics.RESULTS, taskId, RunResult.class, 1, Duration.ofSeconds(20));
         assertThat(results).hasSize(1);
         return results.get(0);
     }

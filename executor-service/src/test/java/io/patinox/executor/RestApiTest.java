@@ -3,8 +3,8 @@ package io.patinox.executor;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 
-import io.patinox.deploy.local.KafkaBrokerResource;
 import io.patinox.executor.messaging.ValidationGateway;
+import io.patinox.testkit.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;

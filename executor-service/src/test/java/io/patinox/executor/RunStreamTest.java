@@ -3,8 +3,9 @@ package io.patinox.executor;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.patinox.deploy.local.KafkaBrokerResource;
 import io.patinox.executor.messaging.ValidationGateway;
+import io.patinox.testkit.KafkaBrokerResource;
+import io.patinox.testkit.TestKafka;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -62,10 +63,10 @@ class RunStreamTest {
         long[] overheadMicros = new long[runs];
         for (int i = 0; i < runs; i++) {
             String taskId = "overhead-" + UUID.randomUUID();
-            TopicClient.publish(io.patinox.contracts.events.TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
-            var result = TopicClient.read(io.patinox.contracts.topics.Topics.RESULTS, taskId,
+            ExecutorFlowTest.submit(io.patinox.contracts.events.TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
+            var result = TestKafka.shared().await(io.patinox.contracts.topics.Topics.RESULTS, taskId,
                     io.patinox.contracts.events.RunResult.class, 1, Duration.ofSeconds(20)).get(0);
-            var steps = TopicClient.read(io.patinox.contracts.topics.Topics.STEPS, result.runId(),
+            var steps = TestKafka.shared().await(io.patinox.contracts.topics.Topics.STEPS, result.runId(),
                     io.patinox.contracts.events.StepEvent.class, 2, Duration.ofSeconds(20));
             long total = Duration.between(result.startedAt(), result.occurredAt()).toNanos() / 1000;
             long accounted = steps.stream().mapToLong(s -> s.modelLatencyMicros() + s.validationLatencyMicros()

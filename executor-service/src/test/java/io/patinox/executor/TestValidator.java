@@ -6,33 +6,20 @@ import io.patinox.contracts.json.Json;
 import io.patinox.contracts.topics.ReplyHeaders;
 import io.patinox.contracts.topics.Topics;
 import io.patinox.contracts.verdict.Verdict;
-import io.patinox.deploy.local.KafkaBrokerResource;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import io.patinox.testkit.TestKafka;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Plays the validator service in tests with plain Kafka clients: reads every validation request and
- * answers on the reply topic named in its headers, copying the correlation id. What it answers is decided
- * per task id ({@link #on}); unknown tasks get an immediate {@code Allow}. One instance per test JVM.
+ * Plays the validator service in tests: follows every validation request and answers on the reply topic named
+ * in its headers, copying the correlation id. What it answers is decided per task id ({@link #on}); unknown
+ * tasks get an immediate {@code Allow}. One instance per test JVM.
  */
 public final class TestValidator {
 
@@ -55,28 +42,10 @@ public final class TestValidator {
 
     private final Map<String, Function<ValidationRequest, Answer>> behaviours = new ConcurrentHashMap<>();
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
-    private final KafkaProducer<String, byte[]> producer;
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final TestKafka kafka = TestKafka.shared();
+    private final TestKafka.Follower requests = kafka.followFromEnd(Topics.VALIDATION_REQUESTS);
 
-    private TestValidator(String bootstrap) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        producer = new KafkaProducer<>(p);
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        consumer = new KafkaConsumer<>(c);
-        List<TopicPartition> partitions = consumer.partitionsFor(Topics.VALIDATION_REQUESTS, Duration.ofSeconds(30)).stream()
-                .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position);
+    private TestValidator() {
         Thread t = new Thread(this::loop, "test-validator");
         t.setDaemon(true);
         t.start();
@@ -85,7 +54,7 @@ public final class TestValidator {
     /** The validator of this test JVM, started on first use. */
     public static synchronized TestValidator get() {
         if (instance == null) {
-            instance = new TestValidator(KafkaBrokerResource.bootstrapServers());
+            instance = new TestValidator();
         }
         return instance;
     }
@@ -102,15 +71,12 @@ public final class TestValidator {
 
     private void loop() {
         while (true) {
-            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+            for (ConsumerRecord<String, byte[]> record : requests.poll()) {
                 Instant received = Instant.now();
                 ValidationRequest request = Json.decode(record.value(), ValidationRequest.class);
-                Map<String, String> headers = new ConcurrentHashMap<>();
-                for (Header h : record.headers()) {
-                    if (!h.key().equals(ReplyHeaders.CORRELATION_ID)) {
-                        headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
-                    }
-                }
+                // The correlation id is binary (16 bytes): it is copied, not read as text.
+                Map<String, String> headers = TestKafka.headers(record);
+                headers.remove(ReplyHeaders.CORRELATION_ID);
                 Answer answer = behaviours.getOrDefault(request.taskId(), r -> Answer.now(Verdict.allow())).apply(request);
                 if (answer.verdict() == null) {
                     seen.add(new Seen(request, headers, received, null));
@@ -130,12 +96,11 @@ public final class TestValidator {
     }
 
     private Instant reply(ConsumerRecord<String, byte[]> record, ValidationRequest request, Verdict verdict) {
-        String topic = new String(record.headers().lastHeader(ReplyHeaders.REPLY_TOPIC).value(), StandardCharsets.UTF_8);
-        var reply = new ProducerRecord<String, byte[]>(topic, request.runId(),
+        var reply = new ProducerRecord<String, byte[]>(TestKafka.header(record, ReplyHeaders.REPLY_TOPIC), request.runId(),
                 Json.encode(ValidationReply.answering(request, "test", verdict, List.of(), 0, Instant.now())));
         reply.headers().add(ReplyHeaders.CORRELATION_ID, record.headers().lastHeader(ReplyHeaders.CORRELATION_ID).value());
         Instant sentAt = Instant.now();
-        producer.send(reply);
+        kafka.sendAsync(reply);
         return sentAt;
     }
 

@@ -2,18 +2,16 @@ package io.patinox.evolution.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import io.patinox.contracts.events.EvolutionProposal;
 import io.patinox.contracts.events.ProposalStatus;
-import io.patinox.contracts.json.Json;
 import io.patinox.evolution.config.EvolutionConfig;
 import io.patinox.evolution.messaging.ProposalPublisher;
 import io.patinox.evolution.replay.StepRecorder;
+import io.patinox.testkit.GitHubServer;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,47 +35,35 @@ class GitHubProposalFlowTest {
     @TempDir
     Path tmp;
 
-    private HttpServer server;
-    private final List<String> calls = new CopyOnWriteArrayList<>();
+    private GitHubServer github;
     private final List<EvolutionProposal> published = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void stop() {
-        if (server != null) {
-            server.stop(0);
+        if (github != null) {
+            github.close();
         }
     }
 
     /** GitHub's pull-request API over the bare remote: the merge moves main to the pull request's head. */
-    private void startGitHub(Path remote) throws Exception {
-        Map<Integer, String> heads = new java.util.concurrent.ConcurrentHashMap<>();
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/repos/acme/config/pulls", exchange -> {
-            JsonNode body = Json.mapper().readTree(exchange.getRequestBody().readAllBytes());
-            String path = exchange.getRequestURI().getPath();
-            calls.add(exchange.getRequestMethod() + " " + path + " " + exchange.getRequestHeaders().getFirst("Authorization"));
-            String answer;
-            int status = 200;
-            if (exchange.getRequestMethod().equals("POST")) {
-                heads.put(7, body.path("head").asText());
-                status = 201;
-                answer = "{\"number\":7,\"html_url\":\"https://github.com/acme/config/pull/7\"}";
-            } else {
-                try (Git git = Git.open(remote.toFile())) {
-                    var repo = git.getRepository();
-                    var head = repo.resolve("refs/heads/" + heads.get(7));
-                    RefUpdate update = repo.updateRef("refs/heads/main");
-                    update.setNewObjectId(head);
-                    update.update();
-                    answer = "{\"sha\":\"" + head.name() + "\",\"merged\":true,\"message\":\"merged\"}";
-                }
+    private void startGitHub(Path remote) {
+        github = GitHubServer.start("acme/config", 7).onMerge(pr -> {
+            try (Git git = Git.open(remote.toFile())) {
+                var repo = git.getRepository();
+                var head = repo.resolve("refs/heads/" + pr.head());
+                RefUpdate update = repo.updateRef("refs/heads/main");
+                update.setNewObjectId(head);
+                update.update();
+                return head.name();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            byte[] out = answer.getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(status, out.length);
-            exchange.getResponseBody().write(out);
-            exchange.close();
         });
-        server.start();
+    }
+
+    /** The calls GitHub received: method, path and authorization. */
+    private List<String> calls() {
+        return github.calls().stream().map(c -> c.method() + " " + c.path() + " " + c.authorization()).toList();
     }
 
     private ProposalService service(Path remote) {
@@ -91,7 +77,7 @@ class GitHubProposalFlowTest {
                         "patinox.evolution.work-dir", tmp.resolve("evolution.git").toString(),
                         "patinox.evolution.github.token", "ghp_secret",
                         "patinox.evolution.github.repository", "acme/config",
-                        "patinox.evolution.github.api-url", "http://127.0.0.1:" + server.getAddress().getPort()), "test", 500))
+                        "patinox.evolution.github.api-url", github.apiUrl()), "test", 500))
                 .build();
         EvolutionConfig evolution = config.getConfigMapping(EvolutionConfig.class);
         ProposalService service = new ProposalService();
@@ -135,13 +121,13 @@ class GitHubProposalFlowTest {
             assertThat(opened.status()).isEqualTo(ProposalStatus.OPENED);
             assertThat(opened.reviewUrl()).isEqualTo("https://github.com/acme/config/pull/7");
             assertThat(opened.evidence().get("replayResult")).isEqualTo("passed");
-            assertThat(calls).containsExactly("POST /repos/acme/config/pulls Bearer ghp_secret");
+            assertThat(calls()).containsExactly("POST /repos/acme/config/pulls Bearer ghp_secret");
             try (Git git = Git.open(remote.toFile())) {
                 assertThat(git.getRepository().resolve("refs/heads/" + opened.branch()).name()).isEqualTo(opened.commit());
             }
 
             EvolutionProposal merged = service.approve(opened.proposalId());
-            assertThat(calls).last().isEqualTo("PUT /repos/acme/config/pulls/7/merge Bearer ghp_secret");
+            assertThat(calls()).last().isEqualTo("PUT /repos/acme/config/pulls/7/merge Bearer ghp_secret");
             assertThat(merged.status()).isEqualTo(ProposalStatus.MERGED);
             assertThat(merged.evidence()).containsEntry("mergedConfigVersion", opened.commit());
             try (Git git = Git.open(remote.toFile())) {

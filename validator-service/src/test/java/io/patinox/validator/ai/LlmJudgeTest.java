@@ -3,14 +3,19 @@ package io.patinox.validator.ai;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.patinox.contracts.events.Action;
 import io.patinox.contracts.events.StepContext;
 import io.patinox.contracts.events.ValidationRequest;
+import io.patinox.contracts.json.Json;
 import io.patinox.contracts.verdict.Finding;
 import io.patinox.contracts.verdict.Verdict;
-import io.patinox.deploy.local.KafkaBrokerResource;
+import io.patinox.testkit.KafkaBrokerResource;
+import io.patinox.testkit.OpenAiServer;
+import io.patinox.testkit.OpenAiServer.Chat;
+import io.patinox.testkit.OpenAiServer.Reply;
 import io.patinox.validator.builtin.BuiltInValidators;
 import io.patinox.validator.config.Policy;
 import io.patinox.validator.config.PolicyException;
@@ -27,6 +32,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,13 +41,16 @@ import org.junit.jupiter.api.Test;
 /**
  * The jailbreak and groundedness judges through the production client (quarkus-langchain4j's OpenAI chat
  * model, which needs the Quarkus runtime) against a local server that speaks the chat-completions protocol,
- * inside the real chain.
+ * inside the real chain. The server plays a judge model ({@link #judge}).
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 class LlmJudgeTest {
 
-    private static FakeJudgeServer server;
+    private static final Pattern NUMBER = Pattern.compile("\\d+(?:[.,]\\d+)?");
+    private static final Pattern SECTION = Pattern.compile("(?s)<<<(\\w+)\\n(.*?)\\n\\1>>>");
+
+    private static OpenAiServer server;
     private static final ExecutorService POOL = Executors.newFixedThreadPool(4);
     private static final ValidatorChain CHAIN = new ValidatorChain(POOL, OpenTelemetry.noop().getTracer("test"),
             new SimpleMeterRegistry());
@@ -51,7 +61,7 @@ class LlmJudgeTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = new FakeJudgeServer();
+        server = OpenAiServer.start(LlmJudgeTest::judge);
         config = Files.createTempDirectory("llm-judge-test");
         Files.createDirectories(config.resolve("policies"));
         String judges = """
@@ -73,6 +83,55 @@ class LlmJudgeTest {
         server.close();
     }
 
+    /**
+     * A judge model: the jailbreak judge flags texts with "DAN" or "no restrictions"; the groundedness judge calls an
+     * answer grounded when each of its numbers appears in the task or the tool outputs. An answer containing
+     * {@code SLOW} is answered after 3 s, {@code ERROR500} with HTTP 500, {@code GARBAGE} with prose instead of JSON.
+     */
+    private static Reply judge(Chat chat) {
+        String system = chat.system();
+        String user = chat.user();
+        if (user.contains("ERROR500")) {
+            return Reply.error(500, "server_error", "The server had an error");
+        }
+        String content;
+        if (user.contains("GARBAGE")) {
+            content = "Looks fine to me!";
+        } else if (system.contains("security reviewer")) {
+            boolean attack = user.contains("DAN") || user.contains("no restrictions");
+            content = Json.mapper().createObjectNode().put("jailbreak", attack).put("score", attack ? 0.96 : 0.03)
+                    .put("reason", attack ? "role-play that removes the rules" : "an ordinary request").toString();
+        } else {
+            StringBuilder sources = new StringBuilder();
+            String answer = "";
+            Matcher m = SECTION.matcher(user);
+            while (m.find()) {
+                if (m.group(1).equals("ANSWER")) {
+                    answer = m.group(2);
+                } else {
+                    sources.append(m.group(2)).append('\n');
+                }
+            }
+            ObjectNode verdict = Json.mapper().createObjectNode();
+            var unsupported = verdict.putArray("unsupported");
+            Matcher n = NUMBER.matcher(answer);
+            int claims = 0;
+            while (n.find()) {
+                claims++;
+                if (!sources.toString().contains(n.group())) {
+                    unsupported.add("the figure " + n.group());
+                }
+            }
+            boolean grounded = unsupported.isEmpty();
+            verdict.put("grounded", grounded).put("score", grounded ? 0.95 : claims == 0 ? 0 : 0.2)
+                    .put("feedback", grounded ? "" : "Quote the order status tool's figures instead.");
+            // Like many models: the JSON inside a Markdown fence.
+            content = "```json\n" + verdict + "\n```";
+        }
+        Reply reply = Reply.text(content).withUsage(120, 30);
+        return user.contains("SLOW") ? reply.after(Duration.ofSeconds(3)) : reply;
+    }
+
     private static ValidationRequest step(int index, String input, List<String> toolOutputs, Action action) {
         return new ValidationRequest(ValidationRequest.SCHEMA_VERSION, UUID.randomUUID().toString(), "task-1",
                 "run-1", index, "support", "abc123", "judged", action,
@@ -90,9 +149,9 @@ class LlmJudgeTest {
         assertThat(result.verdict()).isEqualTo(Verdict.allow());
         assertThat(finding(result, "groundedness-judge").reason()).contains("supported by the sources (support 0.95)");
         // The policy's model name and the settings' key reach the endpoint.
-        var sent = server.requests.get(server.requests.size() - 1);
-        assertThat(sent.path("model").asText()).isEqualTo("judge-large");
-        assertThat(sent.path("messages").get(1).path("content").asText())
+        var sent = server.requests().get(server.requests().size() - 1);
+        assertThat(sent.body().path("model").asText()).isEqualTo("judge-large");
+        assertThat(sent.body().path("messages").get(1).path("content").asText())
                 .contains("<<<TOOL_OUTPUT_1\norder 1234: shipped on 2026-11-24");
     }
 

@@ -8,13 +8,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.patinox.contracts.events.Action;
+import io.patinox.contracts.events.ValidationReply;
 import io.patinox.contracts.events.ValidationRequest;
 import io.patinox.contracts.json.Json;
 import io.patinox.contracts.topics.ReplyHeaders;
 import io.patinox.contracts.topics.Topics;
 import io.patinox.contracts.verdict.Finding;
 import io.patinox.contracts.verdict.Verdict;
-import io.patinox.deploy.local.KafkaBrokerResource;
+import io.patinox.testkit.KafkaBrokerResource;
+import io.patinox.testkit.TestKafka;
 import io.patinox.validator.service.ValidationService;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -24,40 +26,42 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** The service against the real broker, driven by a plain-client requester. */
+/**
+ * The service against the real broker, driven the way the executor asks: each request names one partition of the
+ * reply topic, which the test follows.
+ */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ValidatorKafkaTest {
 
     private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
+    private static final int REPLY_PARTITION = 2;
 
-    private KafkaRequester requester;
+    private final TestKafka kafka = TestKafka.shared();
+    private TestKafka.Follower replyTopic;
+    /** The replies that arrived, by correlation id. */
+    private final Map<String, ConsumerRecord<String, byte[]>> replies = new ConcurrentHashMap<>();
 
     @BeforeAll
     void connect() {
-        requester = new KafkaRequester(KafkaBrokerResource.bootstrapServers());
+        replyTopic = kafka.followFromEnd(Topics.VALIDATION_REPLIES, REPLY_PARTITION);
         // The service reads from the latest offset: until its consumer has its partitions, a request
         // may go unanswered. Probe until one is answered.
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
             String id = ask(answer("probe"), Map.of());
             long until = System.currentTimeMillis() + 400;
             while (System.currentTimeMillis() < until) {
-                requester.poll();
-                if (requester.reply(id) != null) {
+                poll();
+                if (replies.get(id) != null) {
                     return true;
                 }
             }
@@ -67,21 +71,45 @@ class ValidatorKafkaTest {
 
     @AfterAll
     void close() {
-        requester.close();
+        replyTopic.close();
     }
 
     private String ask(ValidationRequest request, Map<String, String> headers) {
         String correlationId = UUID.randomUUID().toString();
-        requester.send(request.runId(), Json.encode(request), correlationId, headers);
+        send(request.runId(), Json.encode(request), correlationId, headers);
         return correlationId;
     }
 
-    private KafkaRequester.Received awaitReply(String correlationId) {
+    /** Sends a request body (any bytes) with the given correlation id and extra headers, naming the reply partition. */
+    private void send(String key, byte[] value, String correlationId, Map<String, String> extraHeaders) {
+        Map<String, String> headers = new HashMap<>(extraHeaders);
+        headers.put(ReplyHeaders.CORRELATION_ID, correlationId);
+        headers.put(ReplyHeaders.REPLY_TOPIC, Topics.VALIDATION_REPLIES);
+        var record = TestKafka.record(Topics.VALIDATION_REQUESTS, key, value, headers);
+        record.headers().add(ReplyHeaders.REPLY_PARTITION, ReplyHeaders.partitionToBytes(REPLY_PARTITION));
+        kafka.send(record);
+    }
+
+    /** Reads what arrived on the reply partition. */
+    private void poll() {
+        for (ConsumerRecord<String, byte[]> r : replyTopic.poll()) {
+            String correlationId = TestKafka.header(r, ReplyHeaders.CORRELATION_ID);
+            if (correlationId != null) {
+                replies.put(correlationId, r);
+            }
+        }
+    }
+
+    private static ValidationReply reply(ConsumerRecord<String, byte[]> record) {
+        return Json.decode(record.value(), ValidationReply.class);
+    }
+
+    private ConsumerRecord<String, byte[]> awaitReply(String correlationId) {
         await().atMost(Duration.ofSeconds(20)).until(() -> {
-            requester.poll();
-            return requester.reply(correlationId) != null;
+            poll();
+            return replies.get(correlationId) != null;
         });
-        return requester.reply(correlationId);
+        return replies.get(correlationId);
     }
 
     @Test
@@ -106,21 +134,21 @@ class ValidatorKafkaTest {
         for (var e : sent.entrySet()) {
             var received = awaitReply(e.getKey());
             assertThat(received.key()).isEqualTo(e.getValue().runId());
-            assertThat(received.reply().requestId()).isEqualTo(e.getValue().requestId());
-            assertThat(received.reply().verdict().kind()).as(e.getValue().action().text() + " " + received.reply().findings()).isEqualTo(expected.get(e.getKey()));
-            assertThat(received.reply().configVersion()).matches("[0-9a-f]{40}(-dirty)?");
-            assertThat(received.reply().findings()).isNotEmpty();
-            assertThat(received.header("traceparent")).as("trace continued").startsWith("00-" + TRACE_ID + "-");
+            assertThat(reply(received).requestId()).isEqualTo(e.getValue().requestId());
+            assertThat(reply(received).verdict().kind()).as(e.getValue().action().text() + " " + reply(received).findings()).isEqualTo(expected.get(e.getKey()));
+            assertThat(reply(received).configVersion()).matches("[0-9a-f]{40}(-dirty)?");
+            assertThat(reply(received).findings()).isNotEmpty();
+            assertThat(TestKafka.header(received, "traceparent")).as("trace continued").startsWith("00-" + TRACE_ID + "-");
         }
         var modify = sent.entrySet().stream().filter(e -> expected.get(e.getKey()) == Verdict.Kind.MODIFY)
-                .map(e -> requester.reply(e.getKey()).reply().verdict()).findFirst().orElseThrow();
+                .map(e -> reply(replies.get(e.getKey())).verdict()).findFirst().orElseThrow();
         assertThat(((Verdict.Modify) modify).action()).isEqualTo(new Action.FinalAnswer("You can reach her at [email]."));
     }
 
     @Test
     void unknownPolicyIsBlockedWithAFindingThatSaysSo() {
         String id = ask(request("no-such-policy", 0, "hi", new Action.FinalAnswer("hello")), Map.of());
-        var reply = awaitReply(id).reply();
+        var reply = reply(awaitReply(id));
         assertThat(reply.verdict().kind()).isEqualTo(Verdict.Kind.BLOCK);
         assertThat(reply.findings()).extracting(Finding::validator).containsExactly(ValidationService.POLICY_FINDING);
         assertThat(reply.findings().get(0).reason()).contains("unknown policy 'no-such-policy'");
@@ -128,22 +156,20 @@ class ValidatorKafkaTest {
 
     @Test
     void malformedRequestIsDeadLetteredAndTheNextOneIsAnswered() {
-        try (KafkaConsumer<String, byte[]> dlq = dlqConsumer()) {
+        try (var dlq = kafka.follow(Topics.dlq(Topics.VALIDATION_REQUESTS))) {
             String bad = "{\"schemaVersion\":1,\"requestId\":\"r-bad\",\"taskId\":\"t\",\"runId\":\"run-bad\"}";
-            requester.send("run-bad", bad.getBytes(StandardCharsets.UTF_8), "bad-" + UUID.randomUUID(), Map.of());
+            send("run-bad", bad.getBytes(StandardCharsets.UTF_8), "bad-" + UUID.randomUUID(), Map.of());
             String good = ask(answer("17 × 23 = 391."), Map.of());
 
-            List<ConsumerRecord<String, byte[]>> parked = new ArrayList<>();
             await().atMost(Duration.ofSeconds(20)).until(() -> {
-                dlq.poll(Duration.ofMillis(200)).forEach(parked::add);
-                return parked.stream().anyMatch(r -> "run-bad".equals(r.key()));
+                dlq.poll();
+                return dlq.records().stream().anyMatch(r -> "run-bad".equals(r.key()));
             });
-            var record = parked.stream().filter(r -> "run-bad".equals(r.key())).findFirst().orElseThrow();
+            var record = dlq.records().stream().filter(r -> "run-bad".equals(r.key())).findFirst().orElseThrow();
             assertThat(new String(record.value(), StandardCharsets.UTF_8)).isEqualTo(bad);
-            String reason = new String(record.headers().lastHeader(ReplyHeaders.DEAD_LETTER_REASON).value(),
-                    StandardCharsets.UTF_8);
+            String reason = TestKafka.header(record, ReplyHeaders.DEAD_LETTER_REASON);
             assertThat(reason).contains("stepIndex");
-            assertThat(awaitReply(good).reply().verdict()).isEqualTo(Verdict.allow());
+            assertThat(reply(awaitReply(good)).verdict()).isEqualTo(Verdict.allow());
         }
     }
 
@@ -154,8 +180,8 @@ class ValidatorKafkaTest {
             ids.add(ask(i % 2 == 0 ? answer("17 × 23 = 391.") : answer("mail jane.doe@example.com"), Map.of()));
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> {
-            requester.poll();
-            return ids.stream().allMatch(id -> requester.reply(id) != null);
+            poll();
+            return ids.stream().allMatch(id -> replies.get(id) != null);
         });
     }
 
@@ -166,18 +192,5 @@ class ValidatorKafkaTest {
         assertThat(metrics).contains("patinox_validator_latency_seconds_count{validator=\"rules\"}")
                 .contains("patinox_validator_latency_seconds_count{validator=\"pii\"}")
                 .containsPattern("patinox_validator_verdicts_total\\{policy=\"default\",verdict=\"allow\"\\} [1-9]");
-    }
-
-    private KafkaConsumer<String, byte[]> dlqConsumer() {
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokerResource.bootstrapServers());
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        var consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
-        String topic = Topics.dlq(Topics.VALIDATION_REQUESTS);
-        var partitions = consumer.partitionsFor(topic).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        return consumer;
     }
 }

@@ -101,7 +101,7 @@ class BrokerRestartIT {
         try {
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).until(() -> {
                 results.clear();
-                TopicReader.read(mesh.bootstrap, Topics.RESULTS, r -> r.key() != null && accepted.contains(r.key()))
+                mesh.kafka.readAll(Topics.RESULTS, r -> r.key() != null && accepted.contains(r.key()))
                         .forEach(r -> results.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(Json.decode(r.value(), RunResult.class)));
                 return results.size() == accepted.size();
             });
@@ -111,7 +111,7 @@ class BrokerRestartIT {
                     + "\nexecutor log:\n" + mesh.logTail("executor"), e);
         }
         Thread.sleep(5000);
-        Map<String, Long> perTask = TopicReader.read(mesh.bootstrap, Topics.RESULTS, r -> r.key() != null && accepted.contains(r.key()))
+        Map<String, Long> perTask = mesh.kafka.readAll(Topics.RESULTS, r -> r.key() != null && accepted.contains(r.key()))
                 .stream().collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
         assertThat(perTask).as("one result per accepted task").hasSize(accepted.size())
                 .allSatisfy((task, count) -> assertThat(count).as(task).isEqualTo(1L));
@@ -122,7 +122,7 @@ class BrokerRestartIT {
                 .forEach(r -> assertThat(r.reason()).as(r.taskId() + " says why it did not complete").isNotBlank());
 
         var runIds = results.values().stream().map(l -> l.get(0).runId()).collect(Collectors.toSet());
-        List<StepEvent> steps = TopicReader.read(mesh.bootstrap, Topics.STEPS, r -> r.key() != null && runIds.contains(r.key()))
+        List<StepEvent> steps = mesh.kafka.readAll(Topics.STEPS, r -> r.key() != null && runIds.contains(r.key()))
                 .stream().map(r -> Json.decode(r.value(), StepEvent.class)).toList();
         assertThat(steps).filteredOn(s -> s.outcome() == StepOutcome.EXECUTED)
                 .allSatisfy(s -> assertThat(s.verdictSource()).isEqualTo(VerdictSource.VALIDATOR));
@@ -132,7 +132,7 @@ class BrokerRestartIT {
             try (MeshClient client = MeshClient.open(mesh.bootstrap)) {
                 client.submit(TaskSubmitted.of(taskId, "support", "What is 17 * 23?"));
             }
-            return await().atMost(Duration.ofSeconds(30)).until(() -> TopicReader.read(mesh.bootstrap, Topics.RESULTS,
+            return await().atMost(Duration.ofSeconds(30)).until(() -> mesh.kafka.readAll(Topics.RESULTS,
                     r -> taskId.equals(r.key())), l -> !l.isEmpty()).stream()
                     .map(r -> Json.decode(r.value(), RunResult.class)).findFirst().orElseThrow();
         }, r -> r.status() == RunStatus.COMPLETED);

@@ -2,7 +2,7 @@ package io.patinox.meshit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.patinox.deploy.local.SharedTestBroker;
+import io.patinox.testkit.SharedTestBroker;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;

@@ -117,7 +117,7 @@ class EvolutionIT {
                     client.submit(TaskSubmitted.of(id, AGENT, "What is 17 * 23?"));
                 }
             }
-            List<RunResult> results = await().atMost(Duration.ofSeconds(60)).until(() -> TopicReader.read(mesh.bootstrap,
+            List<RunResult> results = await().atMost(Duration.ofSeconds(60)).until(() -> mesh.kafka.readAll(
                     Topics.RESULTS, r -> r.key() != null && ids.contains(r.key())).stream()
                     .map(r -> Json.decode(r.value(), RunResult.class)).toList(), l -> l.size() == ids.size());
             results.stream().filter(r -> version.equals(r.configVersion())).forEach(under::add);
@@ -139,7 +139,7 @@ class EvolutionIT {
     }
 
     private List<EvolutionProposal> proposalEvents(String id) {
-        return TopicReader.read(mesh.bootstrap, Topics.PROPOSALS, r -> id.equals(r.key())).stream()
+        return mesh.kafka.readAll(Topics.PROPOSALS, r -> id.equals(r.key())).stream()
                 .map(r -> Json.decode(r.value(), EvolutionProposal.class)).toList();
     }
 

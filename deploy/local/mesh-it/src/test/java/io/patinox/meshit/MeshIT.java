@@ -18,6 +18,7 @@ import io.patinox.contracts.topics.ReplyHeaders;
 import io.patinox.contracts.topics.Topics;
 import io.patinox.contracts.verdict.Verdict;
 import io.patinox.launcher.MeshClient;
+import io.patinox.testkit.TestKafka;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -97,14 +98,14 @@ class MeshIT {
 
         // One trace spans executor and validator: the W3C context travelled in the Kafka headers.
         Set<String> traceIds = new java.util.HashSet<>();
-        requests.forEach(r -> traceIds.add(TopicReader.traceId(r)));
-        replies.forEach(r -> traceIds.add(TopicReader.traceId(r)));
-        records(Topics.STEPS, result.runId()).forEach(r -> traceIds.add(TopicReader.traceId(r)));
+        requests.forEach(r -> traceIds.add(TestKafka.traceId(r)));
+        replies.forEach(r -> traceIds.add(TestKafka.traceId(r)));
+        records(Topics.STEPS, result.runId()).forEach(r -> traceIds.add(TestKafka.traceId(r)));
         assertThat(traceIds).doesNotContainNull().hasSize(1);
 
         // The analyzer counted the run and published the aggregate; the evolution service received it.
         await().atMost(RESULT_TIMEOUT).untilAsserted(() -> {
-            Optional<TelemetryAggregate> total = TopicReader.read(mesh.bootstrap, Topics.AGGREGATES, r -> true).stream()
+            Optional<TelemetryAggregate> total = mesh.kafka.readAll(Topics.AGGREGATES, r -> true).stream()
                     .map(r -> Json.decode(r.value(), TelemetryAggregate.class))
                     .filter(a -> a.agent().equals("support") && a.configVersion().equals(mesh.configVersion)
                             && a.window().equals(TelemetryAggregate.TOTAL) && a.tool() == null && a.validator() == null
@@ -143,7 +144,7 @@ class MeshIT {
         RunResult diverted = awaitResult(refund);
         assertThat(diverted.status()).isEqualTo(RunStatus.DIVERTED);
         assertThat(stepsOf(diverted.runId())).noneSatisfy(s -> assertThat(s.outcome()).isEqualTo(StepOutcome.EXECUTED));
-        await().atMost(RESULT_TIMEOUT).until(() -> !TopicReader.read(mesh.bootstrap, Topics.REVIEW,
+        await().atMost(RESULT_TIMEOUT).until(() -> !mesh.kafka.readAll(Topics.REVIEW,
                 r -> refund.equals(r.key())).isEmpty());
     }
 
@@ -160,11 +161,11 @@ class MeshIT {
                 Json.encodeToString(TaskSubmitted.of(good, "support", "What is 17 * 23?")));
 
         await().atMost(RESULT_TIMEOUT).untilAsserted(() -> {
-            var dead = TopicReader.read(mesh.bootstrap, Topics.dlq(Topics.TASKS),
+            var dead = mesh.kafka.readAll(Topics.dlq(Topics.TASKS),
                     r -> notJson.equals(r.key()) || wrongVersion.equals(r.key()));
             assertThat(dead).hasSize(2);
             Map<String, String> reasons = dead.stream().collect(Collectors.toMap(ConsumerRecord::key,
-                    r -> String.valueOf(TopicReader.header(r, ReplyHeaders.DEAD_LETTER_REASON))));
+                    r -> String.valueOf(TestKafka.header(r, ReplyHeaders.DEAD_LETTER_REASON))));
             assertThat(reasons.get(notJson)).contains("not valid JSON");
             assertThat(reasons.get(wrongVersion)).contains("schemaVersion 9");
             assertThat(dead).anySatisfy(r -> assertThat(new String(r.value())).isEqualTo("this is not json"));
@@ -211,7 +212,7 @@ class MeshIT {
 
     private static RunResult awaitResult(String taskId) {
         List<ConsumerRecord<String, byte[]>> found = await().atMost(RESULT_TIMEOUT).until(() ->
-                TopicReader.read(mesh.bootstrap, Topics.RESULTS, r -> taskId.equals(r.key())), l -> !l.isEmpty());
+                mesh.kafka.readAll(Topics.RESULTS, r -> taskId.equals(r.key())), l -> !l.isEmpty());
         assertThat(found).as("exactly one result for %s", taskId).hasSize(1);
         return Json.decode(found.get(0).value(), RunResult.class);
     }
@@ -222,7 +223,7 @@ class MeshIT {
     }
 
     private static List<ConsumerRecord<String, byte[]>> records(String topic, String runId) {
-        return TopicReader.read(mesh.bootstrap, topic, r -> runId.equals(r.key()));
+        return mesh.kafka.readAll(topic, r -> runId.equals(r.key()));
     }
 
     private static String get(int port, String path) throws Exception {

@@ -13,6 +13,7 @@ import io.patinox.contracts.json.Json;
 import io.patinox.contracts.topics.ReplyHeaders;
 import io.patinox.contracts.topics.Topics;
 import io.patinox.launcher.MeshClient;
+import io.patinox.testkit.TestKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,16 +22,10 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -73,10 +68,8 @@ class ReliabilityIT {
         Arrays.fill(oversized, (byte) 'x');
         kinds.put("oversized", oversized);
         Instant before = Instant.now();
-        try (KafkaProducer<String, byte[]> producer = rawProducer()) {
-            for (String topic : POISONED) {
-                kinds.forEach((kind, value) -> send(producer, topic, prefix + "|" + topic + "|" + kind, value));
-            }
+        for (String topic : POISONED) {
+            kinds.forEach((kind, value) -> mesh.kafka.sendRaw(topic, prefix + "|" + topic + "|" + kind, value));
         }
         // The mesh still runs tasks, counts them and hands aggregates to evolution.
         String good = "after-poison-" + UUID.randomUUID();
@@ -86,11 +79,11 @@ class ReliabilityIT {
         for (String topic : POISONED) {
             String dlq = Topics.dlq(topic);
             List<ConsumerRecord<String, byte[]>> dead = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> TopicReader.read(mesh.bootstrap, dlq, r -> r.key() != null && r.key().startsWith(prefix + "|" + topic + "|")),
+                    .until(() -> mesh.kafka.readAll(dlq, r -> r.key() != null && r.key().startsWith(prefix + "|" + topic + "|")),
                             l -> l.stream().map(ConsumerRecord::key).distinct().count() == kinds.size());
             for (ConsumerRecord<String, byte[]> r : dead) {
                 String kind = r.key().substring(r.key().lastIndexOf('|') + 1);
-                String reason = TopicReader.header(r, ReplyHeaders.DEAD_LETTER_REASON);
+                String reason = TestKafka.header(r, ReplyHeaders.DEAD_LETTER_REASON);
                 assertThat(reason).as("reason for %s on %s", kind, topic).isNotBlank();
                 assertThat(r.value()).as("the original bytes of %s on %s are kept", kind, topic).isEqualTo(kinds.get(kind));
                 assertThat(reason).as("the reason never quotes the record").doesNotContain("xxxxxxxxxx", "this is not json");
@@ -101,7 +94,7 @@ class ReliabilityIT {
         }
         // The analyzer went past the poison: the good task's steps are in a total computed after it.
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() ->
-                TopicReader.read(mesh.bootstrap, Topics.AGGREGATES, r -> r.key() != null && r.key().contains("agent=support")).stream()
+                mesh.kafka.readAll(Topics.AGGREGATES, r -> r.key() != null && r.key().contains("agent=support")).stream()
                         .map(r -> Json.decode(r.value(), io.patinox.contracts.events.TelemetryAggregate.class))
                         .anyMatch(a -> a.occurredAt().isAfter(before) && a.window().equals("total")));
     }
@@ -116,7 +109,7 @@ class ReliabilityIT {
         awaitResults(List.of(taskId));
         // A second run would have ended within this time.
         sleep(Duration.ofSeconds(5));
-        assertThat(TopicReader.read(mesh.bootstrap, Topics.RESULTS, r -> taskId.equals(r.key()))).hasSize(1);
+        assertThat(mesh.kafka.readAll(Topics.RESULTS, r -> taskId.equals(r.key()))).hasSize(1);
     }
 
     @Test
@@ -164,7 +157,7 @@ class ReliabilityIT {
                 .isEqualTo(RunStatus.COMPLETED));
         // Exactly one result per task, also after the redelivery that follows the crash.
         sleep(Duration.ofSeconds(5));
-        Map<String, Long> perTask = TopicReader.read(mesh.bootstrap, Topics.RESULTS,
+        Map<String, Long> perTask = mesh.kafka.readAll(Topics.RESULTS,
                         r -> r.key() != null && results.containsKey(r.key())).stream()
                 .collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
         assertThat(perTask).hasSize(tasks.size()).allSatisfy((task, count) -> assertThat(count).as(task).isEqualTo(1L));
@@ -233,7 +226,7 @@ class ReliabilityIT {
         Map<String, RunResult> results = new HashMap<>();
         try {
             await().atMost(RESULT_TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> {
-                TopicReader.read(mesh.bootstrap, Topics.RESULTS, r -> r.key() != null && taskIds.contains(r.key()))
+                mesh.kafka.readAll(Topics.RESULTS, r -> r.key() != null && taskIds.contains(r.key()))
                         .forEach(r -> results.putIfAbsent(r.key(), Json.decode(r.value(), RunResult.class)));
                 return results.size() == taskIds.size();
             });
@@ -247,26 +240,8 @@ class ReliabilityIT {
 
     private static List<StepEvent> steps(java.util.Collection<RunResult> results) {
         var runIds = results.stream().map(RunResult::runId).collect(Collectors.toSet());
-        return TopicReader.read(mesh.bootstrap, Topics.STEPS, r -> r.key() != null && runIds.contains(r.key())).stream()
+        return mesh.kafka.readAll(Topics.STEPS, r -> r.key() != null && runIds.contains(r.key())).stream()
                 .map(r -> Json.decode(r.value(), StepEvent.class)).toList();
-    }
-
-    private static KafkaProducer<String, byte[]> rawProducer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, mesh.bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        return new KafkaProducer<>(p);
-    }
-
-    private static void send(KafkaProducer<String, byte[]> producer, String topic, String key, byte[] value) {
-        try {
-            producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot publish " + key + " to " + topic, e);
-        }
     }
 
     private static void sleep(Duration d) {

@@ -54,21 +54,21 @@ class RetryIT {
             try (MeshClient client = MeshClient.open(mesh.bootstrap)) {
                 client.submit(TaskSubmitted.of(taskId, "checked", "What is 17 * 23?"));
             }
-            return await().atMost(Duration.ofSeconds(60)).until(() -> TopicReader.read(mesh.bootstrap, Topics.RESULTS,
+            return await().atMost(Duration.ofSeconds(60)).until(() -> mesh.kafka.readAll(Topics.RESULTS,
                             r -> taskId.equals(r.key())), l -> !l.isEmpty()).stream()
                     .map(r -> Json.decode(r.value(), RunResult.class)).findFirst().orElseThrow();
         }, r -> r.reason() == null || !r.reason().contains("unknown agent"));
         assertThat(result.status()).as(String.valueOf(result.reason())).isEqualTo(RunStatus.COMPLETED);
         assertThat(result.answer()).contains("391");
 
-        List<StepEvent> steps = TopicReader.read(mesh.bootstrap, Topics.STEPS, r -> result.runId().equals(r.key())).stream()
+        List<StepEvent> steps = mesh.kafka.readAll(Topics.STEPS, r -> result.runId().equals(r.key())).stream()
                 .map(r -> Json.decode(r.value(), StepEvent.class)).sorted(Comparator.comparing(StepEvent::occurredAt)).toList();
         assertThat(steps).extracting(StepEvent::outcome)
                 .containsExactly(StepOutcome.EXECUTED, StepOutcome.RETRIED, StepOutcome.EXECUTED);
         assertThat(steps).allSatisfy(s -> assertThat(s.verdictSource()).isEqualTo(VerdictSource.VALIDATOR));
         StepEvent retried = steps.get(1);
         assertThat(retried.verdict()).isInstanceOf(Verdict.Retry.class);
-        assertThat(((Verdict.Retry) retried.verdict()).feedback()).contains(FakeJudge.FEEDBACK);
+        assertThat(((Verdict.Retry) retried.verdict()).feedback()).contains(RunningMesh.JUDGE_FEEDBACK);
         assertThat(retried.findings()).anySatisfy(f -> assertThat(f.validator()).contains("groundedness"));
         assertThat(steps.get(2).stepIndex()).as("the retried step is proposed again, same index").isEqualTo(retried.stepIndex());
     }

@@ -1,8 +1,13 @@
 package io.patinox.meshit;
 
-import io.patinox.deploy.local.SharedTestBroker;
+import io.patinox.contracts.json.Json;
 import io.patinox.launcher.Processes;
 import io.patinox.launcher.ServiceSpec;
+import io.patinox.testkit.OpenAiServer;
+import io.patinox.testkit.OpenAiServer.Chat;
+import io.patinox.testkit.OpenAiServer.Reply;
+import io.patinox.testkit.SharedTestBroker;
+import io.patinox.testkit.TestKafka;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +18,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -33,8 +40,14 @@ final class RunningMesh implements AutoCloseable {
     private static RunningMesh shared;
     private final Map<String, ServiceSpec> services = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
+    /** The feedback of the judge model's first, ungrounded verdict on an answer. */
+    static final String JUDGE_FEEDBACK = "Say where the figure comes from.";
     /** The language model the validator's LLM judges ask (policy {@code llm}), answering like OpenAI's API. */
-    final FakeJudge judge;
+    final OpenAiServer judge;
+    /** The answers the judge model has judged. */
+    private final Set<String> judged = ConcurrentHashMap.newKeySet();
+    /** The test client of this mesh's broker. */
+    final TestKafka kafka;
 
     RunningMesh() throws IOException {
         this(SharedTestBroker.bootstrapServers(), ServiceSpec.ALL.stream().map(ServiceSpec::name).toList());
@@ -43,7 +56,8 @@ final class RunningMesh implements AutoCloseable {
     /** The services named, against the broker at {@code bootstrap} (e.g. one a test restarts). */
     RunningMesh(String bootstrap, List<String> names) throws IOException {
         this.bootstrap = bootstrap;
-        this.judge = new FakeJudge();
+        this.kafka = TestKafka.on(bootstrap);
+        this.judge = OpenAiServer.start(this::judge);
         work = Files.createDirectories(root.resolve("deploy/local/mesh-it/target/mesh-it"));
         configRepo = work.resolve("config-repo-" + runId);
         copy(root.resolve("config"), configRepo);
@@ -58,6 +72,23 @@ final class RunningMesh implements AutoCloseable {
                 services.put(spec.name(), spec.onPort(freePort()));
             }
         }
+    }
+
+    /**
+     * The judge model: the jailbreak judge hears "no jailbreak"; the groundedness judge calls an answer ungrounded
+     * the first time it sees it, with feedback, and grounded after that, so a run under the {@code llm} policy meets
+     * one Retry.
+     */
+    private Reply judge(Chat chat) {
+        var verdict = Json.mapper().createObjectNode();
+        if (chat.system().contains("security reviewer")) {
+            verdict.put("jailbreak", false).put("score", 0.02).put("reason", "an ordinary request");
+        } else {
+            boolean first = judged.add(chat.user());
+            verdict.put("grounded", !first).put("score", first ? 0.2 : 0.95).put("feedback", first ? JUDGE_FEEDBACK : "");
+            verdict.putArray("unsupported");
+        }
+        return Reply.text(verdict.toString()).withUsage(100, 20);
     }
 
     /**
@@ -185,6 +216,7 @@ final class RunningMesh implements AutoCloseable {
         java.util.Collections.reverse(names);
         names.forEach(this::stop);
         judge.close();
+        kafka.close();
     }
 
     String git(String... args) {

@@ -31,9 +31,12 @@ class LocalBrokerTest {
 
     @Test
     void topicsAreCreatedWithPartitionsAndCompaction() throws Exception {
-        String bootstrap = SharedTestBroker.bootstrapServers();
-        assertThat(bootstrap).startsWith("127.0.0.1:");
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        // Its own broker: the tests' shared one (testkit's SharedTestBroker) is built on this module.
+        try (LocalBroker broker = LocalBroker.start(LocalBroker.Options.ephemeral());
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            String bootstrap = broker.bootstrapServers();
+            assertThat(bootstrap).startsWith("127.0.0.1:");
+            TopicSetup.ensureAll(bootstrap);
             Map<String, TopicDescription> topics = admin.describeTopics(
                     Topics.all().stream().map(Topics.TopicSpec::name).toList()).allTopicNames().get(10, TimeUnit.SECONDS);
             for (Topics.TopicSpec spec : Topics.all()) {
@@ -42,9 +45,9 @@ class LocalBrokerTest {
             var resource = new ConfigResource(ConfigResource.Type.TOPIC, Topics.AGGREGATES);
             var config = admin.describeConfigs(List.of(resource)).all().get(10, TimeUnit.SECONDS).get(resource);
             assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
+            // A second call is harmless: nothing left to create.
+            assertThat(TopicSetup.ensureAll(bootstrap)).isEmpty();
         }
-        // A second call is harmless: nothing left to create.
-        assertThat(TopicSetup.ensureAll(bootstrap)).isEmpty();
     }
 
     @Test

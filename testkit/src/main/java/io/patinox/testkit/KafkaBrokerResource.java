@@ -1,4 +1,4 @@
-package io.patinox.deploy.local;
+package io.patinox.testkit;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;

@@ -1,4 +1,7 @@
-package io.patinox.deploy.local;
+package io.patinox.testkit;
+
+import io.patinox.deploy.local.LocalBroker;
+import io.patinox.deploy.local.TopicSetup;
 
 /**
  * One real broker per test JVM, started on first use with every topic of the mesh created, and stopped
