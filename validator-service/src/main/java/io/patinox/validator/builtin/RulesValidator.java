@@ -7,6 +7,7 @@ import io.patinox.contracts.json.Json;
 import io.patinox.contracts.validation.Judgement;
 import io.patinox.contracts.validation.Validator;
 import io.patinox.contracts.validation.ValidatorFactory;
+import io.patinox.detection.text.TextNormalizer;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

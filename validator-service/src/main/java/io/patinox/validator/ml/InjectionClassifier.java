@@ -6,7 +6,7 @@ import io.patinox.contracts.validation.Judgement;
 import io.patinox.contracts.validation.Validator;
 import io.patinox.contracts.validation.ValidatorFactory;
 import io.patinox.validator.builtin.Params;
-import io.patinox.validator.builtin.TextNormalizer;
+import io.patinox.detection.text.TextNormalizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
