@@ -1,0 +1,135 @@
+package io.patinox.detection.corpus;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reading and writing the corpus files: {@code source.yaml}, data files, split JSONL, evaluation JSONL. */
+public final class CorpusFiles {
+
+    /** JSON with keys in declaration order and no surprises. */
+    public static final ObjectMapper JSON = new ObjectMapper()
+            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, false)
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private CorpusFiles() {
+    }
+
+    /** A source's {@code source.yaml}. */
+    static SourceSpec readSource(Path sourceYaml) throws IOException {
+        try {
+            SourceSpec spec = YAML.readValue(sourceYaml.toFile(), SourceSpec.class);
+            spec.check();
+            return spec;
+        } catch (IOException | RuntimeException e) {
+            throw new IOException(sourceYaml + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The build configuration. */
+    static BuildConfig readConfig(Path buildYaml) throws IOException {
+        return YAML.readValue(buildYaml.toFile(), BuildConfig.class);
+    }
+
+    /** The rows of one data file, as field maps (a {@code lines} file gives {@code text} only). */
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> readRows(Path dir, SourceSpec.DataFile file) throws IOException {
+        Path path = dir.resolve(file.path()).normalize();
+        List<String> lines = Files.readAllLines(path, StandardCharsets.UTF_8);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        String field = file.field() == null ? "text" : file.field();
+        boolean jsonl = file.format() == null || file.format().equals("jsonl");
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank()) {
+                continue;
+            }
+            Map<String, Object> row;
+            if (jsonl) {
+                try {
+                    row = JSON.readValue(line, LinkedHashMap.class);
+                } catch (IOException e) {
+                    throw new IOException(path + ":" + (i + 1) + ": " + e.getMessage(), e);
+                }
+                Object text = row.get(field);
+                if (!(text instanceof String)) {
+                    throw new IOException(path + ":" + (i + 1) + ": no string field '" + field + "'");
+                }
+                row.put("text", text);
+            } else {
+                row = new LinkedHashMap<>();
+                row.put("text", line.strip());
+                row.put("ref", path.getFileName() + "#L" + (i + 1));
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    /** Reads a split file. */
+    public static List<CorpusRow> readSplit(Path file) throws IOException {
+        List<CorpusRow> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (!line.isBlank()) {
+                rows.add(JSON.readValue(line, CorpusRow.class));
+            }
+        }
+        return rows;
+    }
+
+    /** Writes a split file, one row per line. */
+    public static void writeSplit(Path file, List<CorpusRow> rows) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (CorpusRow r : rows) {
+                w.write(JSON.writeValueAsString(r));
+                w.write('\n');
+            }
+        }
+    }
+
+    /**
+     * Writes rows as evaluation steps (the validator's {@code LabelledStep} format): the text is the task input of
+     * a first step whose proposed action is a harmless final answer.
+     */
+    public static void writeLabelledSteps(Path file, List<CorpusRow> rows, String header) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            if (header != null) {
+                for (String line : header.split("\n")) {
+                    w.write("# " + line + "\n");
+                }
+            }
+            for (CorpusRow r : rows) {
+                Map<String, Object> step = new LinkedHashMap<>();
+                step.put("id", r.id());
+                step.put("input", r.text());
+                Map<String, Object> action = new LinkedHashMap<>();
+                action.put("type", "final_answer");
+                action.put("answer", "Happy to help with that.");
+                step.put("action", action);
+                step.put("label", r.label());
+                step.put("stepIndex", 0);
+                step.put("toolOutputs", List.of());
+                step.put("source", r.source());
+                if (r.category() != null) {
+                    step.put("category", r.category());
+                }
+                w.write(JSON.writeValueAsString(step));
+                w.write('\n');
+            }
+        }
+    }
+}
