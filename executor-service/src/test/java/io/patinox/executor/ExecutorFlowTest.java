@@ -423,7 +423,7 @@ class ExecutorFlowTest {
         // What an executor killed during the refund left behind: the validated call marked in flight.
         RunCheckpoint checkpoint = new RunCheckpoint(RunCheckpoint.SCHEMA_VERSION, taskId, runId, RunCheckpoint.State.RUNNING,
                 task, 1, 0, 0, new io.patinox.contracts.events.Usage(30, 6, 0), List.of(ChatEntry.user(task.input())),
-                List.of(), java.time.Instant.now().minusSeconds(5), null, java.time.Instant.now()).withToolInFlight(call);
+                List.of(), java.time.Instant.now().minusSeconds(5), null, java.time.Instant.now()).withToolInFlight(call, java.time.Instant.now());
         TopicClient.publish("patinox.runs", taskId, Json.encode(checkpoint));
         Awaitility.await().atMost(WAIT).until(() -> journal.find(taskId).isPresent());
         TopicClient.publish(task);

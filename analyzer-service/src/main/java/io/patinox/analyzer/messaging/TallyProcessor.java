@@ -8,6 +8,7 @@ import io.patinox.analyzer.service.Windowing;
 import io.patinox.contracts.events.TelemetryAggregate;
 import io.patinox.contracts.json.Json;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -212,12 +213,13 @@ final class TallyProcessor implements Processor<String, Contribution, String, by
         long now = context.currentSystemTimeMs();
         for (String key : dirtyTotals) {
             Tally tally = load(totals, hotTotals, key);
-            publish(tally.toAggregate(TelemetryAggregate.TOTAL, null, null), now);
+            publish(tally.toAggregate(TelemetryAggregate.TOTAL, null, null, Instant.ofEpochMilli(now)), now);
         }
         for (String key : dirtyWindows) {
             var window = WindowKey.decode(key);
             Tally tally = load(windows, hotWindows, key);
-            publish(tally.toAggregate(window.size().toString(), window.start(), window.end()), now);
+            publish(tally.toAggregate(window.size().toString(), window.start(), window.end(), Instant.ofEpochMilli(now)),
+                    now);
         }
         dirtyTotals.clear();
         dirtyWindows.clear();

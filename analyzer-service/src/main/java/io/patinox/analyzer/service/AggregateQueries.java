@@ -4,6 +4,7 @@ import io.patinox.analyzer.messaging.AggregationTopology;
 import io.patinox.contracts.events.TelemetryAggregate;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -22,6 +23,9 @@ public class AggregateQueries {
 
     @Inject
     KafkaStreams streams;
+
+    @Inject
+    Clock clock;
 
     /** The filter value that matches every tool or every validator. */
     public static final String ANY = "*";
@@ -51,7 +55,7 @@ public class AggregateQueries {
             try (var all = store(AggregationTopology.TOTALS_STORE).all()) {
                 all.forEachRemaining(kv -> {
                     if (filter.matches(kv.value)) {
-                        found.add(kv.value.toAggregate(TelemetryAggregate.TOTAL, null, null));
+                        found.add(kv.value.toAggregate(TelemetryAggregate.TOTAL, null, null, clock.instant()));
                     }
                 });
             }
@@ -62,7 +66,7 @@ public class AggregateQueries {
                     WindowKey key = WindowKey.decode(kv.key);
                     String size = key.size().toString();
                     if ((window == null || window.equals(size)) && filter.matches(kv.value)) {
-                        found.add(kv.value.toAggregate(size, key.start(), key.end()));
+                        found.add(kv.value.toAggregate(size, key.start(), key.end(), clock.instant()));
                     }
                 });
             }

@@ -12,6 +12,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,6 +41,9 @@ public class FailureClusterService {
 
     @Inject
     FailureEmbedder embedder;
+
+    @Inject
+    Clock clock;
 
     private FailureStore store;
     private FailureClusters clusters;
@@ -133,14 +137,15 @@ public class FailureClusterService {
     private TelemetryAggregate aggregate(String agent, String version) {
         String group = agent + "|" + version;
         long[] counts = kindCounts.getOrDefault(group, new long[3]);
-        List<FailureCluster> list = clusters.clusters(group, System.currentTimeMillis());
+        Instant now = clock.instant();
+        List<FailureCluster> list = clusters.clusters(group, now.toEpochMilli());
         Map<String, Long> verdicts = new LinkedHashMap<>();
         verdicts.put(Tally.lower(Verdict.Kind.BLOCK), counts[0]);
         verdicts.put(Tally.lower(Verdict.Kind.RETRY), counts[1]);
         String subject = Subjects.subject(agent, version, TelemetryAggregate.TOTAL, null) + SUBJECT_SUFFIX;
         return new TelemetryAggregate(TelemetryAggregate.SCHEMA_VERSION, subject, agent, version, null, null,
                 TelemetryAggregate.TOTAL, null, null, 0, counts[0] + counts[1] + counts[2], verdicts, Map.of(),
-                counts[2], 0, 0, Map.of(), Usage.NONE, list, Instant.now());
+                counts[2], 0, 0, Map.of(), Usage.NONE, list, now);
     }
 
     @PreDestroy

@@ -184,9 +184,9 @@ public final class Tally {
 
     /**
      * This tally as the published record. For totals the window bounds are the first and last event seen; for a
-     * tumbling window they are the window's own bounds.
+     * tumbling window they are the window's own bounds. {@code at} is when it is published (or read).
      */
-    public TelemetryAggregate toAggregate(String window, Instant windowStart, Instant windowEnd) {
+    public TelemetryAggregate toAggregate(String window, Instant windowStart, Instant windowEnd, Instant at) {
         Instant start = windowStart != null ? windowStart
                 : firstEventMillis == Long.MAX_VALUE ? null : Instant.ofEpochMilli(firstEventMillis);
         Instant end = windowEnd != null ? windowEnd
@@ -206,7 +206,7 @@ public final class Tally {
         return new TelemetryAggregate(TelemetryAggregate.SCHEMA_VERSION, subject(window, windowStart), agent,
                 configVersion, scope.tool(), scope.validator(), window, start, end, runs, steps, verdictCounts,
                 statusCounts, errors, timeouts, lateEvents, summaries, new Usage(inputTokens, outputTokens, costUsd),
-                List.of(), Instant.now());
+                List.of(), at);
     }
 
     /** Milliseconds, from a histogram of microseconds. */

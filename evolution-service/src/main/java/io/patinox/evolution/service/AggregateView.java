@@ -4,6 +4,7 @@ import io.patinox.contracts.events.TelemetryAggregate;
 import io.patinox.evolution.config.EvolutionConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -24,10 +25,13 @@ public class AggregateView {
     @Inject
     EvolutionConfig config;
 
+    @Inject
+    Clock clock = Clock.systemUTC();
+
     /** Keeps {@code aggregate} as its subject's latest; returns true when its figures changed. */
     public boolean update(TelemetryAggregate aggregate) {
         TelemetryAggregate previous = latest.put(aggregate.subject(), aggregate);
-        lastUpdate = Instant.now();
+        lastUpdate = clock.instant();
         boolean changed = previous == null || !Objects.equals(summary(previous), summary(aggregate));
         if (changed && config.logChanges()) {
             LOG.info(summary(aggregate));

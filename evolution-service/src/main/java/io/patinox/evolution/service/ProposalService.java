@@ -19,7 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -63,6 +63,10 @@ public class ProposalService {
 
     @Inject
     AggregateView view;
+
+    /** Stamps proposals; the system's unless the container or a test gives another. */
+    @Inject
+    Clock clock = Clock.systemUTC();
 
     private ProposalRules rules;
     private Optional<ConfigRepository> repository;
@@ -145,7 +149,7 @@ public class ProposalService {
             }
             return Optional.of(record(new EvolutionProposal(EvolutionProposal.SCHEMA_VERSION, id, draft.agent(),
                     draft.kind(), status, draft.summary(), draft.baseVersion(), null, null, null, evidence,
-                    Instant.now())));
+                    clock.instant())));
         }
         ConfigRepository repo = repository.get();
         repo.fetch();
@@ -158,7 +162,7 @@ public class ProposalService {
                 LOG.warnf("Proposal %s refused by its replay: %s", id, report.refusal());
                 return Optional.of(record(new EvolutionProposal(EvolutionProposal.SCHEMA_VERSION, id, draft.agent(),
                         draft.kind(), ProposalStatus.REJECTED, draft.summary(), draft.baseVersion(), null, null, null,
-                        evidence, Instant.now())));
+                        evidence, clock.instant())));
             }
         }
         String message = message(draft, evidence);
@@ -168,7 +172,7 @@ public class ProposalService {
         openReviews.put(id, review);
         return Optional.of(record(new EvolutionProposal(EvolutionProposal.SCHEMA_VERSION, id, draft.agent(),
                 draft.kind(), ProposalStatus.OPENED, draft.summary(), draft.baseVersion(), branch, commit, review.url(),
-                evidence, Instant.now())));
+                evidence, clock.instant())));
     }
 
     private ReplayReport replay(ConfigRepository repo, String base, Draft draft) {
@@ -379,7 +383,7 @@ public class ProposalService {
                 "block-rate-jump", ProposalStatus.DRAFTED, String.format(java.util.Locale.ROOT,
                 "The block rate of %s jumped from %.0f %% to %.0f %% with commit %s", who, before * 100, after * 100,
                 a.configVersion().substring(0, Math.min(12, a.configVersion().length()))), previousVersion, null,
-                a.configVersion(), null, evidence, Instant.now())));
+                a.configVersion(), null, evidence, clock.instant())));
     }
 
     private static double blockRate(TelemetryAggregate a) {
@@ -465,9 +469,9 @@ public class ProposalService {
         return p;
     }
 
-    private static EvolutionProposal with(EvolutionProposal p, ProposalStatus status, Map<String, String> evidence) {
+    private EvolutionProposal with(EvolutionProposal p, ProposalStatus status, Map<String, String> evidence) {
         return new EvolutionProposal(EvolutionProposal.SCHEMA_VERSION, p.proposalId(), p.agent(), p.kind(), status,
-                p.summary(), p.baseConfigVersion(), p.branch(), p.commit(), p.reviewUrl(), evidence, Instant.now());
+                p.summary(), p.baseConfigVersion(), p.branch(), p.commit(), p.reviewUrl(), evidence, clock.instant());
     }
 
     private static String message(Draft draft, Map<String, String> evidence) {

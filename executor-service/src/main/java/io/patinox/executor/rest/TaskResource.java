@@ -16,7 +16,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;
 import org.jboss.resteasy.reactive.RestStreamElementType;
@@ -40,6 +40,9 @@ public class TaskResource {
     @Inject
     RunStore runs;
 
+    @Inject
+    Clock clock;
+
     /** Publishes a {@code TaskSubmitted} to {@code patinox.tasks} and returns its task id (202). */
     @POST
     @Path("tasks")
@@ -51,7 +54,7 @@ public class TaskResource {
         }
         String taskId = body.taskId() == null || body.taskId().isBlank() ? UUID.randomUUID().toString() : body.taskId();
         publisher.submit(new TaskSubmitted(TaskSubmitted.SCHEMA_VERSION, taskId, body.agent(), body.input(),
-                body.metadata(), Instant.now()));
+                body.metadata(), clock.instant()));
         return Response.accepted(new TaskAccepted(taskId)).build();
     }
 

@@ -54,10 +54,10 @@ public record RunCheckpoint(int schemaVersion, String taskId, String runId, Stat
                 startedAt, result, occurredAt, null);
     }
 
-    /** This checkpoint, marking {@code call} as about to run. */
-    public RunCheckpoint withToolInFlight(Action.ToolCall call) {
+    /** This checkpoint, marking {@code call} as about to run, written at {@code at}. */
+    public RunCheckpoint withToolInFlight(Action.ToolCall call, Instant at) {
         return new RunCheckpoint(schemaVersion, taskId, runId, state, task, proposals, stepIndex, retries, usage, history,
-                toolOutputs, startedAt, result, Instant.now(), call);
+                toolOutputs, startedAt, result, at, call);
     }
 
     public RunCheckpoint {

@@ -21,6 +21,7 @@ import io.patinox.executor.messaging.ValidationGateway;
 import io.patinox.executor.tools.ToolRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -40,7 +41,7 @@ public class RunExecutor {
     static final int MAX_HANDOVERS = 3;
 
     /** What a run loop needs from the application. */
-    record Deps(ValidationGateway gateway, ToolRegistry tools, String safeAnswer, Tracer tracer) {
+    record Deps(ValidationGateway gateway, ToolRegistry tools, String safeAnswer, Tracer tracer, Clock clock) {
     }
 
     @Inject
@@ -65,6 +66,8 @@ public class RunExecutor {
     ExecutorMetrics metrics;
     @Inject
     io.patinox.executor.memory.AgentMemory memory;
+    @Inject
+    Clock clock;
 
     /**
      * Runs {@code task} unless this instance already ran (or is running) its task id.
@@ -125,7 +128,7 @@ public class RunExecutor {
             // After the result: a crash in between repeats the result rather than losing it.
             try {
                 journal.save(new RunCheckpoint(RunCheckpoint.SCHEMA_VERSION, task.taskId(), runId, RunCheckpoint.State.DONE,
-                        task, result.steps(), 0, 0, result.usage(), null, null, startedAt, result, Instant.now()));
+                        task, result.steps(), 0, 0, result.usage(), null, null, startedAt, result, clock.instant()));
             } catch (RuntimeException e) {
                 LOG.errorf("Task %s ended but its final checkpoint was not written: %s", task.taskId(), e.getMessage());
             }
@@ -165,7 +168,7 @@ public class RunExecutor {
                     "Sorry, I cannot run this task.", "no model for agent '" + agent.name() + "': " + e.getMessage(),
                     0, Usage.NONE, null, startedAt), false);
         }
-        Deps deps = new Deps(gateway, tools, config.safeAnswer(), openTelemetry.getTracer(TRACER));
+        Deps deps = new Deps(gateway, tools, config.safeAnswer(), openTelemetry.getTracer(TRACER), clock);
         RunLoop loop = journaled(new RunLoop(deps, task, runId, agent, model, version, this::publishStep), startedAt);
         if (resume != null) {
             loop.resumeFrom(resume);
@@ -208,7 +211,7 @@ public class RunExecutor {
     /** {@code loop} with its checkpoints written to the journal, side-effecting tool calls included. */
     private RunLoop journaled(RunLoop loop, Instant startedAt) {
         return loop.onCheckpoint(l -> journal.save(l.checkpoint(startedAt)))
-                .onToolInFlight(call -> journal.save(loop.checkpoint(startedAt).withToolInFlight(call)));
+                .onToolInFlight(call -> journal.save(loop.checkpoint(startedAt).withToolInFlight(call, clock.instant())));
     }
 
     /** A completed run of an agent that searches its memory is worth remembering; never fails the run. */
@@ -232,9 +235,9 @@ public class RunExecutor {
         publisher.step(step);
     }
 
-    private static RunResult result(TaskSubmitted task, String runId, String agent, String version, RunStatus status,
+    private RunResult result(TaskSubmitted task, String runId, String agent, String version, RunStatus status,
                                     String answer, String reason, int steps, Usage usage, ModelRef model, Instant startedAt) {
         return new RunResult(RunResult.SCHEMA_VERSION, task.taskId(), runId, agent, version, status, answer, reason,
-                steps, usage, model, task.metadata(), startedAt, Instant.now());
+                steps, usage, model, task.metadata(), startedAt, clock.instant());
     }
 }

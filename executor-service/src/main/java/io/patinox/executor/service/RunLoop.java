@@ -125,7 +125,7 @@ final class RunLoop {
     /** The run's state now, as a running checkpoint. */
     RunCheckpoint checkpoint(java.time.Instant startedAt) {
         return new RunCheckpoint(RunCheckpoint.SCHEMA_VERSION, task.taskId(), runId, RunCheckpoint.State.RUNNING, task,
-                proposals, stepIndex, retries, usage, history, toolOutputs, startedAt, null, Instant.now());
+                proposals, stepIndex, retries, usage, history, toolOutputs, startedAt, null, deps.clock().instant());
     }
 
     int proposals() {
@@ -145,7 +145,7 @@ final class RunLoop {
         }
         while (true) {
             Duration wall = agent.budget().maxWallTime();
-            if (wall != null && Duration.between(startedAt, Instant.now()).compareTo(wall) > 0) {
+            if (wall != null && Duration.between(startedAt, deps.clock().instant()).compareTo(wall) > 0) {
                 return new Ending(RunStatus.BUDGET_EXCEEDED, "I could not finish this task in the time I have.",
                         "wall-time budget exhausted: run took more than " + wall.toMillis() + " ms", false);
             }
@@ -197,7 +197,7 @@ final class RunLoop {
         Action action = turn.action();
         ValidationRequest request = new ValidationRequest(ValidationRequest.SCHEMA_VERSION, UUID.randomUUID().toString(),
                 task.taskId(), runId, stepIndex, agent.name(), configVersion, agent.policy(), action,
-                new StepContext(task.input(), toolOutputs, usage, retries), Instant.now());
+                new StepContext(task.input(), toolOutputs, usage, retries), deps.clock().instant());
         usage = usage.plus(turn.usage());
         Ending overBudget = overBudget();
         if (overBudget != null) {
@@ -235,7 +235,7 @@ final class RunLoop {
                         new Ending(RunStatus.BLOCKED, deps.safeAnswer(), block.reason(), false)));
         onStep.accept(new StepEvent(StepEvent.SCHEMA_VERSION, task.taskId(), runId, index, agent.name(), configVersion,
                 model.ref(), action, verdict, source, findings, applied.outcome(), applied.output(), applied.error(),
-                turn.usage(), modelMicros, validationMicros, applied.executionMicros(), Instant.now()));
+                turn.usage(), modelMicros, validationMicros, applied.executionMicros(), deps.clock().instant()));
         if (applied.ending() == null) {
             onCheckpoint.accept(this);
         }

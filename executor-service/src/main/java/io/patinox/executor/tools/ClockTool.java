@@ -1,13 +1,19 @@
 package io.patinox.executor.tools;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
+import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 /** {@code clock}: the current time in UTC, ISO-8601 to the second. */
 @ApplicationScoped
 public class ClockTool implements Tool {
+
+    private final Clock clock;
+
+    ClockTool(Clock clock) {
+        this.clock = clock;
+    }
 
     /** Reads only: safe to repeat after a crash. */
     @Override
@@ -27,6 +33,6 @@ public class ClockTool implements Tool {
 
     @Override
     public String execute(Map<String, Object> arguments) {
-        return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        return clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
     }
 }

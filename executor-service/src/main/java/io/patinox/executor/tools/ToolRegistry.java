@@ -5,7 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -18,6 +18,9 @@ public class ToolRegistry {
 
     @Inject
     ToolExecutions executions;
+
+    @Inject
+    Clock clock;
 
     @Inject
     void register(@Any Instance<Tool> beans) {
@@ -51,7 +54,7 @@ public class ToolRegistry {
             throw new ToolFailure("tool '" + tool + "' is not allowed for agent '" + agent.name() + "' (allowed: " + agent.tools() + ")");
         }
         Tool t = find(tool).orElseThrow(() -> new ToolFailure("unknown tool '" + tool + "' (registered: " + tools.keySet() + ")"));
-        executions.record(runId, tool, Instant.now());
+        executions.record(runId, tool, clock.instant());
         try {
             return t.execute(agent, arguments);
         } catch (ToolFailure e) {

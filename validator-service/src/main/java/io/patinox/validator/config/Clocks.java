@@ -5,7 +5,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 
-/** The clock that stamps replies: the system's in production; a test may produce a fixed one instead. */
+/** The service's clock: the system's in production; a test may produce a fixed one instead (docs/adr/0006-time-is-injected.md). */
 @Singleton
 public class Clocks {
 
