@@ -40,11 +40,13 @@ public record BuildConfig(long seed, Split split, Templates templates, NearDupli
     }
 
     /**
-     * @param sample  keep at most this many rows (seeded choice)
-     * @param groupBy where a row's group comes from
+     * @param sample      keep at most this many rows (seeded choice)
+     * @param groupBy     where a row's group comes from
+     * @param rowCategory whether a row's own {@code category} field overrides the source's (default true; false
+     *                    when that field means something else, such as an intent label)
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record SourceSettings(Integer sample, GroupBy groupBy) {
+    public record SourceSettings(Integer sample, GroupBy groupBy, Boolean rowCategory) {
     }
 
     /**
@@ -101,6 +103,6 @@ public record BuildConfig(long seed, Split split, Templates templates, NearDupli
     /** The settings of a source (never null). */
     public SourceSettings settings(String sourceId) {
         SourceSettings s = sources == null ? null : sources.get(sourceId);
-        return s == null ? new SourceSettings(null, null) : s;
+        return s == null ? new SourceSettings(null, null, null) : s;
     }
 }

@@ -47,9 +47,12 @@ public final class CorpusFiles {
     @SuppressWarnings("unchecked")
     static List<Map<String, Object>> readRows(Path dir, SourceSpec.DataFile file) throws IOException {
         Path path = dir.resolve(file.path()).normalize();
+        String field = file.field() == null ? "text" : file.field();
+        if ("csv".equals(file.format())) {
+            return readCsv(path, field);
+        }
         List<String> lines = Files.readAllLines(path, StandardCharsets.UTF_8);
         List<Map<String, Object>> rows = new ArrayList<>();
-        String field = file.field() == null ? "text" : file.field();
         boolean jsonl = file.format() == null || file.format().equals("jsonl");
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
@@ -73,6 +76,75 @@ public final class CorpusFiles {
                 row.put("text", line.strip());
                 row.put("ref", path.getFileName() + "#L" + (i + 1));
             }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    /**
+     * A CSV file with a header row (RFC 4180: fields in double quotes may hold commas, line breaks and doubled
+     * quotes); each record becomes a map from column name to value, the text column copied to {@code text}.
+     */
+    static List<Map<String, Object>> readCsv(Path path, String field) throws IOException {
+        String all = Files.readString(path, StandardCharsets.UTF_8);
+        List<List<String>> records = new ArrayList<>();
+        List<String> record = new ArrayList<>();
+        StringBuilder value = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < all.length(); i++) {
+            char c = all.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < all.length() && all.charAt(i + 1) == '"') {
+                    value.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    value.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == ',') {
+                record.add(value.toString());
+                value.setLength(0);
+            } else if (c == '\n' || c == '\r') {
+                if (c == '\r' && i + 1 < all.length() && all.charAt(i + 1) == '\n') {
+                    i++;
+                }
+                record.add(value.toString());
+                value.setLength(0);
+                if (!(record.size() == 1 && record.get(0).isEmpty())) {
+                    records.add(record);
+                }
+                record = new ArrayList<>();
+            } else {
+                value.append(c);
+            }
+        }
+        if (value.length() > 0 || !record.isEmpty()) {
+            record.add(value.toString());
+            records.add(record);
+        }
+        if (records.isEmpty()) {
+            return List.of();
+        }
+        List<String> header = records.get(0);
+        int textColumn = header.indexOf(field);
+        if (textColumn < 0) {
+            throw new IOException(path + ": no column '" + field + "' in " + header);
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int r = 1; r < records.size(); r++) {
+            List<String> rec = records.get(r);
+            if (rec.size() != header.size()) {
+                throw new IOException(path + ": record " + r + " has " + rec.size() + " fields, the header " + header.size());
+            }
+            Map<String, Object> row = new LinkedHashMap<>();
+            for (int c = 0; c < header.size(); c++) {
+                row.put(header.get(c), rec.get(c));
+            }
+            row.put("text", rec.get(textColumn));
+            row.putIfAbsent("ref", path.getFileName() + "#" + r);
             rows.add(row);
         }
         return rows;

@@ -10,8 +10,8 @@ import java.util.Map;
 /**
  * Exact and near-duplicate detection for the corpus builder. Texts are compared by their {@linkplain #key key}
  * (normalised, lower case, every run of non-alphanumerics one space); near-duplicates by the Jaccard similarity of
- * their sets of character shingles, found with MinHash (128 hashes) and locality-sensitive hashing (32 bands of 4
- * rows: a pair at Jaccard 0.5 is a candidate with probability 0.87, at 0.6 with 0.99) and then confirmed exactly.
+ * their sets of character shingles, found with MinHash and locality-sensitive hashing and then confirmed exactly.
+ * With 64 bands of 2 hashes a pair at Jaccard 0.5 becomes a candidate with probability 1 - 0.75^64 (1 - 1e-8).
  */
 final class NearDuplicates {
 
@@ -85,11 +85,16 @@ final class NearDuplicates {
 
     /** The MinHash signature of a shingle set. */
     static int[] signature(int[] shingles) {
+        return signature(shingles, 0x9e3779b9);
+    }
+
+    /** The MinHash signature of a shingle set under the hash family {@code family}. */
+    static int[] signature(int[] shingles, int family) {
         int[] sig = new int[HASHES];
         Arrays.fill(sig, Integer.MAX_VALUE);
         for (int s : shingles) {
             for (int k = 0; k < HASHES; k++) {
-                int h = mix(s ^ (0x9e3779b9 * (k + 1)));
+                int h = mix(s ^ (family * (k + 1)));
                 if (h < sig[k]) {
                     sig[k] = h;
                 }
@@ -104,7 +109,7 @@ final class NearDuplicates {
 
     /** Every pair with Jaccard of at least {@code min} among the candidates that share a band. */
     static List<Pair> similarPairs(List<int[]> shingleSets, double min) {
-        return similarPairs(shingleSets, min, BANDS, ROWS, (i, j) -> true);
+        return similarPairs(shingleSets, min, BANDS, ROWS, 0x9e3779b9, (i, j) -> true);
     }
 
     /** Which candidate pairs to confirm. */
@@ -114,13 +119,13 @@ final class NearDuplicates {
 
     /**
      * Every pair with Jaccard of at least {@code min} among the candidates that share one of {@code bands} bands of
-     * {@code rows} hashes ({@code bands * rows <= 128}) and pass {@code filter}.
+     * {@code rows} hashes ({@code bands * rows <= 128}) of the MinHash family {@code family}, and pass {@code filter}.
      */
-    static List<Pair> similarPairs(List<int[]> shingleSets, double min, int bands, int rows, PairFilter filter) {
+    static List<Pair> similarPairs(List<int[]> shingleSets, double min, int bands, int rows, int family, PairFilter filter) {
         int n = shingleSets.size();
         int[][] sigs = new int[n][];
         for (int i = 0; i < n; i++) {
-            sigs[i] = signature(shingleSets.get(i));
+            sigs[i] = signature(shingleSets.get(i), family);
         }
         java.util.Set<Long> seen = new java.util.HashSet<>();
         List<Pair> out = new ArrayList<>();

@@ -25,8 +25,8 @@ public record SourceSpec(String id, String name, String url, String licence, Str
                          String placeholder, String category, List<DataFile> files, String notes) {
 
     /**
-     * A data file: {@code jsonl} (one JSON object per line, the text in {@code field}, default {@code text}) or
-     * {@code lines} (one text per line). {@code path} is relative to the source folder.
+     * A data file: {@code jsonl} (one JSON object per line, the text in {@code field}, default {@code text}),
+     * {@code csv} (a header row, the text in column {@code field}) or {@code lines} (one text per line). {@code path} is relative to the source folder.
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record DataFile(String path, String format, String field, Integer rows, String note) {
@@ -55,8 +55,8 @@ public record SourceSpec(String id, String name, String url, String licence, Str
             throw new IllegalArgumentException(id + ": no files");
         }
         for (DataFile f : files) {
-            if (!List.of("jsonl", "lines").contains(f.format() == null ? "jsonl" : f.format())) {
-                throw new IllegalArgumentException(id + ": " + f.path() + ": format must be jsonl or lines");
+            if (!List.of("jsonl", "lines", "csv").contains(f.format() == null ? "jsonl" : f.format())) {
+                throw new IllegalArgumentException(id + ": " + f.path() + ": format must be jsonl, lines or csv");
             }
         }
     }
