@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.patinox.detection.text.Deobfuscator;
+import io.patinox.detection.text.TextNormalizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The runtime side of the injection model: logistic regression over {@link Features hashed n-grams}, read from
@@ -44,6 +46,8 @@ public final class InjectionModel {
     private final float[] weights;
     private final double bias;
     private final int windowWords;
+    private final int minWindowWords;
+    private final int[] windowSizes;
     private final double lengthPower;
     private final double calibrationA;
     private final double calibrationB;
@@ -57,25 +61,27 @@ public final class InjectionModel {
      * @param features    how texts become buckets
      * @param weights     one weight per bucket
      * @param bias        the intercept
-     * @param windowWords tokens per window
+     * @param windowWords tokens per window (the largest window)
+     * @param minWindowWords the smallest window; sizes double from it up to windowWords
      * @param lengthPower a window's sum is divided by its token count to this power
      * @param a           Platt slope
      * @param b           Platt intercept
      * @param threshold   the probability from which a text counts as an attack
      * @param version     the model's version, for findings and logs
      */
-    public InjectionModel(Features features, float[] weights, double bias, int windowWords, double lengthPower, double a, double b,
+    public InjectionModel(Features features, float[] weights, double bias, int windowWords, int minWindowWords, double lengthPower, double a, double b,
                           double threshold, String version) {
-        this(features, weights, bias, windowWords, lengthPower, a, b, threshold, version, null);
+        this(features, weights, bias, windowWords, minWindowWords, lengthPower, a, b, threshold, version, null);
     }
 
-    private InjectionModel(Features features, float[] weights, double bias, int windowWords, double lengthPower, double a, double b,
+    private InjectionModel(Features features, float[] weights, double bias, int windowWords, int minWindowWords, double lengthPower, double a, double b,
                            double threshold, String version, ObjectNode file) {
         if (weights.length != features.dimension()) {
             throw new IllegalArgumentException("expected " + features.dimension() + " weights, got " + weights.length);
         }
-        if (windowWords < 4) {
-            throw new IllegalArgumentException("windowWords must be at least 4: " + windowWords);
+        if (windowWords < 4 || minWindowWords < 1 || minWindowWords > windowWords) {
+            throw new IllegalArgumentException("windows must satisfy 1 <= minWindowWords <= windowWords, 4 <= windowWords: "
+                    + minWindowWords + ", " + windowWords);
         }
         if (!(threshold > 0 && threshold <= 1)) {
             throw new IllegalArgumentException("threshold must be in (0, 1]: " + threshold);
@@ -84,6 +90,8 @@ public final class InjectionModel {
         this.weights = weights;
         this.bias = bias;
         this.windowWords = windowWords;
+        this.minWindowWords = minWindowWords;
+        this.windowSizes = windowSizes(minWindowWords, windowWords);
         this.lengthPower = lengthPower;
         this.calibrationA = a;
         this.calibrationB = b;
@@ -94,12 +102,12 @@ public final class InjectionModel {
 
     /** The same model with another calibration and threshold (the trainer sets them after fitting). */
     public InjectionModel withCalibration(double a, double b, double newThreshold) {
-        return new InjectionModel(features, weights, bias, windowWords, lengthPower, a, b, newThreshold, version, file);
+        return new InjectionModel(features, weights, bias, windowWords, minWindowWords, lengthPower, a, b, newThreshold, version, file);
     }
 
     /** The same model under another version name. */
     public InjectionModel withVersion(String newVersion) {
-        return new InjectionModel(features, weights, bias, windowWords, lengthPower, calibrationA, calibrationB, threshold,
+        return new InjectionModel(features, weights, bias, windowWords, minWindowWords, lengthPower, calibrationA, calibrationB, threshold,
                 newVersion, file);
     }
 
@@ -109,10 +117,11 @@ public final class InjectionModel {
 
     /** The score of {@code raw}: the highest over the text and its decoded readings. */
     public Score score(String raw) {
-        String prepared = Features.prepare(raw);
-        double best = logit(prepared);
+        String normalised = TextNormalizer.normalize(raw);
+        double best = logit(normalised.toLowerCase(Locale.ROOT));
         String reading = "text";
-        for (String variant : Deobfuscator.variants(prepared)) {
+        // Decodings read the normalised text before lower-casing: base64 is case-sensitive.
+        for (String variant : Deobfuscator.variants(normalised)) {
             double l = logit(Features.prepare(variant));
             if (l > best) {
                 best = l;
@@ -154,19 +163,69 @@ public final class InjectionModel {
             prefixC[i + 1] = prefixC[i] + acc[0];
             prefixG[i + 1] = prefixG[i] + (i > 0 ? weights[features.bigramBucket(t, i)] : 0);
         }
-        int w = Math.min(windowWords, n);
         double best = Double.NEGATIVE_INFINITY;
-        for (int s = 0; s + w <= n; s++) {
-            // Tokens s..s+w-1 and the bigrams inside the window (s+1..s+w-1).
-            double sum = prefixC[s + w] - prefixC[s] + prefixG[s + w] - prefixG[s + 1];
-            if (sum > best) {
-                best = sum;
+        int previous = -1;
+        for (int size : windowSizes) {
+            int w = Math.min(size, n);
+            if (w == previous) {
+                continue;
             }
+            previous = w;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int s = 0; s + w <= n; s++) {
+                // Tokens s..s+w-1 and the bigrams inside the window (s+1..s+w-1).
+                double sum = prefixC[s + w] - prefixC[s] + prefixG[s + w] - prefixG[s + 1];
+                if (sum > max) {
+                    max = sum;
+                }
+            }
+            best = Math.max(best, max / normaliser(w, windowSizes, lengthPower));
         }
-        return bias + best / Math.pow(w, lengthPower);
+        return bias + best;
     }
 
-    /** A window's weight sum is divided by its length in tokens to this power (0: plain sums). */
+    /**
+     * The window sizes scored: {@code minWindowWords}, doubled until {@code windowWords}, and {@code windowWords}.
+     * With one size (min = max) a window's sum is all that counts; with several, a short run of suspicious words
+     * is found at its own scale, so padding around it (which lengthens the text) cannot lower its score.
+     */
+    public int[] windowSizes() {
+        return windowSizes.clone();
+    }
+
+    /** {@code min}, doubled while below {@code max}, then {@code max}. */
+    public static int[] windowSizes(int min, int max) {
+        java.util.List<Integer> sizes = new java.util.ArrayList<>();
+        for (int size = min; size < max; size *= 2) {
+            sizes.add(size);
+        }
+        sizes.add(max);
+        return sizes.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * What the weight sum of a run of {@code length} tokens is divided by: the smallest window size that holds it,
+     * to the power {@code lengthPower}. A run is always normalised as one of the window sizes, so padding a short
+     * text (which the smallest window that holds the text still covers) never divides its words by more.
+     */
+    public static double normaliser(int length, int[] sizes, double lengthPower) {
+        if (lengthPower == 0) {
+            return 1;
+        }
+        for (int size : sizes) {
+            if (length <= size) {
+                return Math.pow(size, lengthPower);
+            }
+        }
+        return Math.pow(sizes[sizes.length - 1], lengthPower);
+    }
+
+    /** The smallest window size. */
+    public int minWindowWords() {
+        return minWindowWords;
+    }
+
+    /** A window's weight sum is divided by its size to this power (0: plain sums); see {@link #normaliser}. */
     public double lengthPower() {
         return lengthPower;
     }
@@ -249,7 +308,8 @@ public final class InjectionModel {
         JsonNode calibration = required(node, "calibration");
         node.remove("weights");
         return new InjectionModel(features, weights, required(node, "bias").asDouble(),
-                required(node, "windowWords").asInt(), node.path("lengthPower").asDouble(0), required(calibration, "a").asDouble(),
+                required(node, "windowWords").asInt(), node.path("minWindowWords").asInt(required(node, "windowWords").asInt()),
+                node.path("lengthPower").asDouble(0), required(calibration, "a").asDouble(),
                 required(calibration, "b").asDouble(), required(node, "threshold").asDouble(),
                 node.path("modelVersion").asText("unversioned"), node);
     }
@@ -272,7 +332,7 @@ public final class InjectionModel {
         for (int i = 0; i < q.length; i++) {
             q[i] = (float) (quantise(weights[i], scale) * scale);
         }
-        return new InjectionModel(features, q, bias, windowWords, lengthPower, calibrationA, calibrationB, threshold, version, file);
+        return new InjectionModel(features, q, bias, windowWords, minWindowWords, lengthPower, calibrationA, calibrationB, threshold, version, file);
     }
 
     private static double weightScale(float[] weights) {
@@ -304,6 +364,7 @@ public final class InjectionModel {
         f.put("maxTokenChars", features.maxTokenChars());
         f.put("kinds", "word unigrams, word bigrams, char n-grams of <word>; counts; lower-cased, TextNormalizer");
         root.put("windowWords", windowWords);
+        root.put("minWindowWords", minWindowWords);
         root.put("lengthPower", lengthPower);
         root.put("bias", bias);
         ObjectNode calibration = root.putObject("calibration");

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>one with every run that decodes to readable text replaced by what it says: base64 (standard and
  *       URL-safe, 16+ characters), hex (16+ digits, optionally {@code \x}-escaped or separated by spaces or
- *       colons) and URL encoding ({@code %XX}, three or more in a row); with leetspeak inside words mapped to
+ *       colons) and URL encoding (a text with three or more {@code %XX} escapes is read decoded); with leetspeak inside words mapped to
  *       letters ({@code 1gn0r3 -> ignore}) and letters spaced out one by one joined ({@code i g n o r e -> ignore});</li>
  *   <li>ROT13 of the whole text, when that reads as English and the text itself does not.</li>
  * </ul>
@@ -33,7 +33,7 @@ public final class Deobfuscator {
     private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/\\-_]{16,}={0,2}");
     private static final Pattern HEX = Pattern.compile(
             "(?:\\\\x[0-9A-Fa-f]{2}){8,}|(?:[0-9A-Fa-f]{2}[ :]){7,}[0-9A-Fa-f]{2}|[0-9A-Fa-f]{16,}");
-    private static final Pattern URL = Pattern.compile("(?:%[0-9A-Fa-f]{2}[^%\\s]{0,3}){3,}");
+    private static final Pattern URL_ESCAPE = Pattern.compile("%[0-9A-Fa-f]{2}");
     private static final Pattern SPACED = Pattern.compile("(?<![\\p{L}\\p{N}])\\p{L}(?:(?: {1,3}|[.\\-_*] ?)\\p{L}){3,}(?![\\p{L}\\p{N}])");
     private static final Pattern LEET_WORD = Pattern.compile("[\\p{L}0-9@$|!]*[\\p{L}][\\p{L}0-9@$|!]*");
 
@@ -64,12 +64,22 @@ public final class Deobfuscator {
         return out;
     }
 
-    /** {@code text} with base64, hex and URL-encoded runs that decode to readable text replaced by it. */
+    /** {@code text} with base64 and hex runs that decode to readable text replaced by it, and URL escapes decoded. */
     static String decodeRuns(String text) {
         String t = replaceDecodable(text, BASE64, Deobfuscator::base64);
         t = replaceDecodable(t, HEX, Deobfuscator::hex);
         if (t.indexOf('%') >= 0) {
-            t = replaceDecodable(t, URL, Deobfuscator::url);
+            Matcher m = URL_ESCAPE.matcher(t);
+            int escapes = 0;
+            while (escapes < 3 && m.find()) {
+                escapes++;
+            }
+            if (escapes >= 3) {
+                String decoded = url(t);
+                if (decoded != null) {
+                    t = decoded;
+                }
+            }
         }
         return t;
     }
@@ -170,7 +180,7 @@ public final class Deobfuscator {
                     continue;
                 }
             }
-            byte[] b = String.valueOf(c == '+' ? ' ' : c).getBytes(StandardCharsets.UTF_8);
+            byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
             bytes.write(b, 0, b.length);
         }
         return readable(bytes.toByteArray());
@@ -255,8 +265,9 @@ public final class Deobfuscator {
                     leet++;
                 }
             }
-            // "mp3", "4k" or "b2b" are words; "1gn0r3" is a disguise: at least two letters and one substitution.
-            if (leet == 0 || letters < 2 || w.length() < 3) {
+            // "mp3", "tp1234", "x86" or "win10" are words; "1gn0r3" or "h4ck" is a disguise: a substitution
+            // between two letters.
+            if (leet == 0 || letters < 2 || w.length() < 3 || !hasInnerSubstitution(w)) {
                 continue;
             }
             StringBuilder mapped = new StringBuilder(w.length());
@@ -272,6 +283,33 @@ public final class Deobfuscator {
             last = m.end();
         }
         return out == null ? text : out.append(text, last, text.length()).toString();
+    }
+
+    /**
+     * Whether a run of substitutions sits between two letters, and the word is not a hex string (a hash or an
+     * id: "c55a" is not "cssa").
+     */
+    private static boolean hasInnerSubstitution(String w) {
+        boolean hex = true;
+        for (int i = 0; i < w.length() && hex; i++) {
+            hex = Character.digit(w.charAt(i), 16) >= 0;
+        }
+        if (hex) {
+            return false;
+        }
+        for (int i = 1; i < w.length(); i++) {
+            if (Character.isLetter(w.charAt(i - 1)) && !Character.isLetter(w.charAt(i)) && leetLetter(w.charAt(i)) != 0) {
+                int j = i;
+                while (j < w.length() && !Character.isLetter(w.charAt(j)) && leetLetter(w.charAt(j)) != 0) {
+                    j++;
+                }
+                if (j < w.length() && Character.isLetter(w.charAt(j))) {
+                    return true;
+                }
+                i = j;
+            }
+        }
+        return false;
     }
 
     private static char leetLetter(char c) {

@@ -16,6 +16,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -65,12 +66,13 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
 public final class TrainInjectionModel {
 
     /** Training settings. */
-    record Options(int epochs, double learningRate, String optimiser, double lambda, int windowWords, double lengthPower, int bits,
-                   double targetFpr, long seed, boolean augment, boolean mil) {
+    record Options(int epochs, double learningRate, String optimiser, double lambda, int windowWords, int minWindowWords,
+                   double lengthPower, int bits, double targetFpr, long seed, boolean augment, boolean mil, double benignWeight,
+                   boolean balanceLanguages, boolean balanceContrast, int benignWindows) {
 
         StochasticGradientOptimiser create() {
             return switch (optimiser) {
-                case "liblinear" -> null;
+                case "liblinear", "liblinear-svm" -> null;
                 case "pegasos" -> new Pegasos(learningRate, lambda);
                 case "adagrad" -> new AdaGrad(learningRate, 0.1);
                 default -> throw new IllegalArgumentException("optimiser must be liblinear, pegasos or adagrad: " + optimiser);
@@ -105,7 +107,10 @@ public final class TrainInjectionModel {
         Path splitDir = Path.of(args[0]);
         Path modelFile = Path.of(args[1]);
         int epochs = 8, window = 64, bits = 19;
-        double lengthPower = 0;
+        double lengthPower = 0, benignWeight = 1;
+        int minWindow = -1;
+        boolean balanceLanguages = false, balanceContrast = false;
+        int benignWindows = 4;
         double lr = 0.5, targetFpr = 0.01, lambda = 1e-4;
         String optimiser = "pegasos";
         long seed = 20261201L;
@@ -119,11 +124,16 @@ public final class TrainInjectionModel {
                 case "--lambda" -> lambda = Double.parseDouble(args[++i]);
                 case "--window" -> window = Integer.parseInt(args[++i]);
                 case "--length-power" -> lengthPower = Double.parseDouble(args[++i]);
+                case "--min-window" -> minWindow = Integer.parseInt(args[++i]);
+                case "--balance-languages" -> balanceLanguages = true;
+                case "--balance-contrast" -> balanceContrast = true;
+                case "--benign-windows" -> benignWindows = Integer.parseInt(args[++i]);
                 case "--bits" -> bits = Integer.parseInt(args[++i]);
                 case "--target-fpr" -> targetFpr = Double.parseDouble(args[++i]);
                 case "--seed" -> seed = Long.parseLong(args[++i]);
                 case "--no-augment" -> augment = false;
                 case "--no-mil" -> mil = false;
+                case "--benign-weight" -> benignWeight = Double.parseDouble(args[++i]);
                 case "--corpus-summary" -> summaryFile = Path.of(args[++i]);
                 case "--report" -> report = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -136,7 +146,7 @@ public final class TrainInjectionModel {
         String corpusSha = Files.exists(summaryFile)
                 ? CorpusFiles.JSON.readTree(summaryFile.toFile()).path("corpusSha256").asText("unknown") : "unknown";
         TRIBUO_LOG.setLevel(Level.WARNING);
-        Options options = new Options(epochs, lr, optimiser, lambda, window, lengthPower, bits, targetFpr, seed, augment, mil);
+        Options options = new Options(epochs, lr, optimiser, lambda, window, minWindow < 0 ? window : minWindow, lengthPower, bits, targetFpr, seed, augment, mil, benignWeight, balanceLanguages, balanceContrast, benignWindows);
         List<CorpusRow> train = CorpusFiles.readSplit(splitDir.resolve("train.jsonl"));
         List<CorpusRow> validation = CorpusFiles.readSplit(splitDir.resolve("validation.jsonl"));
         List<CorpusRow> test = CorpusFiles.readSplit(splitDir.resolve("test.jsonl"));
@@ -159,7 +169,12 @@ public final class TrainInjectionModel {
         training.put("epochs", epochs);
         training.put("learningRate", lr);
         training.put("lambda", lambda);
+        training.put("benignWeight", benignWeight);
         training.put("windowWords", window);
+        training.put("minWindowWords", minWindow < 0 ? window : minWindow);
+        training.put("balanceLanguages", balanceLanguages);
+        training.put("balanceContrast", balanceContrast);
+        training.put("benignWindowsPerScale", benignWindows);
         training.put("lengthPower", lengthPower);
         training.put("seed", seed);
         training.put("augment", augment);
@@ -196,17 +211,40 @@ public final class TrainInjectionModel {
         int stride = Math.max(1, w / 2);
         List<Unit> base = new ArrayList<>();
         List<Integer> longAttacks = new ArrayList<>();
+        double[] languageWeight = options.balanceLanguages() ? languageWeights(train) : null;
+        if (options.balanceContrast()) {
+            languageWeight = contrastWeights(train, languageWeight);
+        }
+        Random sampler = new Random(options.seed() + 2);
         for (int i = 0; i < train.size(); i++) {
             Tokens t = tokens.get(i);
             boolean attack = train.get(i).attack();
+            double lw = languageWeight == null ? 1 : languageWeight[i];
             List<int[]> windows = InjectionModel.windows(t.size(), w, stride);
-            if (windows.size() == 1) {
-                base.add(new Unit(t, 0, t.size(), attack, 1));
-            } else if (!attack) {
-                double weight = 1 / Math.sqrt(windows.size());
-                windows.forEach(x -> base.add(new Unit(t, x[0], x[1], false, weight)));
-            } else {
+            if (attack && windows.size() > 1) {
                 longAttacks.add(i);
+            } else if (attack) {
+                base.add(new Unit(t, 0, t.size(), true, lw));
+            } else {
+                // Every window of a benign text is benign, at every scale the scorer reads; a few per scale.
+                List<int[]> all = new ArrayList<>();
+                for (int size = options.minWindowWords(); ; size = Math.min(size * 2, w)) {
+                    List<int[]> scale = InjectionModel.windows(t.size(), size, Math.max(1, size / 2));
+                    if (scale.size() > options.benignWindows()) {
+                        Collections.shuffle(scale, sampler);
+                        scale = scale.subList(0, options.benignWindows());
+                    }
+                    for (int[] x : scale) {
+                        if (all.stream().noneMatch(y -> y[0] == x[0] && y[1] == x[1])) {
+                            all.add(x);
+                        }
+                    }
+                    if (size >= w || size >= t.size()) {
+                        break;
+                    }
+                }
+                double weight = lw / Math.sqrt(all.size());
+                all.forEach(x -> base.add(new Unit(t, x[0], x[1], false, weight)));
             }
         }
         if (options.augment()) {
@@ -216,7 +254,8 @@ public final class TrainInjectionModel {
         for (int i : longAttacks) {
             Tokens t = tokens.get(i);
             List<int[]> windows = InjectionModel.windows(t.size(), w, stride);
-            windows.forEach(x -> units.add(new Unit(t, x[0], x[1], true, 1.0 / windows.size())));
+            double lw = languageWeight == null ? 1 : languageWeight[i];
+            windows.forEach(x -> units.add(new Unit(t, x[0], x[1], true, lw / windows.size())));
         }
         InjectionModel model = fit(units, "round 1");
         if (options.mil() && !longAttacks.isEmpty()) {
@@ -233,7 +272,7 @@ public final class TrainInjectionModel {
                         best = x;
                     }
                 }
-                second.add(new Unit(t, best[0], best[1], true, 1));
+                second.add(new Unit(t, best[0], best[1], true, languageWeight == null ? 1 : languageWeight[i]));
             }
             model = fit(second, "round 2");
         }
@@ -254,6 +293,96 @@ public final class TrainInjectionModel {
         log.add(String.format(Locale.ROOT, "Platt a=%.4f b=%.4f; threshold %.4f for FPR <= %.3f on %d validation benign",
                 ab[0], ab[1], threshold, options.targetFpr(), benign.length));
         return model.withCalibration(ab[0], ab[1], threshold).withVersion(version);
+    }
+
+    /**
+     * Per-row weights that give every language the class balance of the whole corpus: without them, a language
+     * seen mostly in benign texts (Japanese questions, say) would itself count as evidence of "benign". A row's
+     * language is its {@code lang}, else its script ({@code en} for Latin). The correction is split between the
+     * classes (square root each way) and capped at 4.
+     */
+    private double[] languageWeights(List<CorpusRow> train) {
+        Map<String, double[]> counts = new TreeMap<>();
+        double attacks = 0, all = 0;
+        String[] lang = new String[train.size()];
+        for (int i = 0; i < train.size(); i++) {
+            lang[i] = languageOf(train.get(i));
+            double[] c = counts.computeIfAbsent(lang[i], k -> new double[2]);
+            c[train.get(i).attack() ? 1 : 0]++;
+            attacks += train.get(i).attack() ? 1 : 0;
+            all++;
+        }
+        double ratio = attacks / (all - attacks);
+        double[] weights = new double[train.size()];
+        Map<String, String> report = new TreeMap<>();
+        for (int i = 0; i < train.size(); i++) {
+            double[] c = counts.get(lang[i]);
+            double f = c[1] == 0 || c[0] == 0 ? 1 : ratio * c[0] / c[1];
+            double up = Math.min(4, Math.max(0.25, Math.sqrt(f)));
+            weights[i] = train.get(i).attack() ? up : 1 / up;
+            report.put(lang[i], String.format(Locale.ROOT, "%.0f/%.0f x%.2f", c[1], c[0], up));
+        }
+        log.add("language balance (attack/benign, attack weight): " + report);
+        return weights;
+    }
+
+    /**
+     * In a group that holds both labels (a document with and without an injected instruction, say), both classes
+     * get the same total weight, so the carrier's own words carry no evidence: only what differs does.
+     */
+    private double[] contrastWeights(List<CorpusRow> train, double[] base) {
+        Map<String, double[]> perGroup = new java.util.HashMap<>();
+        for (CorpusRow r : train) {
+            perGroup.computeIfAbsent(r.group(), k -> new double[2])[r.attack() ? 1 : 0]++;
+        }
+        double[] weights = new double[train.size()];
+        int groups = 0;
+        for (int i = 0; i < train.size(); i++) {
+            double[] c = perGroup.get(train.get(i).group());
+            double w = base == null ? 1 : base[i];
+            if (c[0] > 0 && c[1] > 0) {
+                // Scale the smaller side up to the larger one (at most 5 times).
+                double mine = train.get(i).attack() ? c[1] : c[0];
+                double other = train.get(i).attack() ? c[0] : c[1];
+                w *= Math.max(1, Math.min(5, other / mine));
+            }
+            weights[i] = w;
+        }
+        for (double[] c : perGroup.values()) {
+            groups += c[0] > 0 && c[1] > 0 ? 1 : 0;
+        }
+        log.add("contrast groups (both labels) balanced: " + groups);
+        return weights;
+    }
+
+    /** The row's language, or its script when it names none. */
+    static String languageOf(CorpusRow row) {
+        if (row.lang() != null && !row.lang().isBlank()) {
+            return row.lang();
+        }
+        Map<Character.UnicodeScript, Integer> scripts = new java.util.EnumMap<>(Character.UnicodeScript.class);
+        String text = row.text();
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            i += Character.charCount(cp);
+            if (Character.isLetter(cp)) {
+                scripts.merge(Character.UnicodeScript.of(cp), 1, Integer::sum);
+            }
+        }
+        if (scripts.containsKey(Character.UnicodeScript.HIRAGANA) || scripts.containsKey(Character.UnicodeScript.KATAKANA)) {
+            return "ja";
+        }
+        var top = scripts.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey)
+                .orElse(Character.UnicodeScript.LATIN);
+        return switch (top) {
+            case LATIN -> "en";
+            case HAN -> "zh";
+            case HANGUL -> "ko";
+            case CYRILLIC -> "ru";
+            case ARABIC -> "ar";
+            case DEVANAGARI -> "hi";
+            default -> top.name().toLowerCase(Locale.ROOT);
+        };
     }
 
     /** Copies of short training texts with made-up words before, after or around them (same label, half weight). */
@@ -292,8 +421,9 @@ public final class TrainInjectionModel {
             }
         }
         double total = attackWeight + benignWeight;
+        // Equal total weight per class, then the benign side times benignWeight.
         double scaleAttack = total / (2 * attackWeight);
-        double scaleBenign = total / (2 * benignWeight);
+        double scaleBenign = options.benignWeight() * total / (2 * benignWeight);
         LabelFactory labels = new LabelFactory();
         MutableDataset<Label> data = new MutableDataset<>(new SimpleDataSourceProvenance("injection corpus " + round, labels), labels);
         Label attack = new Label("attack");
@@ -307,9 +437,11 @@ public final class TrainInjectionModel {
         }
         long t0 = System.nanoTime();
         org.tribuo.Model<Label> tribuo;
-        if (options.optimiser().equals("liblinear")) {
-            // L2-regularised logistic regression, primal (trust-region Newton); C = 1 / lambda.
-            tribuo = new LibLinearClassificationTrainer(new LinearClassificationType(LinearClassificationType.LinearType.L2R_LR),
+        if (options.optimiser().startsWith("liblinear")) {
+            // L2-regularised logistic regression (or L2-loss SVM), primal trust-region Newton; C = 1 / lambda.
+            var type = options.optimiser().equals("liblinear-svm") ? LinearClassificationType.LinearType.L2R_L2LOSS_SVC
+                    : LinearClassificationType.LinearType.L2R_LR;
+            tribuo = new LibLinearClassificationTrainer(new LinearClassificationType(type),
                     1 / options.lambda(), 1000, 1e-4, options.seed()).train(data);
         } else {
             tribuo = new LinearSGDTrainer(new LogMulticlass(), options.create(), options.epochs(), Integer.MAX_VALUE, 1,
@@ -321,6 +453,12 @@ public final class TrainInjectionModel {
         InjectionModel model = export(tribuo);
         verify(tribuo, model, units, attack);
         return model;
+    }
+
+    /** The scorer's divisor for a run of {@code length} tokens. */
+    private double normaliser(int length) {
+        return InjectionModel.normaliser(length, InjectionModel.windowSizes(options.minWindowWords(), options.windowWords()),
+                options.lengthPower());
     }
 
     private ArrayExample<Label> example(Unit u, Label label) {
@@ -342,7 +480,7 @@ public final class TrainInjectionModel {
             }
             values[k]++;
         }
-        double scale = Math.pow(Math.max(1, u.end() - u.start()), -options.lengthPower());
+        double scale = 1 / normaliser(u.end() - u.start());
         for (int i = 0; i < values.length; i++) {
             values[i] *= scale;
         }
@@ -393,7 +531,7 @@ public final class TrainInjectionModel {
             }
         }
         double bias = w.get(a, biasColumn) - w.get(b, biasColumn);
-        return new InjectionModel(features, weights, bias, options.windowWords(), options.lengthPower(), 1, 0, 0.5, "training");
+        return new InjectionModel(features, weights, bias, options.windowWords(), options.minWindowWords(), options.lengthPower(), 1, 0, 0.5, "training");
     }
 
     /** A binary liblinear model holds one weight vector for its first label, and the bias as the last weight. */
@@ -413,23 +551,33 @@ public final class TrainInjectionModel {
             }
         }
         double bias = inner.getBias() >= 0 ? sign * w[inner.getNrFeature()] * inner.getBias() : 0;
-        return new InjectionModel(features, weights, bias, options.windowWords(), options.lengthPower(), 1, 0, 0.5, "training");
+        return new InjectionModel(features, weights, bias, options.windowWords(), options.minWindowWords(), options.lengthPower(), 1, 0, 0.5, "training");
     }
 
-    /** The export must give Tribuo's own probabilities: checked on a sample of units. */
+    /**
+     * The export must give Tribuo's own predictions: the same probabilities (logistic regression) or the same
+     * decisions (SVM), checked on a sample of units.
+     */
     private void verify(org.tribuo.Model<Label> tribuo, InjectionModel model, List<Unit> units, Label attack) {
         Random random = new Random(options.seed());
         double worst = 0;
+        int disagree = 0;
         for (int k = 0; k < Math.min(200, units.size()); k++) {
             Unit u = units.get(random.nextInt(units.size()));
             Example<Label> e = example(u, attack);
-            double p = tribuo.predict(e).getOutputScores().get("attack").getScore();
-            double scale = Math.pow(Math.max(1, u.end() - u.start()), -options.lengthPower());
-            double mine = 1 / (1 + Math.exp(-(model.bias() + scale * sum(model, u.tokens(), u.start(), u.end()))));
-            worst = Math.max(worst, Math.abs(p - mine));
+            double scale = 1 / normaliser(u.end() - u.start());
+            double logit = model.bias() + scale * sum(model, u.tokens(), u.start(), u.end());
+            var prediction = tribuo.predict(e);
+            if (tribuo.generatesProbabilities()) {
+                double p = prediction.getOutputScores().get("attack").getScore();
+                worst = Math.max(worst, Math.abs(p - 1 / (1 + Math.exp(-logit))));
+            } else if (Math.abs(logit) > 1e-6 && (prediction.getOutput().getLabel().equals("attack")) != (logit > 0)) {
+                disagree++;
+            }
         }
-        if (worst > 1e-4) {
-            throw new IllegalStateException("exported weights disagree with Tribuo's predictions by " + worst);
+        if (worst > 1e-4 || disagree > 0) {
+            throw new IllegalStateException("exported weights disagree with Tribuo's predictions (max difference "
+                    + worst + ", " + disagree + " decisions)");
         }
     }
 
