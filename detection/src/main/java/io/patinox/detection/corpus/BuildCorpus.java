@@ -24,7 +24,7 @@ import java.util.stream.Stream;
 
 /**
  * The corpus builder: {@code BuildCorpus <raw dir> <out dir> [--config build.yaml] [--heldout file.jsonl]
- * [--publish dir]}.
+ * [--cross-heldout file.jsonl] [--publish dir] [--sources SOURCES.md]}.
  * <ol>
  *   <li>reads every {@code <raw dir>/<source>/source.yaml} and its data files; samples sources the config caps;</li>
  *   <li>expands jailbreak templates with harmful questions ({@code perTemplate} per template, seeded); questions on
@@ -40,8 +40,9 @@ import java.util.stream.Stream;
  * </ol>
  * Output: {@code train.jsonl}, {@code validation.jsonl}, {@code test.jsonl}, {@code cross-<family>/…},
  * {@code summary.json} and {@code BUILD.md} in the out dir; {@code --heldout} also writes the test split as
- * evaluation steps; {@code --publish} copies {@code BUILD.md} and {@code summary.json} there. Deterministic for a
- * given raw dir and config.
+ * evaluation steps ({@code --cross-heldout} the cross-source test split); {@code --publish} copies {@code BUILD.md}
+ * and {@code summary.json} (as {@code build-summary.json}) there; {@code --sources} writes the sources table.
+ * Deterministic for a given raw dir and config.
  */
 public final class BuildCorpus {
 
@@ -85,12 +86,14 @@ public final class BuildCorpus {
         Path heldout = null;
         Path publish = null;
         Path sources = null;
+        Path crossHeldout = null;
         for (int i = 2; i < args.length; i++) {
             switch (args[i]) {
                 case "--config" -> configFile = Path.of(args[++i]);
                 case "--heldout" -> heldout = Path.of(args[++i]);
                 case "--publish" -> publish = Path.of(args[++i]);
                 case "--sources" -> sources = Path.of(args[++i]);
+                case "--cross-heldout" -> crossHeldout = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -107,6 +110,11 @@ public final class BuildCorpus {
             Files.createDirectories(publish);
             Files.writeString(publish.resolve("BUILD.md"), result.markdown(), StandardCharsets.UTF_8);
             Files.write(publish.resolve("build-summary.json"), summaryBytes(result.summary()));
+        }
+        if (crossHeldout != null) {
+            CorpusFiles.writeLabelledSteps(crossHeldout, result.crossTest(), "The cross-source test split: every attack of family '"
+                    + config.crossSource() + "' (held out of training entirely) and the benign test split, written by\n"
+                    + "io.patinox.detection.corpus.BuildCorpus; corpus " + result.summary().path("corpusSha256").asText() + ".");
         }
         if (sources != null) {
             Files.writeString(sources, sourcesMarkdown(result.summary()), StandardCharsets.UTF_8);

@@ -84,6 +84,35 @@ public record Features(int bits, int minN, int maxN, int maxTokenChars) {
         }
     }
 
+    /**
+     * The sum of {@code weights} over position {@code i}'s unigram and char n-grams: what
+     * {@link #positionFeatures} sends, added up without a callback (the scorer's inner loop).
+     */
+    public double positionWeight(Tokens t, int i, float[] weights) {
+        String s = t.text;
+        int from = t.start[i];
+        int to = t.end[i];
+        double sum = weights[bucket(hashRange(SEED_WORD, s, from, to))];
+        if (!t.word[i] || to - from < 2) {
+            return sum;
+        }
+        int limit = Math.min(to, from + maxTokenChars);
+        int length = limit - from + 2;
+        for (int k = 0; k + minN <= length; k++) {
+            int h = SEED_CHARS;
+            int maxLen = Math.min(maxN, length - k);
+            for (int n = 1; n <= maxLen; n++) {
+                int p = k + n - 1;
+                char c = p == 0 ? '<' : p == length - 1 ? '>' : s.charAt(from + p - 1);
+                h = (h ^ c) * FNV_PRIME;
+                if (n >= minN) {
+                    sum += weights[bucket(h ^ n)];
+                }
+            }
+        }
+        return sum;
+    }
+
     /** The bucket of the bigram (token {@code i - 1}, token {@code i}); {@code i >= 1}. */
     public int bigramBucket(Tokens t, int i) {
         int h = hashRange(SEED_BIGRAM, t.text, t.start[i - 1], t.end[i - 1]);

@@ -30,7 +30,8 @@ import java.util.Locale;
  * File format ({@code format: patinox-injection-lr}, {@code formatVersion: 1}): {@code features} (bits, minN,
  * maxN, maxTokenChars), {@code windowWords}, {@code bias}, {@code weightScale} and {@code weights} (base64 of
  * little-endian int16, weight = value * weightScale, one per bucket), {@code calibration} ({@code a}, {@code b}:
- * P = 1 / (1 + exp(-(a * score + b)))), {@code threshold}, and for people: {@code modelVersion},
+ * P = 1 / (1 + exp(-(a * score + b)))), {@code threshold} (for {@code targetFpr}) and {@code thresholds} (per
+ * false-positive rate, for policies that choose another operating point), and for people: {@code modelVersion},
  * {@code corpusSha256}, {@code targetFpr}, {@code metrics}, {@code training}.
  */
 public final class InjectionModel {
@@ -41,6 +42,10 @@ public final class InjectionModel {
     public static final int FORMAT_VERSION = 1;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Characters of unchanged text read on either side of what a decoding changed. */
+    static final int DECODE_CONTEXT = 2_000;
+    /** Texts up to this length are searched for encoded runs whole; longer ones by their head and tail. */
+    static final int DECODE_WHOLE = 100_000;
 
     private final Features features;
     private final float[] weights;
@@ -120,15 +125,43 @@ public final class InjectionModel {
         String normalised = TextNormalizer.normalize(raw);
         double best = logit(normalised.toLowerCase(Locale.ROOT));
         String reading = "text";
-        // Decodings read the normalised text before lower-casing: base64 is case-sensitive.
-        for (String variant : Deobfuscator.variants(normalised)) {
-            double l = logit(Features.prepare(variant));
+        // Decodings read the normalised text before lower-casing: base64 is case-sensitive. Of a very long text,
+        // its head and tail (an encoded payload hides in a prompt, rarely in the middle of a megabyte of data).
+        String decodable = normalised.length() <= DECODE_WHOLE ? normalised
+                : normalised.substring(0, DECODE_WHOLE / 2) + "\n" + normalised.substring(normalised.length() - DECODE_WHOLE / 2);
+        for (String variant : Deobfuscator.variants(decodable)) {
+            // Windows away from what the decoding changed are the text's own, already scored: read the changed
+            // region with DECODE_CONTEXT characters either side (more than any window reaches in ordinary text).
+            int prefix = commonPrefix(decodable, variant);
+            int suffix = commonSuffix(decodable, variant, prefix);
+            int from = Math.max(0, prefix - DECODE_CONTEXT);
+            int to = Math.max(from, variant.length() - Math.max(0, suffix - DECODE_CONTEXT));
+            double l = logit(Features.prepare(variant.substring(from, to)));
             if (l > best) {
                 best = l;
                 reading = "decoded text";
             }
         }
         return new Score(calibrate(best), best, reading);
+    }
+
+    private static int commonPrefix(String a, String b) {
+        int n = Math.min(a.length(), b.length());
+        int i = 0;
+        while (i < n && a.charAt(i) == b.charAt(i)) {
+            i++;
+        }
+        return i;
+    }
+
+    /** The length of the common suffix of a and b that does not overlap their common prefix. */
+    private static int commonSuffix(String a, String b, int prefix) {
+        int n = Math.min(a.length(), b.length()) - prefix;
+        int i = 0;
+        while (i < n && a.charAt(a.length() - 1 - i) == b.charAt(b.length() - 1 - i)) {
+            i++;
+        }
+        return i;
     }
 
     /** P(attack) of {@code raw}, as {@link #score(String)} computes it. */
@@ -156,11 +189,8 @@ public final class InjectionModel {
         // c[i]: unigram and char n-grams of token i; g[i]: bigram (i-1, i).
         double[] prefixC = new double[n + 1];
         double[] prefixG = new double[n + 1];
-        double[] acc = new double[1];
         for (int i = 0; i < n; i++) {
-            acc[0] = 0;
-            features.positionFeatures(t, i, b -> acc[0] += weights[b]);
-            prefixC[i + 1] = prefixC[i] + acc[0];
+            prefixC[i + 1] = prefixC[i] + features.positionWeight(t, i, weights);
             prefixG[i + 1] = prefixG[i] + (i > 0 ? weights[features.bigramBucket(t, i)] : 0);
         }
         double best = Double.NEGATIVE_INFINITY;
@@ -228,6 +258,23 @@ public final class InjectionModel {
     /** A window's weight sum is divided by its size to this power (0: plain sums); see {@link #normaliser}. */
     public double lengthPower() {
         return lengthPower;
+    }
+
+    /** The false-positive rates the trainer writes a threshold for ({@code thresholds} in the file). */
+    public static final double[] OPERATING_FPRS = {0.01, 0.02, 0.05};
+
+    /** The key of a false-positive rate in {@code thresholds}: "0.01". */
+    public static String fprKey(double fpr) {
+        return String.format(Locale.ROOT, "%.2f", fpr);
+    }
+
+    /**
+     * The threshold the trainer chose on the validation split for false-positive rate {@code fpr} (one of
+     * {@link #OPERATING_FPRS}), if the file has it.
+     */
+    public java.util.OptionalDouble thresholdForFpr(double fpr) {
+        JsonNode t = file == null ? null : file.path("thresholds").get(fprKey(fpr));
+        return t == null || !t.isNumber() ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(t.asDouble());
     }
 
     /** The operating threshold on the calibrated probability. */

@@ -30,12 +30,13 @@ public final class Deobfuscator {
     /** Decoded runs shorter than this are noise (a word that happens to be valid base64). */
     static final int MIN_DECODED = 6;
 
-    private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/\\-_]{16,}={0,2}");
     private static final Pattern HEX = Pattern.compile(
             "(?:\\\\x[0-9A-Fa-f]{2}){8,}|(?:[0-9A-Fa-f]{2}[ :]){7,}[0-9A-Fa-f]{2}|[0-9A-Fa-f]{16,}");
     private static final Pattern URL_ESCAPE = Pattern.compile("%[0-9A-Fa-f]{2}");
-    private static final Pattern SPACED = Pattern.compile("(?<![\\p{L}\\p{N}])\\p{L}(?:(?: {1,3}|[.\\-_*] ?)\\p{L}){3,}(?![\\p{L}\\p{N}])");
-    private static final Pattern LEET_WORD = Pattern.compile("[\\p{L}0-9@$|!]*[\\p{L}][\\p{L}0-9@$|!]*");
+    /** Four or more single characters (any but spaces) one to three spaces apart: "i g n o r e   a l l". */
+    private static final Pattern SPACED = Pattern.compile("(?<!\\S)\\S(?: {1,3}\\S){3,}(?!\\S)");
+    /** Letters joined by dots, dashes, underscores or stars: "i.g.n.o.r.e". */
+    private static final Pattern DOTTED = Pattern.compile("(?<![\\p{L}\\p{N}])\\p{L}(?:[.\\-_*]\\p{L}){3,}(?![\\p{L}\\p{N}])");
 
     private static final Set<String> COMMON = Set.of("the", "a", "an", "and", "or", "to", "of", "in", "on", "for",
             "is", "are", "be", "you", "your", "i", "me", "my", "it", "this", "that", "with", "all", "not", "no", "do",
@@ -66,8 +67,13 @@ public final class Deobfuscator {
 
     /** {@code text} with base64 and hex runs that decode to readable text replaced by it, and URL escapes decoded. */
     static String decodeRuns(String text) {
-        String t = replaceDecodable(text, BASE64, Deobfuscator::base64);
-        t = replaceDecodable(t, HEX, Deobfuscator::hex);
+        // Cheap scans first: most texts hold no long run of base64 or hex characters, and skip the regexes.
+        String t = replaceRuns(text, Deobfuscator::isBase64Char, Deobfuscator::base64);
+        if (t.contains("\\x") || hasSpacedHexPairs(t)) {
+            t = replaceDecodable(t, HEX, Deobfuscator::hex);
+        } else {
+            t = replaceRuns(t, c -> c < 0x80 && Character.digit(c, 16) >= 0, Deobfuscator::hex);
+        }
         if (t.indexOf('%') >= 0) {
             Matcher m = URL_ESCAPE.matcher(t);
             int escapes = 0;
@@ -84,8 +90,140 @@ public final class Deobfuscator {
         return t;
     }
 
+    private interface CharClass {
+        boolean test(char c);
+    }
+
+    private static boolean isBase64Char(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/'
+                || c == '-' || c == '_';
+    }
+
+    /** Eight hex pairs separated by single spaces or colons ("49 67 6e ..."). */
+    private static boolean hasSpacedHexPairs(String text) {
+        int pairs = 0;
+        int i = 0;
+        int n = text.length();
+        while (i + 1 < n) {
+            if (Character.digit(text.charAt(i), 16) >= 0 && Character.digit(text.charAt(i + 1), 16) >= 0
+                    && (i + 2 == n || text.charAt(i + 2) == ' ' || text.charAt(i + 2) == ':')) {
+                if (++pairs >= 8) {
+                    return true;
+                }
+                i += 3;
+            } else {
+                pairs = 0;
+                i++;
+            }
+        }
+        return false;
+    }
+
+    /** Four single non-space characters in a row, one to three spaces apart (what {@link #SPACED} needs). */
+    private static boolean hasSpacedCharacters(String text) {
+        int singles = 0;
+        int i = 0;
+        int n = text.length();
+        while (i < n) {
+            while (i < n && text.charAt(i) == ' ') {
+                i++;
+            }
+            int start = i;
+            while (i < n && !Character.isWhitespace(text.charAt(i))) {
+                i++;
+            }
+            if (i - start == 1) {
+                if (++singles >= 4) {
+                    return true;
+                }
+            } else if (i > start || (i < n && text.charAt(i) != ' ')) {
+                singles = 0;
+                if (i < n && text.charAt(i) != ' ') {
+                    i++;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** A letter, a dot, dash, underscore or star, and a letter, three times over ("i.g.n.o"). */
+    private static boolean hasDottedLetters(String text) {
+        int links = 0;
+        for (int i = 1; i + 1 < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c == '.' || c == '-' || c == '_' || c == '*') && Character.isLetter(text.charAt(i - 1))
+                    && Character.isLetter(text.charAt(i + 1)) && (i + 2 >= text.length() || !Character.isLetter(text.charAt(i + 2)))) {
+                if (++links >= 3) {
+                    return true;
+                }
+                i++;
+            } else if (c != '.' && c != '-' && c != '_' && c != '*' && !(Character.isLetter(c)
+                    && (text.charAt(i - 1) == '.' || text.charAt(i - 1) == '-' || text.charAt(i - 1) == '_' || text.charAt(i - 1) == '*'))) {
+                links = 0;
+            }
+        }
+        return false;
+    }
+
+    /** A run of leet substitutions between two letters somewhere in the text (what {@link #unLeet} maps). */
+    private static boolean hasInnerLeet(String text) {
+        for (int i = 1; i + 1 < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!Character.isLetter(c) && leetLetter(c) != 0 && Character.isLetter(text.charAt(i - 1))) {
+                int j = i;
+                while (j < text.length() && !Character.isLetter(text.charAt(j)) && leetLetter(text.charAt(j)) != 0) {
+                    j++;
+                }
+                if (j < text.length() && Character.isLetter(text.charAt(j))) {
+                    return true;
+                }
+                i = j;
+            }
+        }
+        return false;
+    }
+
     private interface Decoder {
         String decode(String run);
+    }
+
+    /**
+     * {@code text} with every maximal run of 16 or more characters of a class (and the {@code =} padding after it)
+     * that {@code decoder} reads as text replaced by that text; a plain scan, no regular expression.
+     */
+    private static String replaceRuns(String text, CharClass cls, Decoder decoder) {
+        StringBuilder out = null;
+        int last = 0;
+        int n = text.length();
+        int i = 0;
+        while (i < n) {
+            if (!cls.test(text.charAt(i))) {
+                i++;
+                continue;
+            }
+            int start = i;
+            while (i < n && cls.test(text.charAt(i))) {
+                i++;
+            }
+            int end = i;
+            while (end < n && end - i < 2 && text.charAt(end) == '=') {
+                end++;
+            }
+            if (i - start < 16) {
+                continue;
+            }
+            String decoded = decoder.decode(text.substring(start, end));
+            if (decoded == null) {
+                continue;
+            }
+            if (out == null) {
+                out = new StringBuilder(n);
+            }
+            out.append(text, last, start).append(' ').append(decoded).append(' ');
+            last = end;
+            i = end;
+        }
+        return out == null ? text : out.append(text, last, n).toString();
     }
 
     private static String replaceDecodable(String text, Pattern pattern, Decoder decoder) {
@@ -210,9 +348,13 @@ public final class Deobfuscator {
         return bad == 0 && letters * 2 >= s.length() ? s : null;
     }
 
-    /** Letters spaced out one by one ("i g n o r e  a l l", "i.g.n.o.r.e") joined into words. */
+    /** Characters spaced out one by one ("i g n o r e   a l l", "i.g.n.o.r.e") joined into words. */
     static String joinSpacedLetters(String text) {
-        Matcher m = SPACED.matcher(text);
+        boolean spaced = hasSpacedCharacters(text);
+        if (!spaced && !hasDottedLetters(text)) {
+            return text;
+        }
+        Matcher m = spaced ? SPACED.matcher(text) : SPACED.matcher("");
         StringBuilder out = null;
         int last = 0;
         while (m.find()) {
@@ -221,16 +363,16 @@ public final class Deobfuscator {
             int spaces = 0;
             for (int i = 0; i < run.length(); i++) {
                 char c = run.charAt(i);
-                if (Character.isLetter(c)) {
-                    // Two or more spaces between letters separate words.
-                    if (spaces >= 2 && joined.length() > 0) {
-                        joined.append(' ');
-                    }
-                    joined.append(c);
-                    spaces = 0;
-                } else if (c == ' ') {
+                if (c == ' ') {
                     spaces++;
+                    continue;
                 }
+                // Two or more spaces between characters separate words.
+                if (spaces >= 2 && joined.length() > 0) {
+                    joined.append(' ');
+                }
+                joined.append(c);
+                spaces = 0;
             }
             if (out == null) {
                 out = new StringBuilder(text.length());
@@ -238,51 +380,68 @@ public final class Deobfuscator {
             out.append(text, last, m.start()).append(joined);
             last = m.end();
         }
-        return out == null ? text : out.append(text, last, text.length()).toString();
+        String t = out == null ? text : out.append(text, last, text.length()).toString();
+        Matcher d = DOTTED.matcher(t);
+        if (!d.find()) {
+            return t;
+        }
+        StringBuilder dotted = new StringBuilder(t.length());
+        int from = 0;
+        do {
+            dotted.append(t, from, d.start()).append(d.group().replaceAll("[.\\-_*]", ""));
+            from = d.end();
+        } while (d.find());
+        return dotted.append(t, from, t.length()).toString();
     }
 
     /** Words that mix letters with digits or symbols used as letters ("1gn0r3", "pr0mp7", "$y$tem") mapped to letters. */
     static String unLeet(String text) {
-        boolean any = false;
-        for (int i = 0; i < text.length() && !any; i++) {
-            char c = text.charAt(i);
-            any = (c >= '0' && c <= '9') || c == '@' || c == '$' || c == '|' || c == '!';
-        }
-        if (!any) {
+        if (!hasInnerLeet(text)) {
             return text;
         }
-        Matcher m = LEET_WORD.matcher(text);
         StringBuilder out = null;
         int last = 0;
-        while (m.find()) {
-            String w = m.group();
+        int n = text.length();
+        int i = 0;
+        while (i < n) {
+            if (!isLeetWordChar(text.charAt(i))) {
+                i++;
+                continue;
+            }
+            int start = i;
             int letters = 0, leet = 0;
-            for (int i = 0; i < w.length(); i++) {
-                char c = w.charAt(i);
+            while (i < n && isLeetWordChar(text.charAt(i))) {
+                char c = text.charAt(i);
                 if (Character.isLetter(c)) {
                     letters++;
                 } else if (leetLetter(c) != 0) {
                     leet++;
                 }
+                i++;
             }
+            String w = text.substring(start, i);
             // "mp3", "tp1234", "x86" or "win10" are words; "1gn0r3" or "h4ck" is a disguise: a substitution
             // between two letters.
             if (leet == 0 || letters < 2 || w.length() < 3 || !hasInnerSubstitution(w)) {
                 continue;
             }
             StringBuilder mapped = new StringBuilder(w.length());
-            for (int i = 0; i < w.length(); i++) {
-                char c = w.charAt(i);
+            for (int k = 0; k < w.length(); k++) {
+                char c = w.charAt(k);
                 char l = Character.isLetter(c) ? c : leetLetter(c);
                 mapped.append(l == 0 ? c : l);
             }
             if (out == null) {
-                out = new StringBuilder(text.length());
+                out = new StringBuilder(n);
             }
-            out.append(text, last, m.start()).append(mapped);
-            last = m.end();
+            out.append(text, last, start).append(mapped);
+            last = i;
         }
-        return out == null ? text : out.append(text, last, text.length()).toString();
+        return out == null ? text : out.append(text, last, n).toString();
+    }
+
+    private static boolean isLeetWordChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '@' || c == '$' || c == '|' || c == '!';
     }
 
     /**
@@ -359,10 +518,10 @@ public final class Deobfuscator {
         return new String(cs);
     }
 
-    /** The share of ASCII words that are among the most common English (and prompt) words. */
+    /** The share of ASCII words that are among the most common English (and prompt) words (of the first 4,000 characters). */
     static double englishShare(String text) {
         int words = 0, common = 0;
-        int i = 0, n = text.length();
+        int i = 0, n = Math.min(text.length(), 4000);
         while (i < n) {
             while (i < n && !isAsciiLetter(text.charAt(i))) {
                 i++;

@@ -46,22 +46,34 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
  * Trains the injection model: {@code TrainInjectionModel <split dir> <model.json> [options]}, where the split dir
  * holds {@code train.jsonl}, {@code validation.jsonl} and {@code test.jsonl} as {@code BuildCorpus} wrote them.
  * <ol>
- *   <li>Training units are what the scorer reads: a text of up to {@code windowWords} tokens whole, a longer one
- *       by windows (stride half a window). Every window of a benign text is benign. A long attack is not attack
- *       in every window (an injected paragraph in a long e-mail), so it is trained in two rounds: first on all its
- *       windows at a small weight, then on the window the first model finds most suspicious (multiple-instance
- *       learning).</li>
- *   <li>Copies of short examples are padded with made-up words (both labels), so padding carries no weight.</li>
- *   <li>Classes are weighted to equal total weight; logistic regression by Tribuo's {@link LinearSGDTrainer}
- *       (log loss, AdaGrad) over the {@link Features hashed features}.</li>
- *   <li>The weights are exported to the runtime format and quantised as the file stores them; everything after
- *       that is measured with the runtime scorer ({@link InjectionModel}), decodings included.</li>
- *   <li>Platt calibration on the validation split, and the threshold for the target false-positive rate
- *       (default 1 %) on it; test metrics are reported and stored, never used to choose anything.</li>
+ *   <li>Training units are what the scorer reads. The scorer takes the most suspicious window of 16, 32 or 64
+ *       tokens (a shorter text whole), a window's weight sum divided by the square root of the smallest size that
+ *       holds it. Every window of a benign text is benign: up to {@code benignWindows} per size are trained on. A
+ *       long attack is not attack in every window (an injected paragraph in a long e-mail), so it is trained in two
+ *       rounds: first all its 64-token windows at a small weight, then the window the first model finds most
+ *       suspicious (multiple-instance learning).</li>
+ *   <li>Copies of half the short examples are padded with made-up words (both labels), so padding carries no
+ *       weight.</li>
+ *   <li>Weights: classes equal in total; inside each language the corpus' class balance (a language seen mostly
+ *       in benign texts is no evidence of "benign"); inside a group holding both labels (a document with and
+ *       without an injected instruction) the smaller side raised up to 5 times, so the carrier's words carry no
+ *       evidence.</li>
+ *   <li>Logistic regression by Tribuo's {@link LinearSGDTrainer} (log loss, AdaGrad, 2 epochs: the early stop is
+ *       the regulariser) over the {@link Features hashed features}; {@code --optimiser liblinear} trains
+ *       L2-regularised logistic regression with Tribuo's liblinear instead ({@code --lambda} = 1 / C).</li>
+ *   <li>The weights are exported to the runtime format (checked against Tribuo's own predictions) and quantised as
+ *       the file stores them; everything after that is measured with the runtime scorer ({@link InjectionModel}),
+ *       decodings included.</li>
+ *   <li>Platt calibration on the validation split, and the threshold for the target false-positive rate (1 %) on
+ *       it; test metrics (and how many detected test attacks stay detected with 40 made-up words added) are
+ *       reported and stored in the file, never used to choose anything.</li>
  * </ol>
- * Options: {@code --epochs N} (8), {@code --lr X} (0.5), {@code --window N} (64), {@code --bits N} (19),
- * {@code --target-fpr X} (0.01), {@code --seed N}, {@code --no-augment}, {@code --no-mil},
- * {@code --corpus-summary summary.json} (default: the split dir's or its parent's), {@code --report file.json}.
+ * Options (defaults are the shipped model's): {@code --epochs 2}, {@code --lr 0.05}, {@code --optimiser adagrad}
+ * ({@code liblinear}, {@code liblinear-svm}, {@code pegasos}), {@code --lambda 1}, {@code --window 64},
+ * {@code --min-window 16}, {@code --length-power 0.5}, {@code --benign-windows 12}, {@code --bits 19},
+ * {@code --target-fpr 0.01}, {@code --seed N}, {@code --benign-weight 1}, {@code --no-augment}, {@code --no-mil},
+ * {@code --no-language-balance}, {@code --no-contrast-balance}, {@code --corpus-summary summary.json} (default:
+ * the split dir's or its parent's), {@code --report file.json}.
  */
 public final class TrainInjectionModel {
 
@@ -91,6 +103,8 @@ public final class TrainInjectionModel {
     private final Features features;
     private final String[] names;
     private final List<String> log = new ArrayList<>();
+    /** Thresholds for the operating false-positive rates, from the validation split. */
+    private final Map<String, Double> thresholds = new TreeMap<>();
 
     TrainInjectionModel(Options options) {
         this.options = options;
@@ -100,19 +114,18 @@ public final class TrainInjectionModel {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: TrainInjectionModel <split dir> <model.json> [--epochs N] [--lr X] [--optimiser pegasos|adagrad] [--lambda X] "
-                    + "[--window N] [--bits N] [--target-fpr X] [--seed N] [--no-augment] [--no-mil] [--corpus-summary file] [--report file]");
+            System.err.println("usage: TrainInjectionModel <split dir> <model.json> [options: see the class comment]");
             System.exit(2);
         }
         Path splitDir = Path.of(args[0]);
         Path modelFile = Path.of(args[1]);
-        int epochs = 8, window = 64, bits = 19;
-        double lengthPower = 0, benignWeight = 1;
-        int minWindow = -1;
-        boolean balanceLanguages = false, balanceContrast = false;
-        int benignWindows = 4;
-        double lr = 0.5, targetFpr = 0.01, lambda = 1e-4;
-        String optimiser = "pegasos";
+        int epochs = 2, window = 64, bits = 19;
+        double lengthPower = 0.5, benignWeight = 1;
+        int minWindow = 16;
+        boolean balanceLanguages = true, balanceContrast = true;
+        int benignWindows = 12;
+        double lr = 0.05, targetFpr = 0.01, lambda = 1;
+        String optimiser = "adagrad";
         long seed = 20261201L;
         boolean augment = true, mil = true;
         Path summaryFile = null, report = null;
@@ -125,8 +138,8 @@ public final class TrainInjectionModel {
                 case "--window" -> window = Integer.parseInt(args[++i]);
                 case "--length-power" -> lengthPower = Double.parseDouble(args[++i]);
                 case "--min-window" -> minWindow = Integer.parseInt(args[++i]);
-                case "--balance-languages" -> balanceLanguages = true;
-                case "--balance-contrast" -> balanceContrast = true;
+                case "--no-language-balance" -> balanceLanguages = false;
+                case "--no-contrast-balance" -> balanceContrast = false;
                 case "--benign-windows" -> benignWindows = Integer.parseInt(args[++i]);
                 case "--bits" -> bits = Integer.parseInt(args[++i]);
                 case "--target-fpr" -> targetFpr = Double.parseDouble(args[++i]);
@@ -146,7 +159,7 @@ public final class TrainInjectionModel {
         String corpusSha = Files.exists(summaryFile)
                 ? CorpusFiles.JSON.readTree(summaryFile.toFile()).path("corpusSha256").asText("unknown") : "unknown";
         TRIBUO_LOG.setLevel(Level.WARNING);
-        Options options = new Options(epochs, lr, optimiser, lambda, window, minWindow < 0 ? window : minWindow, lengthPower, bits, targetFpr, seed, augment, mil, benignWeight, balanceLanguages, balanceContrast, benignWindows);
+        Options options = new Options(epochs, lr, optimiser, lambda, window, Math.min(minWindow, window), lengthPower, bits, targetFpr, seed, augment, mil, benignWeight, balanceLanguages, balanceContrast, benignWindows);
         List<CorpusRow> train = CorpusFiles.readSplit(splitDir.resolve("train.jsonl"));
         List<CorpusRow> validation = CorpusFiles.readSplit(splitDir.resolve("validation.jsonl"));
         List<CorpusRow> test = CorpusFiles.readSplit(splitDir.resolve("test.jsonl"));
@@ -161,6 +174,8 @@ public final class TrainInjectionModel {
         ObjectNode extra = CorpusFiles.JSON.createObjectNode();
         extra.put("corpusSha256", corpusSha);
         extra.put("targetFpr", targetFpr);
+        ObjectNode operating = extra.putObject("thresholds");
+        trainer.thresholds.forEach(operating::put);
         extra.put("trainedOn", splitDir.toString().replace('\\', '/'));
         extra.set("metrics", metrics);
         ObjectNode training = extra.putObject("training");
@@ -171,7 +186,7 @@ public final class TrainInjectionModel {
         training.put("lambda", lambda);
         training.put("benignWeight", benignWeight);
         training.put("windowWords", window);
-        training.put("minWindowWords", minWindow < 0 ? window : minWindow);
+        training.put("minWindowWords", Math.min(minWindow, window));
         training.put("balanceLanguages", balanceLanguages);
         training.put("balanceContrast", balanceContrast);
         training.put("benignWindowsPerScale", benignWindows);
@@ -277,13 +292,13 @@ public final class TrainInjectionModel {
             model = fit(second, "round 2");
         }
         model = model.quantised();
-        // Calibration and operating point on the validation split, with the runtime scorer.
-        double[] logits = new double[validation.size()];
         boolean[] labels = new boolean[validation.size()];
+        double[] logits = new double[validation.size()];
         for (int i = 0; i < validation.size(); i++) {
-            logits[i] = model.score(validation.get(i).text()).logit();
             labels[i] = validation.get(i).attack();
+            logits[i] = model.score(validation.get(i).text()).logit();
         }
+        // Calibration and operating point on the validation split, with the runtime scorer.
         double[] ab = Platt.fit(logits, labels);
         InjectionModel calibrated = model.withCalibration(ab[0], ab[1], 0.5);
         double[] benign = probabilities(calibrated, validation, false);
@@ -292,6 +307,9 @@ public final class TrainInjectionModel {
         String version = LocalDate.now(ZoneOffset.UTC) + "-" + corpusSha.substring(0, Math.min(8, corpusSha.length()));
         log.add(String.format(Locale.ROOT, "Platt a=%.4f b=%.4f; threshold %.4f for FPR <= %.3f on %d validation benign",
                 ab[0], ab[1], threshold, options.targetFpr(), benign.length));
+        for (double fpr : InjectionModel.OPERATING_FPRS) {
+            thresholds.put(InjectionModel.fprKey(fpr), Math.min(1, Math.max(Metrics.thresholdForFpr(benign, fpr), Double.MIN_NORMAL)));
+        }
         return model.withCalibration(ab[0], ab[1], threshold).withVersion(version);
     }
 
