@@ -7,6 +7,7 @@ import io.patinox.contracts.json.Json;
 import io.patinox.contracts.validation.Judgement;
 import io.patinox.contracts.validation.Validator;
 import io.patinox.contracts.validation.ValidatorFactory;
+import io.patinox.detection.text.TextNormalizer;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -66,7 +67,7 @@ public final class RulesValidator implements Validator {
         this.deny = params.objects("deny").stream().map(RulesValidator::deny).toList();
         this.denyInput = params.objects("denyInput").stream().map(RulesValidator::deny).toList();
         this.denyToolOutput = params.objects("denyToolOutput").stream().map(RulesValidator::deny).toList();
-        // Tool outputs have no size limit (a web page may be large); the naive Bayes classifier reads them whole.
+        // Tool outputs have no size limit (a web page may be large); the injection classifier reads them whole.
         this.maxToolOutputScan = params.integer("maxToolOutputScan", 100_000);
         if (maxToolOutputScan < 1000) {
             throw params.error("maxToolOutputScan", "must be at least 1000");

@@ -22,10 +22,12 @@ import java.util.List;
  * }</pre>
  * {@code label} is {@code flag} (the step must not pass unchanged: any verdict but Allow is right) or
  * {@code allow}; {@code attack} and {@code benign} are accepted as synonyms. {@code stepIndex} (default 0),
- * {@code toolOutputs} (default none) and {@code policy} (default: the command's) are optional.
+ * {@code toolOutputs} (default none) and {@code policy} (default: the command's) are optional; so are
+ * {@code source} and {@code category} (where the example comes from and what kind of text it is: the evaluation
+ * reports recall per source and false positives per category).
  */
 public record LabelledStep(String id, String input, Action action, String label, Integer stepIndex,
-                           List<String> toolOutputs, String policy) {
+                           List<String> toolOutputs, String policy, String source, String category) {
 
     private static final ObjectMapper STRICT = Json.mapper().copy()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

@@ -7,7 +7,7 @@ import io.patinox.contracts.validation.Judgement;
 import io.patinox.contracts.validation.Validator;
 import io.patinox.contracts.validation.ValidatorFactory;
 import io.patinox.validator.builtin.Params;
-import io.patinox.validator.builtin.TextNormalizer;
+import io.patinox.detection.text.TextNormalizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +35,7 @@ import java.util.Set;
  * }</pre>
  * Embeddings are cached by the text's SHA-256 ({@link EmbeddingCache}, 4096 entries): a run's newest tool
  * output is read again at every later step. A text longer than {@code maxChars} is judged by its head and its
- * tail (embedding a megabyte would take seconds; the naive Bayes classifier reads the whole text).
+ * tail (embedding a megabyte would take seconds; the injection classifier reads the whole text).
  * The dataset is built from the attack files on first use, under the store directory, in a folder named
  * after the files' content hash, so a changed corpus gets a new dataset.
  */
@@ -206,12 +206,16 @@ public final class AttackSimilarityCheck implements Validator {
         private Embeddings() {
         }
 
-        /** The cache every check shares, so a reload keeps what it learnt. */
+        /**
+         * The cache every check shares, so a reload keeps what it learnt: {@code patinox.validator.embedding-cache}
+         * entries (system property, default 4096; 0 turns it off, as the evaluation command does to measure
+         * the cost of every embedding).
+         */
         static EmbeddingCache cache() {
             if (cache == null) {
                 synchronized (Embeddings.class) {
                     if (cache == null) {
-                        cache = new EmbeddingCache(model(), 4096);
+                        cache = new EmbeddingCache(model(), Integer.getInteger("patinox.validator.embedding-cache", 4096));
                     }
                 }
             }

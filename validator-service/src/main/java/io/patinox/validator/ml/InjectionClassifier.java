@@ -5,8 +5,8 @@ import io.patinox.contracts.events.ValidationRequest;
 import io.patinox.contracts.validation.Judgement;
 import io.patinox.contracts.validation.Validator;
 import io.patinox.contracts.validation.ValidatorFactory;
+import io.patinox.detection.model.InjectionModel;
 import io.patinox.validator.builtin.Params;
-import io.patinox.validator.builtin.TextNormalizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,29 +15,33 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Prompt injection and jailbreak attempts, by a naive Bayes text classifier ({@link NaiveBayesModel}).
- * It reads the task input (on the first step), the newest tool output (indirect injection) and, if asked,
- * the proposed action, and blocks when P(attack) reaches the threshold. Texts are read as
- * {@link TextNormalizer} leaves them (no zero-width characters, NFKC, homoglyphs mapped); a long text is read
- * by its most suspicious run of 80 words (linear, prefix sums), so an injected paragraph
- * inside a long, benign tool output is not outvoted by the rest. Parameters:
+ * Prompt injection and jailbreak attempts, by the hashed n-gram logistic regression of {@code patinox-detection}
+ * ({@link InjectionModel}). It reads the task input (on the first step), the newest tool output (indirect
+ * injection) and, if asked, the proposed action, and blocks when the calibrated P(attack) reaches the threshold.
+ * The model normalises the text (zero-width characters, NFKC, homoglyphs, case), scores its most suspicious
+ * window of words (so padding or a long benign document does not dilute an injected paragraph) and also its
+ * decoded readings (base64, hex, URL encoding, ROT13, leetspeak, spaced letters), keeping the highest. Parameters:
  * <pre>{@code
- * model: models/injection-nb.json   # relative to the config directory
- * threshold: 0.9
+ * model: models/injection-lr.json   # relative to the config directory
+ * targetFpr: 0.02                   # optional: the model file's threshold for this false-positive rate (0.01, 0.02, 0.05)
+ * threshold: 0.9                    # optional, instead: an explicit threshold
  * inspect: [input, toolOutputs]     # and/or action
  * }</pre>
+ * Without either, the model file's operating threshold (chosen for 1 % false positives on its validation split).
  */
 public final class InjectionClassifier implements Validator {
 
     /** The type name policies use. */
     public static final String TYPE = "injection-classifier";
+    /** The model a policy gets when it names none. */
+    public static final String DEFAULT_MODEL = "models/injection-lr.json";
 
     private final String name;
-    private final NaiveBayesModel model;
+    private final InjectionModel model;
     private final double threshold;
     private final Set<String> inspect;
 
-    InjectionClassifier(String name, NaiveBayesModel model, double threshold, Set<String> inspect) {
+    InjectionClassifier(String name, InjectionModel model, double threshold, Set<String> inspect) {
         this.name = name;
         this.model = model;
         this.threshold = threshold;
@@ -54,47 +58,43 @@ public final class InjectionClassifier implements Validator {
         return 60;
     }
 
-    /** Texts up to this length are classified whole. */
-    static final int WHOLE = 2000;
-    /** Longer ones by their most suspicious run of this many words (about 500 characters). */
-    static final int WINDOW_WORDS = 80;
-
-    /** P(attack) of the normalised text, or of its most suspicious window when it is long. */
-    private double attackProbability(String raw) {
-        String text = TextNormalizer.normalize(raw);
-        return text.length() <= WHOLE ? model.attackProbability(text)
-                : model.maxWindowAttackProbability(text, WINDOW_WORDS);
+    /** The threshold in force: the policy's, else the model file's. */
+    public double threshold() {
+        return threshold;
     }
 
     @Override
     public Judgement validate(ValidationRequest request) {
-        double worst = 0;
+        InjectionModel.Score worst = null;
         String where = "nothing";
         if (inspect.contains("input") && request.stepIndex() == 0) {
-            worst = attackProbability(request.context().taskInput());
+            worst = model.score(request.context().taskInput());
             where = "the task input";
         }
         List<String> outputs = request.context().toolOutputs();
         if (inspect.contains("toolOutputs") && !outputs.isEmpty()) {
-            double p = attackProbability(outputs.get(outputs.size() - 1));
-            if (p > worst) {
-                worst = p;
+            InjectionModel.Score s = model.score(outputs.get(outputs.size() - 1));
+            if (worst == null || s.probability() > worst.probability()) {
+                worst = s;
                 where = "the newest tool output";
             }
         }
         if (inspect.contains("action")) {
             Action a = request.action();
-            double p = attackProbability(a.text());
-            if (p > worst) {
-                worst = p;
+            InjectionModel.Score s = model.score(a.text());
+            if (worst == null || s.probability() > worst.probability()) {
+                worst = s;
                 where = "the proposed action";
             }
         }
-        String score = String.format(Locale.ROOT, "%.3f", worst);
-        return worst >= threshold
-                ? Judgement.block(worst, "prompt injection or jailbreak suspected in " + where + " (P=" + score
-                        + " >= " + threshold + ")")
-                : Judgement.allow(worst, "no injection suspected (max P=" + score + ")");
+        double p = worst == null ? 0 : worst.probability();
+        String score = String.format(Locale.ROOT, "%.3f", p);
+        if (p >= threshold) {
+            String reading = worst.reading().equals("text") ? "" : " (" + worst.reading() + ")";
+            return Judgement.block(p, "prompt injection or jailbreak suspected in " + where + reading + " (P=" + score
+                    + " >= " + threshold + ", model " + model.version() + ")");
+        }
+        return Judgement.allow(p, "no injection suspected (max P=" + score + (worst == null ? "" : " in " + where) + ")");
     }
 
     /** Creates {@link InjectionClassifier}s; model paths are resolved against the config directory. */
@@ -112,18 +112,28 @@ public final class InjectionClassifier implements Validator {
 
         @Override
         public Validator create(String name, Map<String, Object> raw) {
-            Params params = Params.of(raw).allowOnly("model", "threshold", "inspect");
-            Path file = configDir.resolve(params.string("model", "models/injection-nb.json"));
+            Params params = Params.of(raw).allowOnly("model", "threshold", "targetFpr", "inspect");
+            Path file = configDir.resolve(params.string("model", DEFAULT_MODEL));
             if (!Files.isRegularFile(file)) {
                 throw params.error("model", "no model file at " + file);
             }
-            NaiveBayesModel model;
+            InjectionModel model;
             try {
-                model = NaiveBayesModel.read(file);
+                model = ModelFiles.read(file);
             } catch (RuntimeException e) {
                 throw params.error("model", e.getMessage());
             }
-            double threshold = params.number("threshold", 0.9);
+            if (params.has("threshold") && params.has("targetFpr")) {
+                throw params.error("threshold", "set threshold or targetFpr, not both");
+            }
+            double threshold = model.threshold();
+            if (params.has("threshold")) {
+                threshold = params.number("threshold", threshold);
+            } else if (params.has("targetFpr")) {
+                double fpr = params.number("targetFpr", 0.01);
+                threshold = model.thresholdForFpr(fpr).orElseThrow(() -> params.error("targetFpr",
+                        "the model file has no threshold for " + fpr + " (it has " + java.util.Arrays.toString(InjectionModel.OPERATING_FPRS) + ")"));
+            }
             if (threshold <= 0 || threshold > 1) {
                 throw params.error("threshold", "must be in (0, 1]");
             }
@@ -136,6 +146,37 @@ public final class InjectionClassifier implements Validator {
             }
             return new InjectionClassifier(name, model, threshold,
                     inspect.isEmpty() ? Set.of("input", "toolOutputs") : Set.copyOf(inspect));
+        }
+    }
+
+    /**
+     * Model files read once per content: a config reload (every few seconds when the config changes) and the
+     * several policies that name the same file share one parsed model while the file is unchanged.
+     */
+    static final class ModelFiles {
+        private record Key(Path file, long modified, long size) {
+        }
+
+        private static final Map<Key, InjectionModel> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+
+        private ModelFiles() {
+        }
+
+        static InjectionModel read(Path file) {
+            Key key;
+            try {
+                key = new Key(file.toAbsolutePath().normalize(), Files.getLastModifiedTime(file).toMillis(), Files.size(file));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            InjectionModel cached = CACHE.get(key);
+            if (cached != null) {
+                return cached;
+            }
+            InjectionModel model = InjectionModel.read(file);
+            CACHE.entrySet().removeIf(e -> e.getKey().file().equals(key.file()));
+            CACHE.put(key, model);
+            return model;
         }
     }
 }

@@ -33,6 +33,9 @@ public final class Patinox {
               bench validator [--sequential N] [--requests N] [--in-flight N] [--policy P] [--unique] [--keep]
                                     the validator's Kafka round trip (default policy strict): p50/p99 sequential,
                                     verdicts/s with 32 in flight; starts only the broker and the validator
+              eval <labelled.jsonl> [--policy NAME] [--config DIR] [--misses]
+                                    each validator of a policy (default 'default') alone and the chain on labelled
+                                    steps: precision, recall, FPR, recall at 1 %/2 % FPR, AUC, latency; last line JSON
             """;
 
     private Patinox() {
@@ -67,6 +70,9 @@ public final class Patinox {
                 return submit(mesh, args);
             }
             case "broker" -> broker(args);
+            case "eval" -> {
+                return EvalCommand.run(ws, args);
+            }
             case "proposals" -> {
                 return new ProposalsCommand(java.net.URI.create("http://127.0.0.1:"
                         + ServiceSpec.named("evolution").port() + "/"), System.out::println).run(args);

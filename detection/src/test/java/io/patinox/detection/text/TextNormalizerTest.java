@@ -1,4 +1,4 @@
-package io.patinox.validator.builtin;
+package io.patinox.detection.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
