@@ -273,7 +273,11 @@ public final class BuildCorpus {
                         BuildConfig.GroupBy groupBy = config.settings(spec.id()).groupBy();
                         String group = groupBy == null ? null : groupBy.key(spec.id(), r);
                         if (group == null && r.get("family") instanceof String fam) {
-                            group = spec.id() + ":family-" + fam;
+                            // A multilingual family ("-ml") holds one idea in many languages: it is grouped per
+                            // language, so training may see the idea in some languages and the test asks for it in
+                            // others (attackers translate known attacks); the same text never crosses the split.
+                            String lang = fam.endsWith("-ml") && r.get("lang") instanceof String l ? "-" + l : "";
+                            group = spec.id() + ":family-" + fam + lang;
                         }
                         String id = spec.id() + "#" + rowIndex;
                         candidates.add(candidate(spec, s, r, id, (String) r.get("text"), group == null ? id : group));

@@ -1,6 +1,6 @@
 package io.patinox.detection.corpus;
 
-import io.patinox.detection.model.Features;
+import io.patinox.detection.model.TfIdfFeatures;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -24,7 +24,7 @@ final class NearDuplicates {
 
     /** The text compared for exact duplicates. */
     static String key(String text) {
-        String p = Features.prepare(text);
+        String p = TfIdfFeatures.prepare(text);
         StringBuilder out = new StringBuilder(p.length());
         boolean space = false;
         for (int i = 0; i < p.length(); ) {

@@ -6,17 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.patinox.detection.corpus.CorpusFiles;
 import io.patinox.detection.corpus.CorpusRow;
 import io.patinox.detection.eval.Metrics;
-import io.patinox.detection.model.Features;
 import io.patinox.detection.model.InjectionModel;
-import io.patinox.detection.model.Tokens;
+import io.patinox.detection.model.SparseVector;
+import io.patinox.detection.model.TfIdfFeatures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,85 +27,54 @@ import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
 import org.tribuo.classification.liblinear.LibLinearClassificationTrainer;
 import org.tribuo.classification.liblinear.LinearClassificationType;
-import org.tribuo.classification.sgd.linear.LinearSGDModel;
 import org.tribuo.common.liblinear.LibLinearModel;
-import org.tribuo.classification.sgd.linear.LinearSGDTrainer;
-import org.tribuo.classification.sgd.objectives.LogMulticlass;
 import org.tribuo.impl.ArrayExample;
-import org.tribuo.math.la.DenseMatrix;
-import org.tribuo.math.StochasticGradientOptimiser;
-import org.tribuo.math.optimisers.AdaGrad;
-import org.tribuo.math.optimisers.Pegasos;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
 
 /**
  * Trains the injection model: {@code TrainInjectionModel <split dir> <model.json> [options]}, where the split dir
  * holds {@code train.jsonl}, {@code validation.jsonl} and {@code test.jsonl} as {@code BuildCorpus} wrote them.
  * <ol>
- *   <li>Training units are what the scorer reads. The scorer takes the most suspicious window of 16, 32 or 64
- *       tokens (a shorter text whole), a window's weight sum divided by the square root of the smallest size that
- *       holds it. Every window of a benign text is benign: up to {@code benignWindows} per size are trained on. A
- *       long attack is not attack in every window (an injected paragraph in a long e-mail), so it is trained in two
- *       rounds: first all its 64-token windows at a small weight, then the window the first model finds most
- *       suspicious (multiple-instance learning).</li>
- *   <li>Copies of half the short examples are padded with made-up words (both labels), so padding carries no
- *       weight.</li>
- *   <li>Weights: classes equal in total; inside each language the corpus' class balance (a language seen mostly
- *       in benign texts is no evidence of "benign"); inside a group holding both labels (a document with and
- *       without an injected instruction) the smaller side raised up to 5 times, so the carrier's words carry no
- *       evidence.</li>
- *   <li>Logistic regression by Tribuo's {@link LinearSGDTrainer} (log loss, AdaGrad, 2 epochs: the early stop is
- *       the regulariser) over the {@link Features hashed features}; {@code --optimiser liblinear} trains
- *       L2-regularised logistic regression with Tribuo's liblinear instead ({@code --lambda} = 1 / C).</li>
- *   <li>The weights are exported to the runtime format (checked against Tribuo's own predictions) and quantised as
- *       the file stores them; everything after that is measured with the runtime scorer ({@link InjectionModel}),
- *       decodings included.</li>
- *   <li>Platt calibration on the validation split, and the threshold for the target false-positive rate (1 %) on
- *       it; test metrics (and how many detected test attacks stay detected with 40 made-up words added) are
- *       reported and stored in the file, never used to choose anything.</li>
+ *   <li>Training examples: every training text whole, and every window of every benign text at the sizes the
+ *       scorer reads ({@code --windows 32,64}, half a window apart): the scorer takes the most suspicious window
+ *       of a long text, so the model must have seen what ordinary windows of long benign documents look like.</li>
+ *   <li>Features: {@link TfIdfFeatures} (hashed character n-grams of words and word uni/bigrams); the idf of a
+ *       bucket from its document frequency over the training examples, 0 below {@code --min-df 2} (a bucket only
+ *       one example has is noise, and made-up padding words fall there), quantised as the file stores it.</li>
+ *   <li>L2-regularised logistic regression by Tribuo's liblinear ({@code --c 16}), the classes weighted to equal
+ *       totals.</li>
+ *   <li>The weights are exported to the runtime format (checked against Tribuo's own probabilities) and quantised
+ *       as the file stores them; everything after that is measured with the runtime scorer
+ *       ({@link InjectionModel}), windows and decodings included.</li>
+ *   <li>Platt calibration on the validation split; thresholds for 1 %, 2 % and 5 % false positives on it, the
+ *       operating one for {@code --target-fpr 0.01}. Test metrics (and how many detected test attacks stay
+ *       detected with 40 made-up words added) are reported and stored in the file, never used to choose anything.</li>
  * </ol>
- * Options (defaults are the shipped model's): {@code --epochs 2}, {@code --lr 0.05}, {@code --optimiser adagrad}
- * ({@code liblinear}, {@code liblinear-svm}, {@code pegasos}), {@code --lambda 1}, {@code --window 64},
- * {@code --min-window 16}, {@code --length-power 0.5}, {@code --benign-windows 12}, {@code --bits 19},
- * {@code --target-fpr 0.01}, {@code --seed N}, {@code --benign-weight 1}, {@code --no-augment}, {@code --no-mil},
- * {@code --no-language-balance}, {@code --no-contrast-balance}, {@code --corpus-summary summary.json} (default:
- * the split dir's or its parent's), {@code --report file.json}.
+ * Options: {@code --c 16}, {@code --min-df 2}, {@code --windows 32,64}, {@code --bits 20}, {@code --target-fpr 0.01},
+ * {@code --seed N}, {@code --corpus-summary summary.json} (default: the split dir's or its parent's),
+ * {@code --report file.json}.
  */
 public final class TrainInjectionModel {
 
     /** Training settings. */
-    record Options(int epochs, double learningRate, String optimiser, double lambda, int windowWords, int minWindowWords,
-                   double lengthPower, int bits, double targetFpr, long seed, boolean augment, boolean mil, double benignWeight,
-                   boolean balanceLanguages, boolean balanceContrast, int benignWindows) {
-
-        StochasticGradientOptimiser create() {
-            return switch (optimiser) {
-                case "liblinear", "liblinear-svm" -> null;
-                case "pegasos" -> new Pegasos(learningRate, lambda);
-                case "adagrad" -> new AdaGrad(learningRate, 0.1);
-                default -> throw new IllegalArgumentException("optimiser must be liblinear, pegasos or adagrad: " + optimiser);
-            };
-        }
+    record Options(double c, int minDf, int[] windows, int bits, double targetFpr, long seed) {
     }
 
     /** Tribuo logs every training at INFO; held here so the setting is not garbage-collected with the logger. */
     private static final Logger TRIBUO_LOG = Logger.getLogger("org.tribuo");
 
-    /** A run of tokens of a prepared text, with its label and weight. */
-    private record Unit(Tokens tokens, int start, int end, boolean attack, double weight) {
+    /** One training example: units [from, to) of a text, and its label. */
+    private record Piece(TfIdfFeatures.Units units, int from, int to, boolean attack) {
     }
 
     private final Options options;
-    private final Features features;
-    private final String[] names;
+    private final TfIdfFeatures features;
     private final List<String> log = new ArrayList<>();
-    /** Thresholds for the operating false-positive rates, from the validation split. */
-    private final Map<String, Double> thresholds = new TreeMap<>();
 
     TrainInjectionModel(Options options) {
         this.options = options;
-        this.features = new Features(options.bits(), 3, 5, 40);
-        this.names = new String[features.dimension()];
+        TfIdfFeatures standard = TfIdfFeatures.standard();
+        this.features = new TfIdfFeatures(options.bits(), standard.minN(), standard.maxN(), standard.chunkChars());
     }
 
     public static void main(String[] args) throws Exception {
@@ -119,34 +84,22 @@ public final class TrainInjectionModel {
         }
         Path splitDir = Path.of(args[0]);
         Path modelFile = Path.of(args[1]);
-        int epochs = 2, window = 64, bits = 19;
-        double lengthPower = 0.5, benignWeight = 1;
-        int minWindow = 16;
-        boolean balanceLanguages = true, balanceContrast = true;
-        int benignWindows = 12;
-        double lr = 0.05, targetFpr = 0.01, lambda = 1;
-        String optimiser = "adagrad";
+        double c = 16;
+        int minDf = 2;
+        int bits = TfIdfFeatures.standard().bits();
+        int[] windows = {32, 64};
+        double targetFpr = 0.01;
         long seed = 20261201L;
-        boolean augment = true, mil = true;
-        Path summaryFile = null, report = null;
+        Path summaryFile = null;
+        Path report = null;
         for (int i = 2; i < args.length; i++) {
             switch (args[i]) {
-                case "--epochs" -> epochs = Integer.parseInt(args[++i]);
-                case "--lr" -> lr = Double.parseDouble(args[++i]);
-                case "--optimiser" -> optimiser = args[++i];
-                case "--lambda" -> lambda = Double.parseDouble(args[++i]);
-                case "--window" -> window = Integer.parseInt(args[++i]);
-                case "--length-power" -> lengthPower = Double.parseDouble(args[++i]);
-                case "--min-window" -> minWindow = Integer.parseInt(args[++i]);
-                case "--no-language-balance" -> balanceLanguages = false;
-                case "--no-contrast-balance" -> balanceContrast = false;
-                case "--benign-windows" -> benignWindows = Integer.parseInt(args[++i]);
+                case "--c" -> c = Double.parseDouble(args[++i]);
+                case "--min-df" -> minDf = Integer.parseInt(args[++i]);
+                case "--windows" -> windows = java.util.Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                 case "--bits" -> bits = Integer.parseInt(args[++i]);
                 case "--target-fpr" -> targetFpr = Double.parseDouble(args[++i]);
                 case "--seed" -> seed = Long.parseLong(args[++i]);
-                case "--no-augment" -> augment = false;
-                case "--no-mil" -> mil = false;
-                case "--benign-weight" -> benignWeight = Double.parseDouble(args[++i]);
                 case "--corpus-summary" -> summaryFile = Path.of(args[++i]);
                 case "--report" -> report = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -159,7 +112,7 @@ public final class TrainInjectionModel {
         String corpusSha = Files.exists(summaryFile)
                 ? CorpusFiles.JSON.readTree(summaryFile.toFile()).path("corpusSha256").asText("unknown") : "unknown";
         TRIBUO_LOG.setLevel(Level.WARNING);
-        Options options = new Options(epochs, lr, optimiser, lambda, window, Math.min(minWindow, window), lengthPower, bits, targetFpr, seed, augment, mil, benignWeight, balanceLanguages, balanceContrast, benignWindows);
+        Options options = new Options(c, minDf, windows, bits, targetFpr, seed);
         List<CorpusRow> train = CorpusFiles.readSplit(splitDir.resolve("train.jsonl"));
         List<CorpusRow> validation = CorpusFiles.readSplit(splitDir.resolve("validation.jsonl"));
         List<CorpusRow> test = CorpusFiles.readSplit(splitDir.resolve("test.jsonl"));
@@ -174,26 +127,15 @@ public final class TrainInjectionModel {
         ObjectNode extra = CorpusFiles.JSON.createObjectNode();
         extra.put("corpusSha256", corpusSha);
         extra.put("targetFpr", targetFpr);
-        ObjectNode operating = extra.putObject("thresholds");
-        trainer.thresholds.forEach(operating::put);
         extra.put("trainedOn", splitDir.toString().replace('\\', '/'));
         extra.set("metrics", metrics);
         ObjectNode training = extra.putObject("training");
-        training.put("trainer", "Tribuo 4.3.2 LinearSGDTrainer, LogMulticlass");
-        training.put("optimiser", optimiser);
-        training.put("epochs", epochs);
-        training.put("learningRate", lr);
-        training.put("lambda", lambda);
-        training.put("benignWeight", benignWeight);
-        training.put("windowWords", window);
-        training.put("minWindowWords", Math.min(minWindow, window));
-        training.put("balanceLanguages", balanceLanguages);
-        training.put("balanceContrast", balanceContrast);
-        training.put("benignWindowsPerScale", benignWindows);
-        training.put("lengthPower", lengthPower);
+        training.put("trainer", "Tribuo 4.3.2 LibLinearClassificationTrainer, L2R_LR");
+        training.put("c", c);
+        training.put("minDf", minDf);
+        training.set("windows", CorpusFiles.JSON.valueToTree(windows));
+        training.put("bits", bits);
         training.put("seed", seed);
-        training.put("augment", augment);
-        training.put("multipleInstance", mil);
         training.put("trainRows", train.size());
         training.put("validationRows", validation.size());
         training.put("testRows", test.size());
@@ -216,344 +158,128 @@ public final class TrainInjectionModel {
         System.out.println(summaryLine(metrics.path("test")));
     }
 
-    /** Trains, calibrates and picks the threshold; the model is quantised as its file will be. */
+    /** Trains, quantises, calibrates and picks the thresholds. */
     InjectionModel train(List<CorpusRow> train, List<CorpusRow> validation, String corpusSha) {
-        List<Tokens> tokens = new ArrayList<>(train.size());
+        List<Piece> pieces = new ArrayList<>();
         for (CorpusRow r : train) {
-            tokens.add(Tokens.of(Features.prepare(r.text())));
-        }
-        int w = options.windowWords();
-        int stride = Math.max(1, w / 2);
-        List<Unit> base = new ArrayList<>();
-        List<Integer> longAttacks = new ArrayList<>();
-        double[] languageWeight = options.balanceLanguages() ? languageWeights(train) : null;
-        if (options.balanceContrast()) {
-            languageWeight = contrastWeights(train, languageWeight);
-        }
-        Random sampler = new Random(options.seed() + 2);
-        for (int i = 0; i < train.size(); i++) {
-            Tokens t = tokens.get(i);
-            boolean attack = train.get(i).attack();
-            double lw = languageWeight == null ? 1 : languageWeight[i];
-            List<int[]> windows = InjectionModel.windows(t.size(), w, stride);
-            if (attack && windows.size() > 1) {
-                longAttacks.add(i);
-            } else if (attack) {
-                base.add(new Unit(t, 0, t.size(), true, lw));
-            } else {
-                // Every window of a benign text is benign, at every scale the scorer reads; a few per scale.
-                List<int[]> all = new ArrayList<>();
-                for (int size = options.minWindowWords(); ; size = Math.min(size * 2, w)) {
-                    List<int[]> scale = InjectionModel.windows(t.size(), size, Math.max(1, size / 2));
-                    if (scale.size() > options.benignWindows()) {
-                        Collections.shuffle(scale, sampler);
-                        scale = scale.subList(0, options.benignWindows());
+            TfIdfFeatures.Units units = features.units(TfIdfFeatures.prepare(r.text()));
+            pieces.add(new Piece(units, 0, units.size(), r.attack()));
+            if (!r.attack()) {
+                for (int size : options.windows()) {
+                    if (units.size() <= size) {
+                        continue;
                     }
-                    for (int[] x : scale) {
-                        if (all.stream().noneMatch(y -> y[0] == x[0] && y[1] == x[1])) {
-                            all.add(x);
+                    for (int s = 0; ; s += Math.max(1, size / 2)) {
+                        int e = Math.min(units.size(), s + size);
+                        pieces.add(new Piece(units, Math.max(0, e - size), e, false));
+                        if (e == units.size()) {
+                            break;
                         }
                     }
-                    if (size >= w || size >= t.size()) {
-                        break;
-                    }
                 }
-                double weight = lw / Math.sqrt(all.size());
-                all.forEach(x -> base.add(new Unit(t, x[0], x[1], false, weight)));
             }
         }
-        if (options.augment()) {
-            base.addAll(padded(train, tokens));
-        }
-        List<Unit> units = new ArrayList<>(base);
-        for (int i : longAttacks) {
-            Tokens t = tokens.get(i);
-            List<int[]> windows = InjectionModel.windows(t.size(), w, stride);
-            double lw = languageWeight == null ? 1 : languageWeight[i];
-            windows.forEach(x -> units.add(new Unit(t, x[0], x[1], true, lw / windows.size())));
-        }
-        InjectionModel model = fit(units, "round 1");
-        if (options.mil() && !longAttacks.isEmpty()) {
-            // Round 2: each long attack by its most suspicious window under the first model.
-            List<Unit> second = new ArrayList<>(base);
-            for (int i : longAttacks) {
-                Tokens t = tokens.get(i);
-                int[] best = null;
-                double bestScore = Double.NEGATIVE_INFINITY;
-                for (int[] x : InjectionModel.windows(t.size(), w, stride)) {
-                    double s = sum(model, t, x[0], x[1]);
-                    if (s > bestScore) {
-                        bestScore = s;
-                        best = x;
-                    }
-                }
-                second.add(new Unit(t, best[0], best[1], true, languageWeight == null ? 1 : languageWeight[i]));
-            }
-            model = fit(second, "round 2");
-        }
-        model = model.quantised();
+        float[] idf = idf(pieces);
+        InjectionModel model = fit(pieces, idf).quantised();
+        // Calibration and thresholds on the validation split, with the runtime scorer.
         boolean[] labels = new boolean[validation.size()];
         double[] logits = new double[validation.size()];
         for (int i = 0; i < validation.size(); i++) {
             labels[i] = validation.get(i).attack();
             logits[i] = model.score(validation.get(i).text()).logit();
         }
-        // Calibration and operating point on the validation split, with the runtime scorer.
         double[] ab = Platt.fit(logits, labels);
-        InjectionModel calibrated = model.withCalibration(ab[0], ab[1], 0.5);
+        InjectionModel calibrated = model.withCalibration(ab[0], ab[1], 0.5, Map.of());
         double[] benign = probabilities(calibrated, validation, false);
-        double threshold = Metrics.thresholdForFpr(benign, options.targetFpr());
-        threshold = Math.min(1, Math.max(threshold, Double.MIN_NORMAL));
-        String version = LocalDate.now(ZoneOffset.UTC) + "-" + corpusSha.substring(0, Math.min(8, corpusSha.length()));
+        Map<String, Double> thresholds = new TreeMap<>();
+        for (double fpr : InjectionModel.OPERATING_FPRS) {
+            thresholds.put(InjectionModel.fprKey(fpr), clampThreshold(Metrics.thresholdForFpr(benign, fpr)));
+        }
+        double threshold = clampThreshold(Metrics.thresholdForFpr(benign, options.targetFpr()));
         log.add(String.format(Locale.ROOT, "Platt a=%.4f b=%.4f; threshold %.4f for FPR <= %.3f on %d validation benign",
                 ab[0], ab[1], threshold, options.targetFpr(), benign.length));
-        for (double fpr : InjectionModel.OPERATING_FPRS) {
-            thresholds.put(InjectionModel.fprKey(fpr), Math.min(1, Math.max(Metrics.thresholdForFpr(benign, fpr), Double.MIN_NORMAL)));
-        }
-        return model.withCalibration(ab[0], ab[1], threshold).withVersion(version);
+        String version = corpusSha.substring(0, Math.min(12, corpusSha.length())) + "-c" + options.c() + "-df"
+                + options.minDf();
+        return model.withCalibration(ab[0], ab[1], threshold, thresholds).withVersion(version);
     }
 
-    /**
-     * Per-row weights that give every language the class balance of the whole corpus: without them, a language
-     * seen mostly in benign texts (Japanese questions, say) would itself count as evidence of "benign". A row's
-     * language is its {@code lang}, else its script ({@code en} for Latin). The correction is split between the
-     * classes (square root each way) and capped at 4.
-     */
-    private double[] languageWeights(List<CorpusRow> train) {
-        Map<String, double[]> counts = new TreeMap<>();
-        double attacks = 0, all = 0;
-        String[] lang = new String[train.size()];
-        for (int i = 0; i < train.size(); i++) {
-            lang[i] = languageOf(train.get(i));
-            double[] c = counts.computeIfAbsent(lang[i], k -> new double[2]);
-            c[train.get(i).attack() ? 1 : 0]++;
-            attacks += train.get(i).attack() ? 1 : 0;
-            all++;
-        }
-        double ratio = attacks / (all - attacks);
-        double[] weights = new double[train.size()];
-        Map<String, String> report = new TreeMap<>();
-        for (int i = 0; i < train.size(); i++) {
-            double[] c = counts.get(lang[i]);
-            double f = c[1] == 0 || c[0] == 0 ? 1 : ratio * c[0] / c[1];
-            double up = Math.min(4, Math.max(0.25, Math.sqrt(f)));
-            weights[i] = train.get(i).attack() ? up : 1 / up;
-            report.put(lang[i], String.format(Locale.ROOT, "%.0f/%.0f x%.2f", c[1], c[0], up));
-        }
-        log.add("language balance (attack/benign, attack weight): " + report);
-        return weights;
+    private static double clampThreshold(double t) {
+        return Math.min(1, Math.max(t, Double.MIN_NORMAL));
     }
 
-    /**
-     * In a group that holds both labels (a document with and without an injected instruction, say), both classes
-     * get the same total weight, so the carrier's own words carry no evidence: only what differs does.
-     */
-    private double[] contrastWeights(List<CorpusRow> train, double[] base) {
-        Map<String, double[]> perGroup = new java.util.HashMap<>();
-        for (CorpusRow r : train) {
-            perGroup.computeIfAbsent(r.group(), k -> new double[2])[r.attack() ? 1 : 0]++;
-        }
-        double[] weights = new double[train.size()];
-        int groups = 0;
-        for (int i = 0; i < train.size(); i++) {
-            double[] c = perGroup.get(train.get(i).group());
-            double w = base == null ? 1 : base[i];
-            if (c[0] > 0 && c[1] > 0) {
-                // Scale the smaller side up to the larger one (at most 5 times).
-                double mine = train.get(i).attack() ? c[1] : c[0];
-                double other = train.get(i).attack() ? c[0] : c[1];
-                w *= Math.max(1, Math.min(5, other / mine));
+    /** Smoothed idf per bucket over the training pieces; 0 for a bucket fewer than minDf pieces hold. */
+    private float[] idf(List<Piece> pieces) {
+        int[] df = new int[features.dimension()];
+        for (Piece p : pieces) {
+            var counts = new io.patinox.detection.model.Counts(64);
+            for (int u = p.from(); u < p.to(); u++) {
+                for (int b : p.units().features()[u]) {
+                    counts.add(b);
+                }
             }
-            weights[i] = w;
+            counts.forEach((bucket, count) -> df[bucket]++);
         }
-        for (double[] c : perGroup.values()) {
-            groups += c[0] > 0 && c[1] > 0 ? 1 : 0;
-        }
-        log.add("contrast groups (both labels) balanced: " + groups);
-        return weights;
-    }
-
-    /** The row's language, or its script when it names none. */
-    static String languageOf(CorpusRow row) {
-        if (row.lang() != null && !row.lang().isBlank()) {
-            return row.lang();
-        }
-        Map<Character.UnicodeScript, Integer> scripts = new java.util.EnumMap<>(Character.UnicodeScript.class);
-        String text = row.text();
-        for (int i = 0; i < text.length(); ) {
-            int cp = text.codePointAt(i);
-            i += Character.charCount(cp);
-            if (Character.isLetter(cp)) {
-                scripts.merge(Character.UnicodeScript.of(cp), 1, Integer::sum);
+        float[] idf = new float[df.length];
+        int used = 0;
+        for (int b = 0; b < df.length; b++) {
+            if (df[b] >= options.minDf()) {
+                idf[b] = (float) (Math.log((1.0 + pieces.size()) / (1.0 + df[b])) + 1);
+                used++;
             }
         }
-        if (scripts.containsKey(Character.UnicodeScript.HIRAGANA) || scripts.containsKey(Character.UnicodeScript.KATAKANA)) {
-            return "ja";
-        }
-        var top = scripts.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey)
-                .orElse(Character.UnicodeScript.LATIN);
-        return switch (top) {
-            case LATIN -> "en";
-            case HAN -> "zh";
-            case HANGUL -> "ko";
-            case CYRILLIC -> "ru";
-            case ARABIC -> "ar";
-            case DEVANAGARI -> "hi";
-            default -> top.name().toLowerCase(Locale.ROOT);
-        };
+        log.add(String.format(Locale.ROOT, "%d training pieces (%d texts and the windows of benign ones); %d buckets"
+                + " in at least %d of them", pieces.size(), pieces.stream().filter(p -> p.from() == 0 && p.to() == p.units().size()).count(),
+                used, options.minDf()));
+        // As the file will store it (8 bits), so that the vectors trained on are those the scorer computes.
+        return InjectionModel.storedIdf(idf);
     }
 
-    /** Copies of short training texts with made-up words before, after or around them (same label, half weight). */
-    private List<Unit> padded(List<CorpusRow> train, List<Tokens> tokens) {
-        MadeUpWords words = new MadeUpWords(options.seed());
-        Random random = new Random(options.seed() + 1);
-        List<Unit> out = new ArrayList<>();
-        int w = options.windowWords();
-        for (int i = 0; i < train.size(); i++) {
-            int n = tokens.get(i).size();
-            if (n >= w - 8 || random.nextDouble() >= 0.5) {
-                continue;
-            }
-            int pad = 8 + random.nextInt(w - n - 7);
-            String text = Features.prepare(train.get(i).text());
-            String padded = switch (random.nextInt(3)) {
-                case 0 -> text + " " + words.words(pad);
-                case 1 -> words.words(pad) + " " + text;
-                default -> words.words(pad / 2) + " " + text + " " + words.words(pad - pad / 2);
-            };
-            Tokens t = Tokens.of(padded);
-            out.add(new Unit(t, 0, t.size(), train.get(i).attack(), 0.5));
-        }
-        log.add("padded copies: " + out.size());
-        return out;
-    }
-
-    /** Logistic regression on the units, exported to the runtime form (not yet quantised or calibrated). */
-    private InjectionModel fit(List<Unit> units, String round) {
-        double attackWeight = 0, benignWeight = 0;
-        for (Unit u : units) {
-            if (u.attack()) {
-                attackWeight += u.weight();
-            } else {
-                benignWeight += u.weight();
-            }
-        }
-        double total = attackWeight + benignWeight;
-        // Equal total weight per class, then the benign side times benignWeight.
-        double scaleAttack = total / (2 * attackWeight);
-        double scaleBenign = options.benignWeight() * total / (2 * benignWeight);
+    private InjectionModel fit(List<Piece> pieces, float[] idf) {
+        long attacks = pieces.stream().filter(Piece::attack).count();
+        long benign = pieces.size() - attacks;
+        float attackWeight = (float) (pieces.size() / (2.0 * attacks));
+        float benignWeight = (float) (pieces.size() / (2.0 * benign));
         LabelFactory labels = new LabelFactory();
-        MutableDataset<Label> data = new MutableDataset<>(new SimpleDataSourceProvenance("injection corpus " + round, labels), labels);
+        MutableDataset<Label> data = new MutableDataset<>(new SimpleDataSourceProvenance("injection corpus", labels), labels);
         Label attack = new Label("attack");
-        Label benign = new Label("benign");
+        Label benignLabel = new Label("benign");
+        String[] names = new String[features.dimension()];
         long nonZero = 0;
-        for (Unit u : units) {
-            ArrayExample<Label> e = example(u, u.attack() ? attack : benign);
-            e.setWeight((float) (u.weight() * (u.attack() ? scaleAttack : scaleBenign)));
+        List<SparseVector> vectors = new ArrayList<>(pieces.size());
+        for (Piece p : pieces) {
+            SparseVector v = InjectionModel.vector(features, idf, p.units(), p.from(), p.to());
+            vectors.add(v);
+            ArrayExample<Label> e = example(v, p.attack() ? attack : benignLabel, names);
+            e.setWeight(p.attack() ? attackWeight : benignWeight);
             nonZero += e.size();
             data.add(e);
         }
         long t0 = System.nanoTime();
-        org.tribuo.Model<Label> tribuo;
-        if (options.optimiser().startsWith("liblinear")) {
-            // L2-regularised logistic regression (or L2-loss SVM), primal trust-region Newton; C = 1 / lambda.
-            var type = options.optimiser().equals("liblinear-svm") ? LinearClassificationType.LinearType.L2R_L2LOSS_SVC
-                    : LinearClassificationType.LinearType.L2R_LR;
-            tribuo = new LibLinearClassificationTrainer(new LinearClassificationType(type),
-                    1 / options.lambda(), 1000, 1e-4, options.seed()).train(data);
-        } else {
-            tribuo = new LinearSGDTrainer(new LogMulticlass(), options.create(), options.epochs(), Integer.MAX_VALUE, 1,
-                    options.seed()).train(data);
-        }
-        log.add(String.format(Locale.ROOT, "%s: %d units (attack weight %.0f, benign %.0f), %d features used, %d non-zeros, %.1f s",
-                round, units.size(), attackWeight, benignWeight, data.getFeatureMap().size(), nonZero,
-                (System.nanoTime() - t0) / 1e9));
-        InjectionModel model = export(tribuo);
-        verify(tribuo, model, units, attack);
+        var tribuo = (LibLinearModel<Label>) new LibLinearClassificationTrainer(
+                new LinearClassificationType(LinearClassificationType.LinearType.L2R_LR), options.c(), 1000, 1e-4,
+                options.seed()).train(data);
+        log.add(String.format(Locale.ROOT, "%d examples (%d attack, %d benign; weights %.2f / %.2f), %d features used, "
+                        + "%d non-zeros, liblinear in %.1f s", pieces.size(), attacks, benign, attackWeight, benignWeight,
+                data.getFeatureMap().size(), nonZero, (System.nanoTime() - t0) / 1e9));
+        InjectionModel model = export(tribuo, idf, names);
+        verify(tribuo, model, vectors, pieces, names, attack);
         return model;
     }
 
-    /** The scorer's divisor for a run of {@code length} tokens. */
-    private double normaliser(int length) {
-        return InjectionModel.normaliser(length, InjectionModel.windowSizes(options.minWindowWords(), options.windowWords()),
-                options.lengthPower());
-    }
-
-    private ArrayExample<Label> example(Unit u, Label label) {
-        int[] buckets = buckets(u);
-        Arrays.sort(buckets);
-        int distinct = 0;
-        for (int i = 0; i < buckets.length; i++) {
-            if (i == 0 || buckets[i] != buckets[i - 1]) {
-                distinct++;
+    private ArrayExample<Label> example(SparseVector v, Label label, String[] names) {
+        String[] featureNames = new String[v.size()];
+        for (int k = 0; k < v.size(); k++) {
+            int b = v.index()[k];
+            if (names[b] == null) {
+                names[b] = "b" + b;
             }
+            featureNames[k] = names[b];
         }
-        String[] featureNames = new String[distinct];
-        double[] values = new double[distinct];
-        int k = -1;
-        for (int i = 0; i < buckets.length; i++) {
-            if (i == 0 || buckets[i] != buckets[i - 1]) {
-                k++;
-                featureNames[k] = name(buckets[i]);
-            }
-            values[k]++;
-        }
-        double scale = 1 / normaliser(u.end() - u.start());
-        for (int i = 0; i < values.length; i++) {
-            values[i] *= scale;
-        }
-        return new ArrayExample<>(label, featureNames, values);
-    }
-
-    private int[] buckets(Unit u) {
-        IntList out = new IntList();
-        for (int i = u.start(); i < u.end(); i++) {
-            features.positionFeatures(u.tokens(), i, out::add);
-            if (i > u.start()) {
-                out.add(features.bigramBucket(u.tokens(), i));
-            }
-        }
-        return out.toArray();
-    }
-
-    private String name(int bucket) {
-        String n = names[bucket];
-        if (n == null) {
-            n = "h" + bucket;
-            names[bucket] = n;
-        }
-        return n;
-    }
-
-    /** Weights of "attack" minus those of "benign" (two-class softmax = logistic regression on the difference). */
-    private InjectionModel export(org.tribuo.Model<Label> model) {
-        if (model instanceof LibLinearModel<Label> lib) {
-            return exportLibLinear(lib);
-        }
-        LinearSGDModel tribuo = (LinearSGDModel) model;
-        DenseMatrix w = tribuo.getWeightsCopy();
-        int a = tribuo.getOutputIDInfo().getID(new Label("attack"));
-        int b = tribuo.getOutputIDInfo().getID(new Label("benign"));
-        var featureMap = tribuo.getFeatureIDMap();
-        int biasColumn = featureMap.size();
-        if (w.getDimension1Size() != 2 || w.getDimension2Size() != biasColumn + 1) {
-            throw new IllegalStateException("unexpected weight shape " + w.getDimension1Size() + "x" + w.getDimension2Size());
-        }
-        float[] weights = new float[features.dimension()];
-        for (int bucket = 0; bucket < weights.length; bucket++) {
-            if (names[bucket] != null) {
-                int id = featureMap.getID(names[bucket]);
-                if (id >= 0) {
-                    weights[bucket] = (float) (w.get(a, id) - w.get(b, id));
-                }
-            }
-        }
-        double bias = w.get(a, biasColumn) - w.get(b, biasColumn);
-        return new InjectionModel(features, weights, bias, options.windowWords(), options.minWindowWords(), options.lengthPower(), 1, 0, 0.5, "training");
+        return new ArrayExample<>(label, featureNames, v.value().clone());
     }
 
     /** A binary liblinear model holds one weight vector for its first label, and the bias as the last weight. */
-    private InjectionModel exportLibLinear(LibLinearModel<Label> tribuo) {
+    private InjectionModel export(LibLinearModel<Label> tribuo, float[] idf, String[] names) {
         de.bwaldvogel.liblinear.Model inner = tribuo.getInnerModels().get(0);
         double[] w = inner.getFeatureWeights();
         int attackId = tribuo.getOutputIDInfo().getID(new Label("attack"));
@@ -569,47 +295,25 @@ public final class TrainInjectionModel {
             }
         }
         double bias = inner.getBias() >= 0 ? sign * w[inner.getNrFeature()] * inner.getBias() : 0;
-        return new InjectionModel(features, weights, bias, options.windowWords(), options.minWindowWords(), options.lengthPower(), 1, 0, 0.5, "training");
+        return new InjectionModel(features, idf, weights, bias, options.windows(), 1, 0, 0.5, Map.of(), "training");
     }
 
-    /**
-     * The export must give Tribuo's own predictions: the same probabilities (logistic regression) or the same
-     * decisions (SVM), checked on a sample of units.
-     */
-    private void verify(org.tribuo.Model<Label> tribuo, InjectionModel model, List<Unit> units, Label attack) {
+    /** The export must give Tribuo's own probabilities, checked on a sample of examples. */
+    private void verify(LibLinearModel<Label> tribuo, InjectionModel model, List<SparseVector> vectors,
+                        List<Piece> pieces, String[] names, Label attack) {
         Random random = new Random(options.seed());
         double worst = 0;
-        int disagree = 0;
-        for (int k = 0; k < Math.min(200, units.size()); k++) {
-            Unit u = units.get(random.nextInt(units.size()));
-            Example<Label> e = example(u, attack);
-            double scale = 1 / normaliser(u.end() - u.start());
-            double logit = model.bias() + scale * sum(model, u.tokens(), u.start(), u.end());
-            var prediction = tribuo.predict(e);
-            if (tribuo.generatesProbabilities()) {
-                double p = prediction.getOutputScores().get("attack").getScore();
-                worst = Math.max(worst, Math.abs(p - 1 / (1 + Math.exp(-logit))));
-            } else if (Math.abs(logit) > 1e-6 && (prediction.getOutput().getLabel().equals("attack")) != (logit > 0)) {
-                disagree++;
-            }
+        for (int k = 0; k < Math.min(200, pieces.size()); k++) {
+            int i = random.nextInt(pieces.size());
+            Piece p = pieces.get(i);
+            Example<Label> e = example(vectors.get(i), attack, names);
+            double logit = model.logit(p.units(), p.from(), p.to(), new io.patinox.detection.model.Counts(64));
+            double probability = tribuo.predict(e).getOutputScores().get("attack").getScore();
+            worst = Math.max(worst, Math.abs(probability - 1 / (1 + Math.exp(-logit))));
         }
-        if (worst > 1e-4 || disagree > 0) {
-            throw new IllegalStateException("exported weights disagree with Tribuo's predictions (max difference "
-                    + worst + ", " + disagree + " decisions)");
+        if (worst > 1e-4) {
+            throw new IllegalStateException("exported weights disagree with Tribuo's predictions (max difference " + worst + ")");
         }
-    }
-
-    /** The weight sum of tokens [start, end) with the bigrams inside (what the scorer adds for a window). */
-    private double sum(InjectionModel model, Tokens t, int start, int end) {
-        float[] weights = model.weights();
-        double[] acc = new double[1];
-        for (int i = start; i < end; i++) {
-            features.positionFeatures(t, i, b -> acc[0] += weights[b]);
-            if (i > start) {
-                acc[0] += weights[features.bigramBucket(t, i)];
-            }
-        }
-        return acc[0];
     }
 
     private static double[] probabilities(InjectionModel model, List<CorpusRow> rows, boolean attack) {
@@ -710,19 +414,4 @@ public final class TrainInjectionModel {
     }
 
     /** A growable int array. */
-    private static final class IntList {
-        private int[] a = new int[256];
-        private int n;
-
-        void add(int v) {
-            if (n == a.length) {
-                a = Arrays.copyOf(a, n * 2);
-            }
-            a[n++] = v;
-        }
-
-        int[] toArray() {
-            return Arrays.copyOf(a, n);
-        }
-    }
 }

@@ -7,80 +7,74 @@ import static org.assertj.core.api.Assertions.within;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The scorer's arithmetic on a hand-made model: one suspicious word, everything else neutral. */
+/** The scorer's arithmetic on a hand-made model: one suspicious word, every other bucket known and neutral. */
 class InjectionModelTest {
 
-    private static final Features FEATURES = new Features(16, 3, 5, 40);
+    private static final TfIdfFeatures FEATURES = new TfIdfFeatures(14, 3, 5, 16);
 
-    /** A model whose only non-zero weights are those of the word {@code word} (unigram and char n-grams). */
-    private static InjectionModel modelFor(String word, double weight, int window, int minWindow, double lengthPower) {
+    /** idf 1 everywhere; the char n-grams and the token of {@code word} weigh {@code weight} in total. */
+    private static InjectionModel modelFor(String word, double weight, int... windows) {
+        float[] idf = new float[FEATURES.dimension()];
+        java.util.Arrays.fill(idf, 1f);
         float[] w = new float[FEATURES.dimension()];
-        List<Integer> buckets = new ArrayList<>();
-        FEATURES.positionFeatures(Tokens.of(word), 0, buckets::add);
+        int[] buckets = FEATURES.units(word).features()[0];
         for (int b : buckets) {
-            w[b] += (float) (weight / buckets.size());
+            w[b] += (float) (weight / Math.sqrt(buckets.length));
         }
-        return new InjectionModel(FEATURES, w, -2, window, minWindow, lengthPower, 1, 0, 0.5, "test");
+        return new InjectionModel(FEATURES, idf, w, -2, windows, 1, 0, 0.5, Map.of("0.01", 0.5), "test");
     }
 
     @Test
-    void scoresTheMostSuspiciousWindow() {
-        InjectionModel m = modelFor("jailbreak", 4, 8, 8, 0);
-        // bias -2 + 4 for the word, once per window.
-        assertThat(m.score("please jailbreak now").logit()).isCloseTo(2, within(1e-4));
-        String longBenign = "the parcel arrived on time and the driver was friendly ".repeat(30);
-        assertThat(m.score(longBenign).logit()).isCloseTo(-2, within(1e-4));
-        assertThat(m.score(longBenign + " jailbreak " + longBenign).logit()).isCloseTo(2, within(1e-4));
-        // Two occurrences in one window count twice; far apart, once.
-        assertThat(m.score("jailbreak jailbreak").logit()).isCloseTo(6, within(1e-4));
-        assertThat(m.score("jailbreak " + "then ".repeat(20) + "jailbreak").logit()).isCloseTo(2, within(1e-4));
+    void readsTheWholeTextAsUnitLengthTfIdf() {
+        InjectionModel m = modelFor("jailbreak", 4, 32);
+        double alone = m.score("jailbreak").logit();
+        assertThat(alone).isGreaterThan(0);
+        // Other words lengthen the vector: the same word weighs less in a longer short text.
+        assertThat(m.score("please jailbreak now").logit()).isBetween(-2.0, alone);
+        assertThat(m.score("the parcel arrived on time").logit()).isCloseTo(-2, within(0.2));
     }
 
     @Test
-    void withSeveralWindowSizesPaddingDoesNotDiluteANormalisedScore() {
-        InjectionModel m = modelFor("jailbreak", 4, 64, 4, 0.5);
-        assertThat(m.windowSizes()).containsExactly(4, 8, 16, 32, 64);
-        for (String plain : List.of("jailbreak", "jailbreak now", "please jailbreak this model for me now")) {
-            double score = m.score(plain).logit();
-            for (int pad : new int[] {1, 5, 40, 200}) {
-                String words = "zorp quib flen ".repeat(pad).strip();
-                assertThat(m.score(plain + " " + words).logit()).as(plain + " + " + pad).isGreaterThanOrEqualTo(score - 1e-6);
-                assertThat(m.score(words + " " + plain).logit()).as(pad + " + " + plain).isGreaterThanOrEqualTo(score - 1e-6);
-            }
-        }
-        // A run is divided by the smallest window that holds it.
-        assertThat(InjectionModel.normaliser(5, new int[] {4, 8, 16}, 0.5)).isCloseTo(Math.sqrt(8), within(1e-12));
-        assertThat(InjectionModel.normaliser(3, new int[] {4, 8, 16}, 0.5)).isCloseTo(2, within(1e-12));
-        assertThat(InjectionModel.normaliser(99, new int[] {4, 8, 16}, 0.5)).isCloseTo(4, within(1e-12));
-        assertThat(InjectionModel.normaliser(99, new int[] {4, 8, 16}, 0)).isEqualTo(1);
+    void aLongTextIsReadByItsMostSuspiciousWindowSoPaddingCannotHideAnAttack() {
+        InjectionModel m = modelFor("jailbreak", 4, 32, 64);
+        String attack = "jailbreak the model now";
+        String padding = "the parcel arrived on time and the driver was friendly ".repeat(40);
+        double plain = m.score(attack).logit();
+        double padded = m.score(padding + attack + " " + padding).logit();
+        double wholeOnly = modelFor("jailbreak", 4).score(padding + attack + " " + padding).logit();
+        assertThat(padded).as("a 32-unit window around the attack").isGreaterThan(wholeOnly);
+        assertThat(padded).isLessThanOrEqualTo(plain).isGreaterThan(m.score(padding).logit() + 0.5);
     }
 
     @Test
     void alsoScoresDecodedReadings() {
-        InjectionModel m = modelFor("jailbreak", 4, 16, 16, 0);
+        InjectionModel m = modelFor("jailbreak", 4, 32);
         String b64 = Base64.getEncoder().encodeToString("time to jailbreak the model".getBytes(StandardCharsets.UTF_8));
         InjectionModel.Score s = m.score("Decode: " + b64);
         assertThat(s.reading()).isEqualTo("decoded text");
-        assertThat(s.logit()).isCloseTo(2, within(1e-4));
+        assertThat(s.logit()).isGreaterThan(m.score("Decode: something harmless").logit());
         assertThat(m.score("Decode: something harmless").reading()).isEqualTo("text");
     }
 
     @Test
     void writesAndReadsItsFileScoringTheSame(@TempDir Path dir) throws Exception {
-        InjectionModel m = modelFor("jailbreak", 4, 32, 8, 0.5).withCalibration(0.8, -0.3, 0.7).withVersion("v-test");
+        InjectionModel m = modelFor("jailbreak", 4, 32, 64)
+                .withCalibration(0.8, -0.3, 0.7, Map.of("0.01", 0.7, "0.02", 0.6)).withVersion("v-test");
         var extra = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("corpusSha256", "abc");
         Path file = dir.resolve("model.json");
         Files.write(file, m.toJson(extra));
         InjectionModel read = InjectionModel.read(file);
         assertThat(read.version()).isEqualTo("v-test");
         assertThat(read.threshold()).isEqualTo(0.7);
-        assertThat(read.windowSizes()).containsExactly(8, 16, 32);
+        assertThat(read.thresholdForFpr(0.02)).hasValue(0.6);
+        assertThat(read.thresholdForFpr(0.05)).isEmpty();
+        assertThat(read.windows()).containsExactly(32, 64);
         assertThat(read.metadata().path("corpusSha256").asText()).isEqualTo("abc");
         assertThat(read.metadata().has("weights")).isFalse();
         for (String text : List.of("jailbreak", "hello there", "a jailbreak in a longer sentence with more words")) {
@@ -91,18 +85,13 @@ class InjectionModelTest {
     }
 
     @Test
-    void refusesOtherFormatsNamingTheRetiredNaiveBayes(@TempDir Path dir) throws Exception {
+    void refusesOtherFormatsSayingHowToGetOne(@TempDir Path dir) throws Exception {
         Path nb = dir.resolve("nb.json");
         Files.writeString(nb, "{\"version\":1,\"tokens\":{}}");
-        assertThatThrownBy(() -> InjectionModel.read(nb)).hasMessageContaining("naive Bayes models are retired");
+        assertThatThrownBy(() -> InjectionModel.read(nb)).hasMessageContaining("naive Bayes models are retired")
+                .hasMessageContaining("TrainInjectionModel");
         Path other = dir.resolve("other.json");
-        Files.writeString(other, "{\"format\":\"patinox-injection-lr\",\"formatVersion\":9}");
+        Files.writeString(other, "{\"format\":\"" + InjectionModel.FORMAT + "\",\"formatVersion\":9}");
         assertThatThrownBy(() -> InjectionModel.read(other)).hasMessageContaining("format version 9");
-    }
-
-    @Test
-    void windowsCoverTheTextWithTheGivenStride() {
-        assertThat(InjectionModel.windows(10, 64, 32)).containsExactly(new int[] {0, 10});
-        assertThat(InjectionModel.windows(100, 64, 32)).containsExactly(new int[] {0, 64}, new int[] {32, 96}, new int[] {36, 100});
     }
 }
