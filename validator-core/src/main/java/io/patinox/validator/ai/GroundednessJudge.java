@@ -4,11 +4,9 @@ import io.patinox.contracts.events.Action;
 import io.patinox.contracts.events.ValidationRequest;
 import io.patinox.contracts.validation.Judgement;
 import io.patinox.contracts.validation.Validator;
-import io.patinox.contracts.validation.ValidatorFactory;
 import io.patinox.validator.builtin.Params;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Hallucination check of a final answer: a language model judges whether the answer is supported by the
@@ -85,28 +83,18 @@ public final class GroundednessJudge extends LlmJudge {
     }
 
     /** Creates {@link GroundednessJudge}s against the endpoint of the settings. */
-    public static final class Factory implements ValidatorFactory {
-        private final JudgeSettings settings;
+    public static final class Factory extends JudgeFactory {
 
         public Factory(JudgeSettings settings) {
-            this.settings = settings;
+            super(TYPE, settings, 0.6, 12_000, "onUngrounded");
         }
 
         @Override
-        public String type() {
-            return TYPE;
-        }
-
-        @Override
-        public Validator create(String name, Map<String, Object> raw) {
-            Params params = Params.of(raw).allowOnly("model", "threshold", "onUngrounded", "maxChars");
-            double threshold = LlmJudge.threshold(params, 0.6);
-            int maxChars = LlmJudge.maxChars(params, 12_000);
+        Validator create(String name, Params params, JudgeSettings model, double threshold, int maxChars) {
             String on = params.string("onUngrounded", "retry");
             if (!on.equals("retry") && !on.equals("block")) {
                 throw params.error("onUngrounded", "expected retry or block but was '" + on + "'");
             }
-            JudgeSettings model = settings.withModel(params.string("model", settings.model()));
             return new GroundednessJudge(name, model, maxChars, threshold, on.equals("block"));
         }
     }

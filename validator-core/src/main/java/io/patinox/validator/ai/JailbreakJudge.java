@@ -3,13 +3,12 @@ package io.patinox.validator.ai;
 import io.patinox.contracts.events.ValidationRequest;
 import io.patinox.contracts.validation.Judgement;
 import io.patinox.contracts.validation.Validator;
-import io.patinox.contracts.validation.ValidatorFactory;
+import io.patinox.validator.builtin.Inspect;
 import io.patinox.validator.builtin.Params;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Jailbreak and prompt-injection attempts judged by a language model: it reads the task input (first step),
@@ -38,10 +37,14 @@ public final class JailbreakJudge extends LlmJudge {
             Answer with one JSON object and nothing else:
             {"jailbreak": true|false, "score": <probability of an attack, 0 to 1>, "reason": "<one short sentence>"}""";
 
-    private final double threshold;
-    private final Set<String> inspect;
+    /** How the question labels each part of the step. */
+    private static final Map<String, String> LABELS = Map.of("input", "TASK", "toolOutputs", "TOOL_OUTPUT",
+            "action", "PROPOSED_ACTION");
 
-    JailbreakJudge(String name, JudgeSettings settings, int maxChars, double threshold, Set<String> inspect) {
+    private final double threshold;
+    private final Inspect inspect;
+
+    JailbreakJudge(String name, JudgeSettings settings, int maxChars, double threshold, Inspect inspect) {
         super(name, settings, maxChars);
         this.threshold = threshold;
         this.inspect = inspect;
@@ -51,18 +54,9 @@ public final class JailbreakJudge extends LlmJudge {
     public Judgement validate(ValidationRequest request) {
         StringBuilder question = new StringBuilder();
         List<String> read = new ArrayList<>(3);
-        if (inspect.contains("input") && request.stepIndex() == 0 && !request.context().taskInput().isBlank()) {
-            question.append(quoted("TASK", request.context().taskInput()));
-            read.add("the task input");
-        }
-        List<String> outputs = request.context().toolOutputs();
-        if (inspect.contains("toolOutputs") && !outputs.isEmpty() && !outputs.get(outputs.size() - 1).isBlank()) {
-            question.append(quoted("TOOL_OUTPUT", outputs.get(outputs.size() - 1)));
-            read.add("the newest tool output");
-        }
-        if (inspect.contains("action") && !request.action().text().isBlank()) {
-            question.append(quoted("PROPOSED_ACTION", request.action().text()));
-            read.add("the proposed action");
+        for (Inspect.Text text : inspect.texts(request)) {
+            question.append(quoted(LABELS.get(text.part()), text.text()));
+            read.add(text.where());
         }
         if (read.isEmpty()) {
             return Judgement.allow(0, "nothing to judge at this step");
@@ -81,33 +75,15 @@ public final class JailbreakJudge extends LlmJudge {
     }
 
     /** Creates {@link JailbreakJudge}s against the endpoint of the settings. */
-    public static final class Factory implements ValidatorFactory {
-        private final JudgeSettings settings;
+    public static final class Factory extends JudgeFactory {
 
         public Factory(JudgeSettings settings) {
-            this.settings = settings;
+            super(TYPE, settings, 0.7, 8000, "inspect");
         }
 
         @Override
-        public String type() {
-            return TYPE;
-        }
-
-        @Override
-        public Validator create(String name, Map<String, Object> raw) {
-            Params params = Params.of(raw).allowOnly("model", "threshold", "inspect", "maxChars");
-            double threshold = LlmJudge.threshold(params, 0.7);
-            int maxChars = LlmJudge.maxChars(params, 8000);
-            List<String> inspect = params.strings("inspect");
-            for (int i = 0; i < inspect.size(); i++) {
-                if (!Set.of("input", "toolOutputs", "action").contains(inspect.get(i))) {
-                    throw params.error("inspect[" + i + "]", "expected input, toolOutputs or action but was '"
-                            + inspect.get(i) + "'");
-                }
-            }
-            JudgeSettings model = settings.withModel(params.string("model", settings.model()));
-            return new JailbreakJudge(name, model, maxChars, threshold,
-                    inspect.isEmpty() ? Set.of("input", "toolOutputs") : Set.copyOf(inspect));
+        Validator create(String name, Params params, JudgeSettings model, double threshold, int maxChars) {
+            return new JailbreakJudge(name, model, maxChars, threshold, Inspect.of(params));
         }
     }
 }

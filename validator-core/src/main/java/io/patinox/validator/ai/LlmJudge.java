@@ -7,6 +7,10 @@ import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import io.patinox.contracts.validation.Validator;
+import io.patinox.contracts.validation.ValidatorFactory;
+import io.patinox.validator.builtin.Params;
+import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * A validator that asks a language model for a structured verdict. Costly (a remote call): policies run it
@@ -103,22 +107,47 @@ public abstract class LlmJudge implements Validator {
         return "<<<" + label + "\n" + body + "\n" + label + ">>>\n";
     }
 
-    /** A judge's {@code threshold} parameter: a score in (0, 1]. */
-    static double threshold(io.patinox.validator.builtin.Params params, double fallback) {
-        double threshold = params.number("threshold", fallback);
-        if (threshold <= 0 || threshold > 1) {
-            throw params.error("threshold", "must be in (0, 1]");
-        }
-        return threshold;
-    }
+    /**
+     * Creates judges of one type against the endpoint of the settings. Every judge takes {@code model} (default: the
+     * settings' model), {@code threshold} and {@code maxChars}; a type adds its own parameters.
+     */
+    abstract static class JudgeFactory implements ValidatorFactory {
+        private final String type;
+        private final JudgeSettings settings;
+        private final double threshold;
+        private final int maxChars;
+        private final String[] known;
 
-    /** A judge's {@code maxChars} parameter: how much text one question may quote, at least 100 characters. */
-    static int maxChars(io.patinox.validator.builtin.Params params, int fallback) {
-        int maxChars = params.integer("maxChars", fallback);
-        if (maxChars < 100) {
-            throw params.error("maxChars", "must be at least 100");
+        /**
+         * @param threshold the default {@code threshold}
+         * @param maxChars  the default {@code maxChars}
+         * @param own       the type's own parameters
+         */
+        JudgeFactory(String type, JudgeSettings settings, double threshold, int maxChars, String... own) {
+            this.type = type;
+            this.settings = settings;
+            this.threshold = threshold;
+            this.maxChars = maxChars;
+            this.known = Stream.of(Stream.of("model", "threshold"), Stream.of(own), Stream.of("maxChars"))
+                    .flatMap(s -> s).toArray(String[]::new);
         }
-        return maxChars;
+
+        @Override
+        public String type() {
+            return type;
+        }
+
+        @Override
+        public Validator create(String name, Map<String, Object> raw) {
+            Params params = Params.of(raw).allowOnly(known);
+            double threshold = params.threshold(this.threshold);
+            int maxChars = params.maxChars(this.maxChars);
+            return create(name, params, settings.withModel(params.string("model", settings.model())), threshold,
+                    maxChars);
+        }
+
+        /** A judge of this type, reading the type's own parameters from {@code params}. */
+        abstract Validator create(String name, Params params, JudgeSettings model, double threshold, int maxChars);
     }
 
     static String abbreviate(String s, int max) {

@@ -85,6 +85,24 @@ public final class Params {
         throw wrong(key, "a number", v);
     }
 
+    /** The {@code threshold} of a detector: a score in (0, 1]. */
+    public double threshold(double fallback) {
+        double threshold = number("threshold", fallback);
+        if (threshold <= 0 || threshold > 1) {
+            throw error("threshold", "must be in (0, 1]");
+        }
+        return threshold;
+    }
+
+    /** The {@code maxChars} of a detector: how much of one text it reads, at least 100 characters. */
+    public int maxChars(int fallback) {
+        int maxChars = integer("maxChars", fallback);
+        if (maxChars < 100) {
+            throw error("maxChars", "must be at least 100");
+        }
+        return maxChars;
+    }
+
     public int integer(String key, int fallback) {
         Object v = values.get(key);
         if (v == null) {

@@ -4,7 +4,6 @@ import io.patinox.contracts.events.Action;
 import io.patinox.contracts.events.ValidationRequest;
 import io.patinox.contracts.validation.Judgement;
 import io.patinox.contracts.validation.Validator;
-import io.patinox.contracts.validation.ValidatorFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -106,15 +105,9 @@ public final class PiiValidator implements Validator {
     }
 
     /** Creates {@link PiiValidator}s from policy parameters. */
-    public static final class Factory implements ValidatorFactory {
-        @Override
-        public String type() {
-            return TYPE;
-        }
-
-        @Override
-        public Validator create(String name, Map<String, Object> params) {
-            return new PiiValidator(name, Params.of(params));
+    public static final class Factory extends ParamsFactory {
+        public Factory() {
+            super(TYPE, PiiValidator::new);
         }
     }
 }

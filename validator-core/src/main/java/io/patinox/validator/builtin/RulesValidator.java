@@ -6,10 +6,8 @@ import io.patinox.contracts.events.ValidationRequest;
 import io.patinox.contracts.json.Json;
 import io.patinox.contracts.validation.Judgement;
 import io.patinox.contracts.validation.Validator;
-import io.patinox.contracts.validation.ValidatorFactory;
 import io.patinox.detection.text.TextNormalizer;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -226,15 +224,9 @@ public final class RulesValidator implements Validator {
     }
 
     /** Creates {@link RulesValidator}s from policy parameters. */
-    public static final class Factory implements ValidatorFactory {
-        @Override
-        public String type() {
-            return TYPE;
-        }
-
-        @Override
-        public Validator create(String name, Map<String, Object> params) {
-            return new RulesValidator(name, Params.of(params));
+    public static final class Factory extends ParamsFactory {
+        public Factory() {
+            super(TYPE, RulesValidator::new);
         }
     }
 }

@@ -10,7 +10,6 @@ import io.patinox.contracts.events.ValidationRequest;
 import io.patinox.contracts.json.Json;
 import io.patinox.contracts.validation.Judgement;
 import io.patinox.contracts.validation.Validator;
-import io.patinox.contracts.validation.ValidatorFactory;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Set;
@@ -95,15 +94,9 @@ public final class ToolArgumentSchemaCheck implements Validator {
     }
 
     /** Creates {@link ToolArgumentSchemaCheck}s from policy parameters. */
-    public static final class Factory implements ValidatorFactory {
-        @Override
-        public String type() {
-            return TYPE;
-        }
-
-        @Override
-        public Validator create(String name, Map<String, Object> params) {
-            return new ToolArgumentSchemaCheck(name, Params.of(params));
+    public static final class Factory extends ParamsFactory {
+        public Factory() {
+            super(TYPE, ToolArgumentSchemaCheck::new);
         }
     }
 }

@@ -5,6 +5,7 @@ import io.patinox.contracts.validation.Judgement;
 import io.patinox.contracts.validation.Validator;
 import io.patinox.contracts.validation.ValidatorFactory;
 import io.patinox.detection.text.TextNormalizer;
+import io.patinox.validator.builtin.Inspect;
 import io.patinox.validator.builtin.Params;
 import io.patinox.vectors.CachedEmbedder;
 import io.patinox.vectors.Column;
@@ -27,7 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Prompt injection and jailbreak attempts by meaning: the text is embedded in-process (all-MiniLM-L6-v2,
@@ -62,11 +62,11 @@ public final class AttackSimilarityCheck implements Validator {
     private final Embedder embeddings;
     private final MemoryIndex<Attack> attacks;
     private final double threshold;
-    private final Set<String> inspect;
+    private final Inspect inspect;
     private final int maxChars;
 
     AttackSimilarityCheck(String name, Embedder embeddings, MemoryIndex<Attack> attacks, double threshold,
-                          Set<String> inspect, int maxChars) {
+                          Inspect inspect, int maxChars) {
         this.name = name;
         this.embeddings = embeddings;
         this.attacks = attacks;
@@ -87,32 +87,17 @@ public final class AttackSimilarityCheck implements Validator {
 
     @Override
     public Judgement validate(ValidationRequest request) {
-        List<String> texts = new ArrayList<>(2);
-        List<String> where = new ArrayList<>(2);
-        if (inspect.contains("input") && request.stepIndex() == 0 && !request.context().taskInput().isBlank()) {
-            texts.add(request.context().taskInput());
-            where.add("the task input");
-        }
-        List<String> outputs = request.context().toolOutputs();
-        if (inspect.contains("toolOutputs") && !outputs.isEmpty() && !outputs.get(outputs.size() - 1).isBlank()) {
-            texts.add(outputs.get(outputs.size() - 1));
-            where.add("the newest tool output");
-        }
-        if (inspect.contains("action") && !request.action().text().isBlank()) {
-            texts.add(request.action().text());
-            where.add("the proposed action");
-        }
         double best = 0;
         String bestWhere = "nothing";
-        for (int i = 0; i < texts.size(); i++) {
-            String text = TextNormalizer.normalize(texts.get(i));
+        for (Inspect.Text read : inspect.texts(request)) {
+            String text = TextNormalizer.normalize(read.text());
             List<String> parts = text.length() <= maxChars ? List.of(text)
                     : List.of(text.substring(0, maxChars / 2), text.substring(text.length() - maxChars / 2));
             for (String part : parts) {
                 Optional<Match<Attack>> match = attacks.nearest(embeddings.embed(part));
                 if (match.isPresent() && match.get().similarity() > best) {
                     best = match.get().similarity();
-                    bestWhere = where.get(i);
+                    bestWhere = read.where();
                 }
             }
         }
@@ -158,23 +143,11 @@ public final class AttackSimilarityCheck implements Validator {
                 }
                 attacks.addAll(trainingLines(file));
             }
-            double threshold = params.number("threshold", 0.8);
-            if (threshold <= 0 || threshold > 1) {
-                throw params.error("threshold", "must be in (0, 1]");
-            }
-            List<String> inspect = params.strings("inspect");
-            for (int i = 0; i < inspect.size(); i++) {
-                if (!Set.of("input", "toolOutputs", "action").contains(inspect.get(i))) {
-                    throw params.error("inspect[" + i + "]", "expected input, toolOutputs or action but was '"
-                            + inspect.get(i) + "'");
-                }
-            }
-            int maxChars = params.integer("maxChars", 2000);
-            if (maxChars < 100) {
-                throw params.error("maxChars", "must be at least 100");
-            }
+            double threshold = params.threshold(0.8);
+            Inspect inspect = Inspect.of(params);
+            int maxChars = params.maxChars(2000);
             return new AttackSimilarityCheck(name, Embeddings.cache(), index(dataset(storeDir, attacks)), threshold,
-                    inspect.isEmpty() ? Set.of("input", "toolOutputs") : Set.copyOf(inspect), maxChars);
+                    inspect, maxChars);
         }
 
         /** The dataset of {@code attacks} under {@code storeDir}, written first if it does not exist yet. */

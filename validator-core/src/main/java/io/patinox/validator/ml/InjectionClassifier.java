@@ -6,13 +6,13 @@ import io.patinox.contracts.validation.Judgement;
 import io.patinox.contracts.validation.Validator;
 import io.patinox.contracts.validation.ValidatorFactory;
 import io.patinox.detection.model.InjectionModel;
+import io.patinox.validator.builtin.Inspect;
 import io.patinox.validator.builtin.Params;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Prompt injection and jailbreak attempts, by the hashed n-gram logistic regression of {@code patinox-detection}
@@ -39,9 +39,9 @@ public final class InjectionClassifier implements Validator {
     private final String name;
     private final InjectionModel model;
     private final double threshold;
-    private final Set<String> inspect;
+    private final Inspect inspect;
 
-    InjectionClassifier(String name, InjectionModel model, double threshold, Set<String> inspect) {
+    InjectionClassifier(String name, InjectionModel model, double threshold, Inspect inspect) {
         this.name = name;
         this.model = model;
         this.threshold = threshold;
@@ -137,15 +137,7 @@ public final class InjectionClassifier implements Validator {
             if (threshold <= 0 || threshold > 1) {
                 throw params.error("threshold", "must be in (0, 1]");
             }
-            List<String> inspect = params.strings("inspect");
-            for (int i = 0; i < inspect.size(); i++) {
-                if (!Set.of("input", "toolOutputs", "action").contains(inspect.get(i))) {
-                    throw params.error("inspect[" + i + "]", "expected input, toolOutputs or action but was '"
-                            + inspect.get(i) + "'");
-                }
-            }
-            return new InjectionClassifier(name, model, threshold,
-                    inspect.isEmpty() ? Set.of("input", "toolOutputs") : Set.copyOf(inspect));
+            return new InjectionClassifier(name, model, threshold, Inspect.of(params));
         }
     }
 
