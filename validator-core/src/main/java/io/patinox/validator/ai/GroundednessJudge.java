@@ -36,12 +36,10 @@ public final class GroundednessJudge extends LlmJudge {
             {"grounded": true|false, "score": <how well the answer is supported, 0 to 1>, \
             "unsupported": ["<each unsupported claim, short>"], "feedback": "<one sentence telling the agent what to fix>"}""";
 
-    private final double threshold;
     private final boolean block;
 
     GroundednessJudge(String name, JudgeSettings settings, int maxChars, double threshold, boolean block) {
-        super(name, settings, maxChars);
-        this.threshold = threshold;
+        super(name, settings, maxChars, threshold);
         this.block = block;
     }
 

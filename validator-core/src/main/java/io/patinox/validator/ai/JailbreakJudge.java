@@ -41,12 +41,10 @@ public final class JailbreakJudge extends LlmJudge {
     private static final Map<String, String> LABELS = Map.of("input", "TASK", "toolOutputs", "TOOL_OUTPUT",
             "action", "PROPOSED_ACTION");
 
-    private final double threshold;
     private final Inspect inspect;
 
     JailbreakJudge(String name, JudgeSettings settings, int maxChars, double threshold, Inspect inspect) {
-        super(name, settings, maxChars);
-        this.threshold = threshold;
+        super(name, settings, maxChars, threshold);
         this.inspect = inspect;
     }
 

@@ -7,8 +7,9 @@ import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import io.patinox.contracts.validation.Validator;
-import io.patinox.contracts.validation.ValidatorFactory;
+import io.patinox.validator.builtin.NamedValidator;
 import io.patinox.validator.builtin.Params;
+import io.patinox.validator.builtin.TypedFactory;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -18,25 +19,28 @@ import java.util.stream.Stream;
  * call or an answer that is not the asked-for JSON throws a {@link JudgeFailure}, so the chain records what
  * happened and applies the policy's fail mode. Judges are not warmed up at start (that would call the model).
  */
-public abstract class LlmJudge implements Validator {
+public abstract class LlmJudge extends NamedValidator {
 
     /** Ordering cost of a model call: after every in-process validator. */
     public static final int COST = 500_000;
 
-    private final String name;
     private final JudgeSettings settings;
     protected final int maxChars;
+    protected final double threshold;
 
     /**
      * @param settings the endpoint and model. The client is built here, when the policy loads, so that the first
      *                 call does not pay for it within its time limit (the HTTP client and its classes take up to a
      *                 second on a busy machine); building contacts nobody. A client that cannot be built does not
      *                 stop the policy from loading: every call then fails with the reason.
+     * @param maxChars  how much of one text a question quotes
+     * @param threshold the score at which the judge acts
      */
-    protected LlmJudge(String name, JudgeSettings settings, int maxChars) {
-        this.name = name;
+    protected LlmJudge(String name, JudgeSettings settings, int maxChars, double threshold) {
+        super(name, COST);
         this.settings = settings;
         this.maxChars = maxChars;
+        this.threshold = threshold;
         try {
             JudgeModels.forSettings(settings);
         } catch (RuntimeException e) {
@@ -52,16 +56,6 @@ public abstract class LlmJudge implements Validator {
             throw new JudgeFailure("the judge model client cannot be built (" + e.getClass().getSimpleName() + ": "
                     + abbreviate(String.valueOf(e.getMessage()), 120) + ")", e);
         }
-    }
-
-    @Override
-    public final String name() {
-        return name;
-    }
-
-    @Override
-    public int cost() {
-        return COST;
     }
 
     /** Asks the model and parses its answer. */
@@ -111,8 +105,7 @@ public abstract class LlmJudge implements Validator {
      * Creates judges of one type against the endpoint of the settings. Every judge takes {@code model} (default: the
      * settings' model), {@code threshold} and {@code maxChars}; a type adds its own parameters.
      */
-    abstract static class JudgeFactory implements ValidatorFactory {
-        private final String type;
+    abstract static class JudgeFactory extends TypedFactory {
         private final JudgeSettings settings;
         private final double threshold;
         private final int maxChars;
@@ -124,17 +117,12 @@ public abstract class LlmJudge implements Validator {
          * @param own       the type's own parameters
          */
         JudgeFactory(String type, JudgeSettings settings, double threshold, int maxChars, String... own) {
-            this.type = type;
+            super(type);
             this.settings = settings;
             this.threshold = threshold;
             this.maxChars = maxChars;
             this.known = Stream.of(Stream.of("model", "threshold"), Stream.of(own), Stream.of("maxChars"))
                     .flatMap(s -> s).toArray(String[]::new);
-        }
-
-        @Override
-        public String type() {
-            return type;
         }
 
         @Override

@@ -1,24 +1,17 @@
 package io.patinox.validator.builtin;
 
 import io.patinox.contracts.validation.Validator;
-import io.patinox.contracts.validation.ValidatorFactory;
 import java.util.Map;
 import java.util.function.BiFunction;
 
 /** A factory of a validator type whose constructor takes the validator's name and its {@link Params}. */
-abstract class ParamsFactory implements ValidatorFactory {
+abstract class ParamsFactory extends TypedFactory {
 
-    private final String type;
     private final BiFunction<String, Params, Validator> constructor;
 
     ParamsFactory(String type, BiFunction<String, Params, Validator> constructor) {
-        this.type = type;
+        super(type);
         this.constructor = constructor;
-    }
-
-    @Override
-    public String type() {
-        return type;
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.patinox.validator.builtin;
 import io.patinox.contracts.events.Action;
 import io.patinox.contracts.events.ValidationRequest;
 import io.patinox.contracts.validation.Judgement;
-import io.patinox.contracts.validation.Validator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -21,18 +20,17 @@ import java.util.stream.Collectors;
  * action: modify   # or block
  * }</pre>
  */
-public final class PiiValidator implements Validator {
+public final class PiiValidator extends NamedValidator {
 
     /** The type name policies use. */
     public static final String TYPE = "pii";
 
-    private final String name;
     private final PiiRedactor redactor;
     private final boolean block;
 
     PiiValidator(String name, Params params) {
+        super(name, 30);
         params.allowOnly("kinds", "action");
-        this.name = name;
         List<PiiKind> kinds = new ArrayList<>();
         List<String> labels = params.strings("kinds");
         for (int i = 0; i < labels.size(); i++) {
@@ -49,16 +47,6 @@ public final class PiiValidator implements Validator {
             throw params.error("action", "expected modify or block but was '" + action + "'");
         }
         this.block = action.equals("block");
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public int cost() {
-        return 30;
     }
 
     @Override

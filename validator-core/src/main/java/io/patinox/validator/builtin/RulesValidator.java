@@ -5,7 +5,6 @@ import io.patinox.contracts.events.Usage;
 import io.patinox.contracts.events.ValidationRequest;
 import io.patinox.contracts.json.Json;
 import io.patinox.contracts.validation.Judgement;
-import io.patinox.contracts.validation.Validator;
 import io.patinox.detection.text.TextNormalizer;
 import java.util.List;
 import java.util.Set;
@@ -33,7 +32,7 @@ import java.util.regex.Pattern;
  * Cyrillic/Greek look-alikes mapped in mixed-script words), so {@code іgnоrе} with Cyrillic letters or
  * {@code ig\u200Bnore} still match. Budgets are checked before anything else: a run that has spent its budget takes no further step.
  */
-public final class RulesValidator implements Validator {
+public final class RulesValidator extends NamedValidator {
 
     /** The type name policies use. */
     public static final String TYPE = "rules";
@@ -44,7 +43,6 @@ public final class RulesValidator implements Validator {
     record DivertRule(String tool, String field, double above, String target, String reason) {
     }
 
-    private final String name;
     private final List<Deny> deny;
     private final List<Deny> denyInput;
     private final List<Deny> denyToolOutput;
@@ -59,9 +57,9 @@ public final class RulesValidator implements Validator {
     private final double maxCostUsd;
 
     RulesValidator(String name, Params params) {
+        super(name, 10);
         params.allowOnly("deny", "denyInput", "denyToolOutput", "maxToolOutputScan", "allowedTools", "maxActionChars", "maxInputChars", "divert",
                 "maxTokens", "maxInputTokens", "maxOutputTokens", "maxCostUsd");
-        this.name = name;
         this.deny = params.objects("deny").stream().map(RulesValidator::deny).toList();
         this.denyInput = params.objects("denyInput").stream().map(RulesValidator::deny).toList();
         this.denyToolOutput = params.objects("denyToolOutput").stream().map(RulesValidator::deny).toList();
@@ -109,16 +107,6 @@ public final class RulesValidator implements Validator {
         double above = p.number("above", 0);
         return new DivertRule(tool, field, above, p.string("target", "human-review"),
                 p.string("reason", tool + " with " + field + " above " + above));
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public int cost() {
-        return 10;
     }
 
     @Override

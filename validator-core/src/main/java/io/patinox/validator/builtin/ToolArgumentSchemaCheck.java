@@ -9,7 +9,6 @@ import io.patinox.contracts.events.Action;
 import io.patinox.contracts.events.ValidationRequest;
 import io.patinox.contracts.json.Json;
 import io.patinox.contracts.validation.Judgement;
-import io.patinox.contracts.validation.Validator;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Set;
@@ -26,20 +25,19 @@ import java.util.stream.Collectors;
  * }</pre>
  * Final answers are not its business and are allowed.
  */
-public final class ToolArgumentSchemaCheck implements Validator {
+public final class ToolArgumentSchemaCheck extends NamedValidator {
 
     /** The type name policies use. */
     public static final String TYPE = "tool-schema";
 
     private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
 
-    private final String name;
     private final Map<String, JsonSchema> schemas;
     private final boolean blockUnknown;
 
     ToolArgumentSchemaCheck(String name, Params params) {
+        super(name, 20);
         params.allowOnly("schemas", "unknownTools");
-        this.name = name;
         String unknown = params.string("unknownTools", "allow");
         if (!unknown.equals("allow") && !unknown.equals("block")) {
             throw params.error("unknownTools", "expected allow or block but was '" + unknown + "'");
@@ -59,16 +57,6 @@ public final class ToolArgumentSchemaCheck implements Validator {
             }
         }
         this.schemas = Map.copyOf(compiled);
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public int cost() {
-        return 20;
     }
 
     @Override

@@ -3,10 +3,11 @@ package io.patinox.validator.ml;
 import io.patinox.contracts.events.ValidationRequest;
 import io.patinox.contracts.validation.Judgement;
 import io.patinox.contracts.validation.Validator;
-import io.patinox.contracts.validation.ValidatorFactory;
 import io.patinox.detection.text.TextNormalizer;
 import io.patinox.validator.builtin.Inspect;
+import io.patinox.validator.builtin.NamedValidator;
 import io.patinox.validator.builtin.Params;
+import io.patinox.validator.builtin.TypedFactory;
 import io.patinox.vectors.CachedEmbedder;
 import io.patinox.vectors.Column;
 import io.patinox.vectors.Embedder;
@@ -47,7 +48,7 @@ import java.util.Optional;
  * after the files' content hash, so a changed corpus gets a new dataset. It is the store of record; the check
  * searches a copy of its rows in memory ({@link MemoryIndex}: exact, no lock).
  */
-public final class AttackSimilarityCheck implements Validator {
+public final class AttackSimilarityCheck extends NamedValidator {
 
     /** The type name policies use. */
     public static final String TYPE = "attack-similarity";
@@ -58,7 +59,6 @@ public final class AttackSimilarityCheck implements Validator {
                 List.of(Column.text("text", Attack::text)), Attack::vector, row -> new Attack(row.text("text"), row.vector()));
     }
 
-    private final String name;
     private final Embedder embeddings;
     private final MemoryIndex<Attack> attacks;
     private final double threshold;
@@ -67,22 +67,12 @@ public final class AttackSimilarityCheck implements Validator {
 
     AttackSimilarityCheck(String name, Embedder embeddings, MemoryIndex<Attack> attacks, double threshold,
                           Inspect inspect, int maxChars) {
-        this.name = name;
+        super(name, 2_000);
         this.embeddings = embeddings;
         this.attacks = attacks;
         this.threshold = threshold;
         this.inspect = inspect;
         this.maxChars = maxChars;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public int cost() {
-        return 2_000;
     }
 
     @Override
@@ -110,7 +100,7 @@ public final class AttackSimilarityCheck implements Validator {
     }
 
     /** Creates {@link AttackSimilarityCheck}s; one embedding model serves them all. */
-    public static final class Factory implements ValidatorFactory {
+    public static final class Factory extends TypedFactory {
         private final Path configDir;
         private final Path storeDir;
 
@@ -119,13 +109,9 @@ public final class AttackSimilarityCheck implements Validator {
          * @param storeDir  where the Lance datasets are kept
          */
         public Factory(Path configDir, Path storeDir) {
+            super(TYPE);
             this.configDir = configDir;
             this.storeDir = storeDir;
-        }
-
-        @Override
-        public String type() {
-            return TYPE;
         }
 
         @Override

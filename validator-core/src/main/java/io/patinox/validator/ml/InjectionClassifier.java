@@ -4,10 +4,11 @@ import io.patinox.contracts.events.Action;
 import io.patinox.contracts.events.ValidationRequest;
 import io.patinox.contracts.validation.Judgement;
 import io.patinox.contracts.validation.Validator;
-import io.patinox.contracts.validation.ValidatorFactory;
 import io.patinox.detection.model.InjectionModel;
 import io.patinox.validator.builtin.Inspect;
+import io.patinox.validator.builtin.NamedValidator;
 import io.patinox.validator.builtin.Params;
+import io.patinox.validator.builtin.TypedFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,33 +30,22 @@ import java.util.Map;
  * }</pre>
  * Without either, the model file's operating threshold (chosen for 1 % false positives on its validation split).
  */
-public final class InjectionClassifier implements Validator {
+public final class InjectionClassifier extends NamedValidator {
 
     /** The type name policies use. */
     public static final String TYPE = "injection-classifier";
     /** The model a policy gets when it names none. */
     public static final String DEFAULT_MODEL = "models/injection-lr.json";
 
-    private final String name;
     private final InjectionModel model;
     private final double threshold;
     private final Inspect inspect;
 
     InjectionClassifier(String name, InjectionModel model, double threshold, Inspect inspect) {
-        this.name = name;
+        super(name, 60);
         this.model = model;
         this.threshold = threshold;
         this.inspect = inspect;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public int cost() {
-        return 60;
     }
 
     /** The threshold in force: the policy's, else the model file's. */
@@ -98,16 +88,12 @@ public final class InjectionClassifier implements Validator {
     }
 
     /** Creates {@link InjectionClassifier}s; model paths are resolved against the config directory. */
-    public static final class Factory implements ValidatorFactory {
+    public static final class Factory extends TypedFactory {
         private final Path configDir;
 
         public Factory(Path configDir) {
+            super(TYPE);
             this.configDir = configDir;
-        }
-
-        @Override
-        public String type() {
-            return TYPE;
         }
 
         @Override
