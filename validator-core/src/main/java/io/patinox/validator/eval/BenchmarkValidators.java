@@ -7,13 +7,10 @@ import io.patinox.contracts.events.StepContext;
 import io.patinox.contracts.events.ValidationRequest;
 import io.patinox.contracts.validation.Validator;
 import io.patinox.detection.eval.Metrics;
-import io.patinox.validator.builtin.BuiltInValidators;
 import io.patinox.validator.chain.ValidatorChain;
 import io.patinox.validator.ml.InjectionClassifier;
 import io.patinox.validator.policy.Policy;
-import io.patinox.validator.policy.PolicyLoader;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,16 +49,9 @@ public final class BenchmarkValidators {
             System.err.println("usage: BenchmarkValidators <labelled.jsonl> [--config DIR] [--policy NAME] [--rounds N]");
             System.exit(2);
         }
-        if (System.getProperty("patinox.validator.embedding-cache") == null) {
-            System.setProperty("patinox.validator.embedding-cache", "0");
-        }
         Path configDir = Path.of(config);
         List<LabelledStep> steps = LabelledStep.read(Path.of(positional.get(0)));
-        Policy policy = new PolicyLoader(BuiltInValidators.factories(configDir), Duration.ofMillis(200))
-                .loadAll(configDir).get(policyName);
-        if (policy == null) {
-            throw new IllegalArgumentException("no policy '" + policyName + "' in " + configDir);
-        }
+        Policy policy = MeasuredPolicy.load(configDir, policyName);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         ValidatorChain chain = new ValidatorChain(pool, OpenTelemetry.noop().getTracer("bench"), new SimpleMeterRegistry());
         List<ValidationRequest> requests = steps.stream().map(s -> s.toRequest("bench")).toList();

@@ -6,12 +6,9 @@ import io.patinox.contracts.events.ValidationRequest;
 import io.patinox.contracts.validation.Judgement;
 import io.patinox.contracts.verdict.Verdict;
 import io.patinox.detection.eval.Metrics;
-import io.patinox.validator.builtin.BuiltInValidators;
 import io.patinox.validator.chain.ValidatorChain;
 import io.patinox.validator.policy.Policy;
-import io.patinox.validator.policy.PolicyLoader;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,16 +104,8 @@ public final class EvaluateValidators {
         Path file = Path.of(positional.get(0));
         Path configDir = Path.of(configArg != null ? configArg : positional.size() > 1 ? positional.get(1) : "config");
         String policyName = policyArg != null ? policyArg : positional.size() > 2 ? positional.get(2) : "default";
-        // Every embedding computed: the latency of text the service has not seen yet.
-        if (System.getProperty("patinox.validator.embedding-cache") == null) {
-            System.setProperty("patinox.validator.embedding-cache", "0");
-        }
         List<LabelledStep> steps = LabelledStep.read(file);
-        Policy policy = new PolicyLoader(BuiltInValidators.factories(configDir), Duration.ofMillis(200))
-                .loadAll(configDir).get(policyName);
-        if (policy == null) {
-            throw new IllegalArgumentException("no policy '" + policyName + "' in " + configDir);
-        }
+        Policy policy = MeasuredPolicy.load(configDir, policyName);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         ValidatorChain chain = new ValidatorChain(pool, OpenTelemetry.noop().getTracer("eval"), new SimpleMeterRegistry());
         // Warm the JIT so the latencies are those of a running service, not of class loading.

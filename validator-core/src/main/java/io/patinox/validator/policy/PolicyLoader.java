@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.patinox.contracts.json.Json;
 import io.patinox.contracts.validation.FailMode;
 import io.patinox.contracts.validation.Validator;
 import io.patinox.contracts.validation.ValidatorFactory;
@@ -74,7 +75,7 @@ public final class PolicyLoader {
         try {
             raw = YAML.readValue(file.toFile(), PolicyFile.class);
         } catch (JsonMappingException e) {
-            throw new PolicyException(file + ": field '" + path(e) + "': " + firstLine(e.getOriginalMessage()), e);
+            throw new PolicyException(file + ": field '" + Json.path(e) + "': " + firstLine(e.getOriginalMessage()), e);
         } catch (IOException e) {
             throw new PolicyException(file + ": not valid YAML: " + firstLine(e.getMessage()), e);
         }
@@ -153,13 +154,6 @@ public final class PolicyLoader {
         int cost = entry.cost() == null ? validator.cost() : entry.cost();
         boolean isolated = entry.isolated() == null ? validator.cost() >= Policy.Step.ISOLATION_COST : entry.isolated();
         return new Ordered(cost, new Policy.Step(validator, timeout, isolated));
-    }
-
-    private static String path(JsonMappingException e) {
-        return e.getPath().stream()
-                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining("."))
-                .replace(".[", "[");
     }
 
     private static String firstLine(String text) {
