@@ -1,4 +1,4 @@
-package io.patinox.validator.chain;
+package io.patinox.validator.policy;
 
 import static io.patinox.testkit.ValidationRequests.answer;
 import static io.patinox.testkit.ValidationRequests.tool;
@@ -10,8 +10,7 @@ import io.patinox.contracts.events.Action;
 import io.patinox.contracts.events.ValidationRequest;
 import io.patinox.contracts.verdict.Verdict;
 import io.patinox.validator.builtin.BuiltInValidators;
-import io.patinox.validator.policy.Policy;
-import io.patinox.validator.policy.PolicyLoader;
+import io.patinox.validator.chain.ValidatorChain;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.patinox.validator.chain;
+package io.patinox.validator.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,8 +12,8 @@ import io.patinox.contracts.verdict.Verdict;
 import io.patinox.validator.builtin.BuiltInValidators;
 import io.patinox.validator.builtin.PiiKind;
 import io.patinox.validator.builtin.PiiRedactor;
-import io.patinox.validator.policy.Policy;
-import io.patinox.validator.policy.PolicyLoader;
+import io.patinox.validator.chain.ChainResult;
+import io.patinox.validator.chain.ValidatorChain;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
