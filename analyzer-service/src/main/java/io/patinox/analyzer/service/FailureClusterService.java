@@ -1,15 +1,18 @@
 package io.patinox.analyzer.service;
 
-import io.patinox.analyzer.ai.FailureEmbedder;
-import io.patinox.analyzer.ai.FailureStore;
 import io.patinox.analyzer.config.AnalyzerConfig;
 import io.patinox.contracts.events.FailureCluster;
 import io.patinox.contracts.events.StepEvent;
 import io.patinox.contracts.events.TelemetryAggregate;
 import io.patinox.contracts.events.Usage;
 import io.patinox.contracts.verdict.Verdict;
+import io.patinox.vectors.Match;
+import io.patinox.vectors.MiniLmEmbedder;
+import io.patinox.vectors.VectorStore;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -24,8 +27,8 @@ import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
- * Failure clusters per (agent, config version): each blocked, retried or failed step is embedded, stored in Lance
- * and assigned to a cluster. The clusters are published as the aggregate subject
+ * Failure clusters per (agent, config version): each blocked, retried or failed step is embedded in-process
+ * (all-MiniLM-L6-v2), stored in Lance ({@link StoredFailure}) and assigned to a cluster. The clusters are published as the aggregate subject
  * {@code agent=<a>|version=<v>|window=total|clusters}. A step seen twice (redelivery) is stored and counted once.
  */
 @ApplicationScoped
@@ -40,12 +43,9 @@ public class FailureClusterService {
     AnalyzerConfig config;
 
     @Inject
-    FailureEmbedder embedder;
-
-    @Inject
     Clock clock;
 
-    private FailureStore store;
+    private VectorStore<StoredFailure> store;
     private FailureClusters clusters;
     private final Set<String> seen = new HashSet<>();
     private final Map<String, long[]> kindCounts = new HashMap<>();
@@ -55,16 +55,23 @@ public class FailureClusterService {
             return;
         }
         var settings = config.clusters();
-        store = new FailureStore(Path.of(settings.dataset()), FailureEmbedder.DIMENSION);
+        store = new VectorStore<>(Path.of(settings.dataset()), StoredFailure.SCHEMA);
         clusters = new FailureClusters(settings.similarity(), settings.exemplars(), settings.trendWindow());
-        List<FailureStore.Row> rows = store.all();
-        for (FailureStore.Row row : rows) {
+        List<StoredFailure> rows = store.all();
+        for (StoredFailure row : rows) {
             seen.add(row.id());
             String group = row.agent() + "|" + row.version();
             clusters.add(group, row.text(), row.vector(), row.occurredAtMillis());
             count(group, row.kind());
         }
         LOG.infof("Failure clusters rebuilt from %d stored failures in %s", rows.size(), settings.dataset());
+    }
+
+    /** Loads the embedding model now rather than on the first failure (~1 s), off the caller's thread. */
+    void warmUp(@Observes StartupEvent event) {
+        Thread warm = new Thread(() -> MiniLmEmbedder.shared().embed("warm up"), "failure-embedder-warm-up");
+        warm.setDaemon(true);
+        warm.start();
     }
 
     /**
@@ -86,14 +93,14 @@ public class FailureClusterService {
         if (fresh.isEmpty()) {
             return List.of();
         }
-        List<float[]> vectors = embedder.embedAll(texts);
-        List<FailureStore.Row> rows = new ArrayList<>();
+        List<float[]> vectors = MiniLmEmbedder.shared().embedAll(texts);
+        List<StoredFailure> rows = new ArrayList<>();
         Map<String, StepEvent> changed = new LinkedHashMap<>();
         for (int i = 0; i < fresh.size(); i++) {
             StepEvent step = fresh.get(i);
             String kind = FailureText.kind(step).orElseThrow();
             long at = step.occurredAt().toEpochMilli();
-            rows.add(new FailureStore.Row(FailureText.id(step), step.agent(), step.configVersion(), kind,
+            rows.add(new StoredFailure(FailureText.id(step), step.agent(), step.configVersion(), kind,
                     texts.get(i), at, vectors.get(i)));
             String group = step.agent() + "|" + step.configVersion();
             clusters.add(group, texts.get(i), vectors.get(i), at);
@@ -120,9 +127,9 @@ public class FailureClusterService {
     }
 
     /** The stored failures most similar to a text. */
-    public synchronized List<FailureStore.Row> similar(String text, int k) {
+    public synchronized List<StoredFailure> similar(String text, int k) {
         open();
-        return store.nearest(embedder.embed(FailureText.redact(text)), k);
+        return store.nearest(MiniLmEmbedder.shared().embed(FailureText.redact(text)), k).stream().map(Match::row).toList();
     }
 
     private void count(String group, String kind) {

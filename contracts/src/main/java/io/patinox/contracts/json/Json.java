@@ -129,7 +129,11 @@ public final class Json {
         return new ContractViolation("cannot read " + record + ": " + firstLine(e.getMessage()), null, e);
     }
 
-    private static String path(JsonMappingException e) {
+    /**
+     * The field a mapping error is about, as a reader writes it: {@code validators[1].params}. Also used by the other
+     * strict readers (policy files).
+     */
+    public static String path(JsonMappingException e) {
         return e.getPath().stream()
                 .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                 .collect(Collectors.joining("."))

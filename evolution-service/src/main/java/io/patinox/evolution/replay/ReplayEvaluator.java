@@ -4,9 +4,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.patinox.contracts.verdict.Verdict;
 import io.patinox.validator.builtin.BuiltInValidators;
-import io.patinox.validator.config.Policy;
-import io.patinox.validator.config.PolicyLoader;
-import io.patinox.validator.service.ValidatorChain;
+import io.patinox.validator.chain.ValidatorChain;
+import io.patinox.validator.policy.Policy;
+import io.patinox.validator.policy.PolicyLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,8 +23,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Replays steps through the validator service's own chain ({@link PolicyLoader}, {@link ValidatorChain},
- * {@link BuiltInValidators}, used as a library) under the config in force and under a proposed config, and reports
+ * Replays steps through the validator's own chain ({@link PolicyLoader}, {@link ValidatorChain},
+ * {@link BuiltInValidators}, from {@code validator-core}) under the config in force and under a proposed config, and reports
  * every verdict that differs. Model files are read relative to each config directory, as the validator does.
  */
 public final class ReplayEvaluator implements AutoCloseable {

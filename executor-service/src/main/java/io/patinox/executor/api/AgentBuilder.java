@@ -1,7 +1,7 @@
 package io.patinox.executor.api;
 
+import io.patinox.contracts.validation.FailMode;
 import io.patinox.executor.config.AgentDefinition;
-import io.patinox.executor.config.FailMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.patinox.executor.config;
 
+import io.patinox.contracts.validation.FailMode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

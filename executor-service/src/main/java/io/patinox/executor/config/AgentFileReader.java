@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.patinox.contracts.validation.FailMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

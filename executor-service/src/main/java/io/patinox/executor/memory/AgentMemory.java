@@ -1,10 +1,11 @@
 package io.patinox.executor.memory;
 
-import dev.langchain4j.data.embedding.Embedding;
-import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import io.patinox.executor.config.AgentDefinition;
 import io.patinox.executor.config.ExecutorConfig;
+import io.patinox.vectors.Match;
+import io.patinox.vectors.MiniLmEmbedder;
+import io.patinox.vectors.VectorStore;
+import io.patinox.vectors.Where;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -20,23 +21,19 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Agents' long-term semantic memory: texts embedded in-process with all-MiniLM-L6-v2 (384 dimensions, shipped
- * in its jar) and kept in a Lance dataset ({@code patinox.executor.memory.dir}). An agent's {@code knowledge}
+ * in its jar) and kept in a Lance dataset ({@code patinox.executor.memory.dir}; {@link Memory}). An agent's {@code knowledge}
  * from its YAML is remembered on first use; completed runs of agents that may search their memory are
  * remembered too. Opened lazily, so agents without memory never load the model or the native library.
  */
 @ApplicationScoped
 public class AgentMemory {
 
-    /** Dimensions of the vectors. */
-    public static final int DIMENSION = 384;
-
     @Inject
     ExecutorConfig config;
 
     private final Set<String> ids = ConcurrentHashMap.newKeySet();
     private final Set<String> seeded = ConcurrentHashMap.newKeySet();
-    private volatile EmbeddingModel model;
-    private volatile MemoryStore store;
+    private volatile VectorStore<Memory> store;
 
     @Inject
     io.patinox.executor.config.AgentRegistry agents;
@@ -74,13 +71,12 @@ public class AgentMemory {
 
     /** Remembers several texts for {@code agent} in one write. */
     public synchronized void rememberAll(String agent, List<String> texts) {
-        List<MemoryStore.Row> rows = new ArrayList<>();
-        MemoryStore s = store();
-        for (String text : texts) {
-            String id = id(agent, text);
-            if (ids.add(id)) {
-                rows.add(new MemoryStore.Row(id, agent, text, embed(text)));
-            }
+        VectorStore<Memory> s = store();
+        List<String> fresh = texts.stream().filter(text -> ids.add(id(agent, text))).toList();
+        List<float[]> vectors = MiniLmEmbedder.shared().embedAll(fresh);
+        List<Memory> rows = new ArrayList<>(fresh.size());
+        for (int i = 0; i < fresh.size(); i++) {
+            rows.add(new Memory(id(agent, fresh.get(i)), agent, fresh.get(i), vectors.get(i)));
         }
         s.append(rows);
     }
@@ -88,27 +84,14 @@ public class AgentMemory {
     /** The {@code k} texts of {@code agent}'s memory nearest in meaning to {@code query}, nearest first. */
     public List<String> search(AgentDefinition agent, String query, int k) {
         seed(agent);
-        // Over-fetch, then keep this agent's rows: every agent shares one dataset.
-        return store().nearest(embed(query), Math.max(k * 8, 32)).stream()
-                .filter(r -> r.agent().equals(agent.name())).limit(k).map(MemoryStore.Row::text).toList();
+        // Every agent shares one dataset: search this agent's rows only.
+        return store().nearest(MiniLmEmbedder.shared().embed(query), k, Where.equal("agent", agent.name())).stream()
+                .map(Match::row).map(Memory::text).toList();
     }
 
-    private float[] embed(String text) {
-        Embedding e = model().embed(text).content();
-        e.normalize();
-        return e.vector();
-    }
-
-    private synchronized EmbeddingModel model() {
-        if (model == null) {
-            model = new AllMiniLmL6V2EmbeddingModel();
-        }
-        return model;
-    }
-
-    private synchronized MemoryStore store() {
+    private synchronized VectorStore<Memory> store() {
         if (store == null) {
-            store = new MemoryStore(Path.of(config.memory().dir()).resolve("memory.lance"), DIMENSION);
+            store = new VectorStore<>(Path.of(config.memory().dir()).resolve("memory.lance"), Memory.SCHEMA);
             store.all().forEach(r -> ids.add(r.id()));
         }
         return store;

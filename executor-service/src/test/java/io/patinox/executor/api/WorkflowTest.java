@@ -3,8 +3,8 @@ package io.patinox.executor.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.patinox.contracts.validation.FailMode;
 import io.patinox.executor.config.AgentDefinition;
-import io.patinox.executor.config.FailMode;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -4,6 +4,7 @@ import io.patinox.contracts.config.ConfigVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.patinox.contracts.validation.FailMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,6 +6,8 @@ import io.patinox.contracts.events.StepContext;
 import io.patinox.contracts.events.ValidationRequest;
 import io.patinox.validator.ai.LlmJudge;
 import io.patinox.validator.builtin.BuiltInValidators;
+import io.patinox.validator.policy.Policy;
+import io.patinox.validator.policy.PolicyLoader;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,8 +1,8 @@
 package io.patinox.validator.messaging;
 
-import static io.patinox.validator.Requests.answer;
-import static io.patinox.validator.Requests.request;
-import static io.patinox.validator.Requests.tool;
+import static io.patinox.testkit.ValidationRequests.answer;
+import static io.patinox.testkit.ValidationRequests.request;
+import static io.patinox.testkit.ValidationRequests.tool;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

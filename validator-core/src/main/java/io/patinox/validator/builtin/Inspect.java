@@ -1,0 +1,68 @@
+package io.patinox.validator.builtin;
+
+import io.patinox.contracts.events.ValidationRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The parts of a step a detector reads, its {@code inspect} parameter: {@code input} (the task input, on the first
+ * step only, where it arrives), {@code toolOutputs} (the newest tool output: indirect injection) and {@code action}
+ * (the proposed action). By default the first two.
+ *
+ * @param parts the parts named
+ */
+public record Inspect(Set<String> parts) {
+
+    /** The parts a detector reads unless its policy entry says otherwise. */
+    public static final Set<String> DEFAULT = Set.of("input", "toolOutputs");
+
+    private static final Set<String> KNOWN = Set.of("input", "toolOutputs", "action");
+
+    public Inspect {
+        parts = Set.copyOf(parts);
+    }
+
+    /** The {@code inspect} parameter of {@code params}; an unknown part is an error naming it. */
+    public static Inspect of(Params params) {
+        List<String> named = params.strings("inspect");
+        for (int i = 0; i < named.size(); i++) {
+            if (!KNOWN.contains(named.get(i))) {
+                throw params.error("inspect[" + i + "]", "expected input, toolOutputs or action but was '"
+                        + named.get(i) + "'");
+            }
+        }
+        return new Inspect(named.isEmpty() ? DEFAULT : Set.copyOf(named));
+    }
+
+    /** Whether {@code part} is read. */
+    public boolean contains(String part) {
+        return parts.contains(part);
+    }
+
+    /**
+     * A text read from a step.
+     *
+     * @param part  which part it is ({@code input}, {@code toolOutputs}, {@code action})
+     * @param where the part as a reason names it, e.g. {@code the newest tool output}
+     */
+    public record Text(String part, String text, String where) {
+    }
+
+    /** The parts of {@code request} this reads that are not blank, in the order input, tool output, action. */
+    public List<Text> texts(ValidationRequest request) {
+        List<Text> texts = new ArrayList<>(3);
+        String input = request.context().taskInput();
+        if (contains("input") && request.stepIndex() == 0 && !input.isBlank()) {
+            texts.add(new Text("input", input, "the task input"));
+        }
+        List<String> outputs = request.context().toolOutputs();
+        if (contains("toolOutputs") && !outputs.isEmpty() && !outputs.get(outputs.size() - 1).isBlank()) {
+            texts.add(new Text("toolOutputs", outputs.get(outputs.size() - 1), "the newest tool output"));
+        }
+        if (contains("action") && !request.action().text().isBlank()) {
+            texts.add(new Text("action", request.action().text(), "the proposed action"));
+        }
+        return texts;
+    }
+}

@@ -1,0 +1,160 @@
+package io.patinox.validator.ml;
+
+import io.patinox.contracts.events.Action;
+import io.patinox.contracts.events.ValidationRequest;
+import io.patinox.contracts.validation.Judgement;
+import io.patinox.contracts.validation.Validator;
+import io.patinox.detection.model.InjectionModel;
+import io.patinox.validator.builtin.Inspect;
+import io.patinox.validator.builtin.NamedValidator;
+import io.patinox.validator.builtin.Params;
+import io.patinox.validator.builtin.TypedFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Prompt injection and jailbreak attempts, by the hashed n-gram logistic regression of {@code patinox-detection}
+ * ({@link InjectionModel}). It reads the task input (on the first step), the newest tool output (indirect
+ * injection) and, if asked, the proposed action, and blocks when the calibrated P(attack) reaches the threshold.
+ * The model normalises the text (zero-width characters, NFKC, homoglyphs, case), scores its most suspicious
+ * window of words (so padding or a long benign document does not dilute an injected paragraph) and also its
+ * decoded readings (base64, hex, URL encoding, ROT13, leetspeak, spaced letters), keeping the highest. Parameters:
+ * <pre>{@code
+ * model: models/injection-lr.json   # relative to the config directory
+ * targetFpr: 0.02                   # optional: the model file's threshold for this false-positive rate (0.01, 0.02, 0.05)
+ * threshold: 0.9                    # optional, instead: an explicit threshold
+ * inspect: [input, toolOutputs]     # and/or action
+ * }</pre>
+ * Without either, the model file's operating threshold (chosen for 1 % false positives on its validation split).
+ */
+public final class InjectionClassifier extends NamedValidator {
+
+    /** The type name policies use. */
+    public static final String TYPE = "injection-classifier";
+    /** The model a policy gets when it names none. */
+    public static final String DEFAULT_MODEL = "models/injection-lr.json";
+
+    private final InjectionModel model;
+    private final double threshold;
+    private final Inspect inspect;
+
+    InjectionClassifier(String name, InjectionModel model, double threshold, Inspect inspect) {
+        super(name, 60);
+        this.model = model;
+        this.threshold = threshold;
+        this.inspect = inspect;
+    }
+
+    /** The threshold in force: the policy's, else the model file's. */
+    public double threshold() {
+        return threshold;
+    }
+
+    @Override
+    public Judgement validate(ValidationRequest request) {
+        InjectionModel.Score worst = null;
+        String where = "nothing";
+        if (inspect.contains("input") && request.stepIndex() == 0) {
+            worst = model.score(request.context().taskInput());
+            where = "the task input";
+        }
+        List<String> outputs = request.context().toolOutputs();
+        if (inspect.contains("toolOutputs") && !outputs.isEmpty()) {
+            InjectionModel.Score s = model.score(outputs.get(outputs.size() - 1));
+            if (worst == null || s.probability() > worst.probability()) {
+                worst = s;
+                where = "the newest tool output";
+            }
+        }
+        if (inspect.contains("action")) {
+            Action a = request.action();
+            InjectionModel.Score s = model.score(a.text());
+            if (worst == null || s.probability() > worst.probability()) {
+                worst = s;
+                where = "the proposed action";
+            }
+        }
+        double p = worst == null ? 0 : worst.probability();
+        String score = String.format(Locale.ROOT, "%.3f", p);
+        if (p >= threshold) {
+            String reading = worst.reading().equals("text") ? "" : " (" + worst.reading() + ")";
+            return Judgement.block(p, "prompt injection or jailbreak suspected in " + where + reading + " (P=" + score
+                    + " >= " + threshold + ", model " + model.version() + ")");
+        }
+        return Judgement.allow(p, "no injection suspected (max P=" + score + (worst == null ? "" : " in " + where) + ")");
+    }
+
+    /** Creates {@link InjectionClassifier}s; model paths are resolved against the config directory. */
+    public static final class Factory extends TypedFactory {
+        private final Path configDir;
+
+        public Factory(Path configDir) {
+            super(TYPE);
+            this.configDir = configDir;
+        }
+
+        @Override
+        public Validator create(String name, Map<String, Object> raw) {
+            Params params = Params.of(raw).allowOnly("model", "threshold", "targetFpr", "inspect");
+            Path file = configDir.resolve(params.string("model", DEFAULT_MODEL));
+            if (!Files.isRegularFile(file)) {
+                throw params.error("model", "no model file at " + file);
+            }
+            InjectionModel model;
+            try {
+                model = ModelFiles.read(file);
+            } catch (RuntimeException e) {
+                throw params.error("model", e.getMessage());
+            }
+            if (params.has("threshold") && params.has("targetFpr")) {
+                throw params.error("threshold", "set threshold or targetFpr, not both");
+            }
+            double threshold = model.threshold();
+            if (params.has("threshold")) {
+                threshold = params.number("threshold", threshold);
+            } else if (params.has("targetFpr")) {
+                double fpr = params.number("targetFpr", 0.01);
+                threshold = model.thresholdForFpr(fpr).orElseThrow(() -> params.error("targetFpr",
+                        "the model file has no threshold for " + fpr + " (it has " + java.util.Arrays.toString(InjectionModel.OPERATING_FPRS) + ")"));
+            }
+            if (threshold <= 0 || threshold > 1) {
+                throw params.error("threshold", "must be in (0, 1]");
+            }
+            return new InjectionClassifier(name, model, threshold, Inspect.of(params));
+        }
+    }
+
+    /**
+     * Model files read once per content: a config reload (every few seconds when the config changes) and the
+     * several policies that name the same file share one parsed model while the file is unchanged.
+     */
+    static final class ModelFiles {
+        private record Key(Path file, long modified, long size) {
+        }
+
+        private static final Map<Key, InjectionModel> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+
+        private ModelFiles() {
+        }
+
+        static InjectionModel read(Path file) {
+            Key key;
+            try {
+                key = new Key(file.toAbsolutePath().normalize(), Files.getLastModifiedTime(file).toMillis(), Files.size(file));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            InjectionModel cached = CACHE.get(key);
+            if (cached != null) {
+                return cached;
+            }
+            InjectionModel model = InjectionModel.read(file);
+            CACHE.entrySet().removeIf(e -> e.getKey().file().equals(key.file()));
+            CACHE.put(key, model);
+            return model;
+        }
+    }
+}
