@@ -52,20 +52,26 @@ import org.eclipse.jgit.treewalk.filter.PathFilter;
  * main branch, a revert pushes a commit restoring the previous files. The services' checkout is never written
  * except through a push to the remote.
  *
- * <p>A remote that is a local non-bare repository (the launcher's) is pushed to with the git command line: JGit's
- * receiving side does not honour {@code receive.denyCurrentBranch=updateInstead} and would move the checked-out
- * branch without updating the files the services read.
+ * <p>A remote that is a local checkout (the launcher's) receives the push through git's own receive-pack
+ * ({@link #GIT_RECEIVE_PACK}), so that its {@code receive.denyCurrentBranch=updateInstead} updates the files the
+ * services read along with the checked-out branch.
  */
 public final class ConfigRepository implements AutoCloseable {
 
     private static final PersonIdent AUTHOR = new PersonIdent("Patinox evolution", "evolution@patinox.invalid");
     private static final String REMOTE = "origin";
+    /**
+     * The receiving side of a push to a local checkout: git's own, run by JGit as a process, because JGit's
+     * in-process one (what it uses for the plain {@code git-receive-pack}) does not honour
+     * {@code receive.denyCurrentBranch=updateInstead}. Any other spelling makes JGit fork the command.
+     */
+    static final String GIT_RECEIVE_PACK = "exec git receive-pack";
 
     private final Repository repository;
     private final String remoteUrl;
     private final String prefix;
     private final String mainBranch;
-    private final boolean forkReceivePack;
+    private final boolean localCheckout;
     private CredentialsProvider credentials;
 
     private ConfigRepository(Repository repository, String remoteUrl, String configPath, String mainBranch) {
@@ -74,7 +80,7 @@ public final class ConfigRepository implements AutoCloseable {
         String path = configPath.replace('\\', '/').replaceAll("^/+|/+$", "");
         this.prefix = path.isEmpty() ? "" : path + "/";
         this.mainBranch = mainBranch;
-        this.forkReceivePack = isLocalCheckout(remoteUrl);
+        this.localCheckout = isLocalCheckout(remoteUrl);
     }
 
     /** The top of the git checkout holding {@code dir}, or empty. */
@@ -392,14 +398,13 @@ public final class ConfigRepository implements AutoCloseable {
     }
 
     private void push(String source, String branch, boolean main) {
-        if (forkReceivePack) {
-            pushWithGit(source, branch, main);
-            return;
-        }
         try (Git git = Git.wrap(repository)) {
             PushCommand push = git.push().setRemote(REMOTE)
                     .setRefSpecs(new RefSpec(source + ":" + Constants.R_HEADS + branch))
                     .setCredentialsProvider(credentials);
+            if (localCheckout) {
+                push.setReceivePack(GIT_RECEIVE_PACK);
+            }
             for (PushResult result : push.call()) {
                 for (RemoteRefUpdate update : result.getRemoteUpdates()) {
                     if (update.getStatus() != RemoteRefUpdate.Status.OK
@@ -415,31 +420,6 @@ public final class ConfigRepository implements AutoCloseable {
             }
         } catch (GitAPIException e) {
             throw new IllegalStateException("cannot push " + branch + " to " + remoteUrl + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** A push through the git command line, whose receiving side honours {@code updateInstead}. */
-    private void pushWithGit(String source, String branch, boolean main) {
-        List<String> command = List.of("git", "--git-dir=" + repository.getDirectory().getAbsolutePath(), "push",
-                "--porcelain", REMOTE, source + ":" + Constants.R_HEADS + branch);
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("git push of " + branch + " to " + remoteUrl + " timed out");
-            }
-            if (p.exitValue() != 0) {
-                if (main && (out.contains("[rejected]") || out.contains("non-fast-forward"))) {
-                    throw new ConflictException(mainBranch + " moved on the remote meanwhile: " + out);
-                }
-                throw new IllegalStateException("the config remote " + remoteUrl + " refused " + branch + ": " + out);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("git is needed to push to the local config repository " + remoteUrl, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted pushing " + branch, e);
         }
     }
 
