@@ -1,5 +1,6 @@
 package io.patinox.launcher;
 
+import io.patinox.contracts.config.ConfigTree;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -7,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * The local config repository: a git repository seeded from the sample {@code config/} directory on
@@ -32,28 +32,13 @@ final class ConfigRepo {
         if (!Files.isDirectory(samples)) {
             throw new IllegalStateException("no sample configuration at " + samples);
         }
-        copyTree(samples, repo);
+        ConfigTree.copy(samples, repo);
         git(repo, "init", "-q", "-b", "main");
         git(repo, "config", "receive.denyCurrentBranch", "updateInstead");
         git(repo, "add", "-A");
         git(repo, "-c", "user.name=Patinox", "-c", "user.email=patinox@localhost", "commit", "-q", "-m",
                 "Sample agents and policies");
         return git(repo, "rev-parse", "HEAD");
-    }
-
-    static void copyTree(Path from, Path to) {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path source : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy " + from + " to " + to, e);
-        }
     }
 
     static String git(Path dir, String... args) {

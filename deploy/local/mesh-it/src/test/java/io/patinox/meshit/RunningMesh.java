@@ -1,5 +1,6 @@
 package io.patinox.meshit;
 
+import io.patinox.contracts.config.ConfigTree;
 import io.patinox.contracts.json.Json;
 import io.patinox.launcher.Processes;
 import io.patinox.launcher.ServiceSpec;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 
 /**
  * The four packaged services running as separate processes against the test JVM's broker, with a
@@ -60,7 +60,7 @@ final class RunningMesh implements AutoCloseable {
         this.judge = OpenAiServer.start(this::judge);
         work = Files.createDirectories(root.resolve("deploy/local/mesh-it/target/mesh-it"));
         configRepo = work.resolve("config-repo-" + runId);
-        copy(root.resolve("config"), configRepo);
+        ConfigTree.copy(root.resolve("config"), configRepo);
         git("init", "-q", "-b", "main");
         // Like the launcher's: the evolution service pushes approved proposals to the checked-out branch.
         git("config", "receive.denyCurrentBranch", "updateInstead");
@@ -231,19 +231,6 @@ final class RunningMesh implements AutoCloseable {
             return out;
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path source : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
         }
     }
 
