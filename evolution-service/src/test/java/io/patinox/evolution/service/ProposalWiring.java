@@ -23,6 +23,9 @@ final class ProposalWiring implements AutoCloseable {
 
     final List<EvolutionProposal> published = new CopyOnWriteArrayList<>();
     final ProposalService service;
+    final ProposalLedger ledger;
+    final AggregateView view;
+    final OutcomeJudge outcomes;
     private final ConfigRemote remote;
     private final DraftReplay replay;
 
@@ -34,9 +37,9 @@ final class ProposalWiring implements AutoCloseable {
                 .withSources(new PropertiesConfigSource(all, "test", 500)).build()
                 .getConfigMapping(EvolutionConfig.class);
         StepRecorder recorder = new StepRecorder(config);
-        AggregateView view = new AggregateView();
+        view = new AggregateView();
         view.config = config;
-        ProposalLedger ledger = new ProposalLedger(new ProposalPublisher() {
+        ledger = new ProposalLedger(new ProposalPublisher() {
             @Override
             public CompletionStage<Void> publish(EvolutionProposal proposal) {
                 published.add(proposal);
@@ -45,7 +48,8 @@ final class ProposalWiring implements AutoCloseable {
         }, Clock.systemUTC());
         remote = new ConfigRemote(config);
         replay = new DraftReplay(config, recorder);
-        service = new ProposalService(config, ledger, remote, replay, new OutcomeJudge(config, view, ledger),
+        outcomes = new OutcomeJudge(config, view, ledger);
+        service = new ProposalService(config, ledger, remote, replay, outcomes,
                 new BlockRateWatch(config, view, recorder, remote, ledger));
     }
 
