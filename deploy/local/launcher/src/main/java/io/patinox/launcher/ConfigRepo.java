@@ -13,7 +13,7 @@ import java.util.List;
  * The local config repository: a git repository seeded from the sample {@code config/} directory on
  * first use, so that every event carries a real commit id and changes can be reviewed and reverted.
  */
-final class ConfigRepo {
+public final class ConfigRepo {
 
     private ConfigRepo() {
     }
@@ -24,7 +24,7 @@ final class ConfigRepo {
      * evolution service pushes approved proposals there, and the services, which read the files and stamp HEAD,
      * reload them.
      */
-    static String ensure(Path samples, Path repo) {
+    public static String ensure(Path samples, Path repo) {
         if (Files.isDirectory(repo.resolve(".git"))) {
             git(repo, "config", "receive.denyCurrentBranch", "updateInstead");
             return git(repo, "rev-parse", "HEAD");
@@ -41,7 +41,8 @@ final class ConfigRepo {
         return git(repo, "rev-parse", "HEAD");
     }
 
-    static String git(Path dir, String... args) {
+    /** Runs {@code git -C dir args...}; returns what it printed, trimmed; fails when git fails. */
+    public static String git(Path dir, String... args) {
         List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
         command.addAll(List.of(args));
         try {
