@@ -1,5 +1,6 @@
 package io.patinox.evolution;
 
+import io.patinox.contracts.config.ConfigTree;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ public class ConfigRepoResource implements QuarkusTestResourceLifecycleManager {
             Files.createDirectories(config.resolve("agents"));
             Path samples = Path.of("..", "config").toAbsolutePath().normalize();
             for (String dir : new String[] {"policies", "models", "corpus"}) {
-                copyTree(samples.resolve(dir), config.resolve(dir));
+                ConfigTree.copy(samples.resolve(dir), config.resolve(dir));
             }
             for (String agent : new String[] {SLOW_AGENT, CALM_AGENT}) {
                 Files.writeString(config.resolve("agents/" + agent + ".yaml"), """
@@ -54,20 +55,6 @@ public class ConfigRepoResource implements QuarkusTestResourceLifecycleManager {
                     "patinox.evolution.work-dir", root.resolveSibling(root.getFileName() + "-evolution.git").toString());
         } catch (Exception e) {
             throw new IllegalStateException("cannot create the test config repository", e);
-        }
-    }
-
-    /** Copies a directory tree. */
-    public static void copyTree(Path from, Path to) throws java.io.IOException {
-        try (var files = Files.walk(from)) {
-            for (Path source : files.toList()) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
         }
     }
 

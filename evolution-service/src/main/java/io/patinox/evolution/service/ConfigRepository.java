@@ -1,35 +1,18 @@
 package io.patinox.evolution.service;
 
-import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.PushCommand;
 import org.eclipse.jgit.api.errors.GitAPIException;
-import org.eclipse.jgit.diff.DiffEntry;
-import org.eclipse.jgit.diff.DiffFormatter;
-import org.eclipse.jgit.dircache.DirCache;
-import org.eclipse.jgit.dircache.DirCacheBuilder;
-import org.eclipse.jgit.dircache.DirCacheEditor;
-import org.eclipse.jgit.dircache.DirCacheEntry;
-import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
-import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.ObjectInserter;
-import org.eclipse.jgit.lib.ObjectReader;
-import org.eclipse.jgit.lib.PersonIdent;
-import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.merge.MergeStrategy;
@@ -37,12 +20,6 @@ import org.eclipse.jgit.merge.ThreeWayMerger;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
-import org.eclipse.jgit.transport.PushResult;
-import org.eclipse.jgit.transport.RefSpec;
-import org.eclipse.jgit.transport.RemoteRefUpdate;
-import org.eclipse.jgit.transport.URIish;
-import org.eclipse.jgit.transport.CredentialsProvider;
-import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.PathFilter;
 
@@ -52,40 +29,31 @@ import org.eclipse.jgit.treewalk.filter.PathFilter;
  * main branch, a revert pushes a commit restoring the previous files. The services' checkout is never written
  * except through a push to the remote.
  *
- * <p>A remote that is a local non-bare repository (the launcher's) is pushed to with the git command line: JGit's
- * receiving side does not honour {@code receive.denyCurrentBranch=updateInstead} and would move the checked-out
- * branch without updating the files the services read.
+ * <p>Fetching and pushing are {@link ConfigTransport}'s (which also serves a local checkout like the launcher's),
+ * writing commits into the object database {@link CommitWriter}'s, what a commit changed {@link CommitHistory}'s.
  */
 public final class ConfigRepository implements AutoCloseable {
 
-    private static final PersonIdent AUTHOR = new PersonIdent("Patinox evolution", "evolution@patinox.invalid");
-    private static final String REMOTE = "origin";
+    private static final String REMOTE = ConfigTransport.REMOTE;
 
     private final Repository repository;
     private final String remoteUrl;
     private final String prefix;
     private final String mainBranch;
-    private final boolean forkReceivePack;
-    private CredentialsProvider credentials;
+    private final ConfigTransport transport;
+    private final CommitWriter writer;
+    private final CommitHistory history;
 
-    private ConfigRepository(Repository repository, String remoteUrl, String configPath, String mainBranch) {
+    private ConfigRepository(Repository repository, String remoteUrl, String configPath, String mainBranch,
+                             Optional<String> token) {
         this.repository = repository;
         this.remoteUrl = remoteUrl;
         String path = configPath.replace('\\', '/').replaceAll("^/+|/+$", "");
         this.prefix = path.isEmpty() ? "" : path + "/";
         this.mainBranch = mainBranch;
-        this.forkReceivePack = isLocalCheckout(remoteUrl);
-    }
-
-    /** The top of the git checkout holding {@code dir}, or empty. */
-    public static Optional<Path> checkoutOf(Path dir) {
-        File file = dir.toAbsolutePath().normalize().toFile();
-        var builder = new FileRepositoryBuilder().findGitDir(file);
-        if (builder.getGitDir() == null) {
-            return Optional.empty();
-        }
-        File gitDir = builder.getGitDir();
-        return Optional.of(gitDir.getName().equals(Constants.DOT_GIT) ? gitDir.getParentFile().toPath() : gitDir.toPath());
+        this.transport = new ConfigTransport(repository, remoteUrl, mainBranch, token);
+        this.writer = new CommitWriter(repository);
+        this.history = new CommitHistory(repository);
     }
 
     /**
@@ -108,9 +76,7 @@ public final class ConfigRepository implements AutoCloseable {
             config.setString("remote", REMOTE, "url", remoteUrl);
             config.setString("remote", REMOTE, "fetch", "+refs/heads/*:refs/remotes/" + REMOTE + "/*");
             config.save();
-            ConfigRepository repo = new ConfigRepository(repository, remoteUrl, configPath, mainBranch);
-            // A token (GitHub's) authenticates fetch and push over HTTPS.
-            repo.credentials = token.map(t -> new UsernamePasswordCredentialsProvider("x-access-token", t)).orElse(null);
+            ConfigRepository repo = new ConfigRepository(repository, remoteUrl, configPath, mainBranch, token);
             repo.fetch();
             return repo;
         } catch (IOException e) {
@@ -122,11 +88,7 @@ public final class ConfigRepository implements AutoCloseable {
 
     /** Brings the remote's branches into {@code refs/remotes/origin/*}. */
     public synchronized void fetch() {
-        try (Git git = Git.wrap(repository)) {
-            git.fetch().setRemote(REMOTE).setRemoveDeletedRefs(true).setCredentialsProvider(credentials).call();
-        } catch (GitAPIException e) {
-            throw new IllegalStateException("cannot fetch the config remote " + remoteUrl + ": " + e.getMessage(), e);
-        }
+        transport.fetch();
     }
 
     /** The commit id of the remote's main branch as last fetched. */
@@ -178,15 +140,7 @@ public final class ConfigRepository implements AutoCloseable {
                 Files.createDirectories(file.getParent());
                 Files.write(file, repository.open(tree.getObjectId(0)).getBytes());
             }
-            for (var change : changes.entrySet()) {
-                Path file = target.resolve(change.getKey());
-                if (change.getValue() == null) {
-                    Files.deleteIfExists(file);
-                    continue;
-                }
-                Files.createDirectories(file.getParent());
-                Files.writeString(file, change.getValue());
-            }
+            ConfigFiles.apply(changes, target);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the config of " + revision + " to " + target, e);
         }
@@ -206,117 +160,19 @@ public final class ConfigRepository implements AutoCloseable {
                                                  String message) {
         Map<String, String> full = new LinkedHashMap<>();
         changes.forEach((path, content) -> full.put(prefix + path, content));
-        ObjectId id = commit(List.of(resolve(parent).orElseThrow()), full, message, null);
-        try (RevWalk walk = new RevWalk(repository)) {
-            RefUpdate update = repository.updateRef(Constants.R_HEADS + branch);
-            update.setNewObjectId(id);
-            update.setExpectedOldObjectId(ObjectId.zeroId());
-            update.setRefLogMessage("patinox proposal", false);
-            RefUpdate.Result result = update.update(walk);
-            if (result != RefUpdate.Result.NEW) {
-                throw new IllegalStateException("cannot create branch " + branch + ": " + result);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create branch " + branch, e);
-        }
+        ObjectId id = writer.commit(List.of(resolve(parent).orElseThrow()), full, message, null);
+        writer.createBranch(branch, id);
         return id.name();
     }
 
-    /**
-     * A commit of {@code changes} (full path to content, null: delete) on {@code parents}; the tree is the first
-     * parent's unless {@code tree} is given.
-     */
-    private ObjectId commit(List<ObjectId> parents, Map<String, String> changes, String message, ObjectId tree) {
-        try (ObjectInserter inserter = repository.newObjectInserter();
-             ObjectReader reader = repository.newObjectReader();
-             RevWalk walk = new RevWalk(repository)) {
-            RevCommit first = walk.parseCommit(parents.get(0));
-            DirCache index = DirCache.newInCore();
-            DirCacheBuilder builder = index.builder();
-            builder.addTree(new byte[0], DirCacheEntry.STAGE_0, reader, tree != null ? walk.parseTree(tree)
-                    : first.getTree());
-            builder.finish();
-            DirCacheEditor editor = index.editor();
-            for (var change : changes.entrySet()) {
-                if (change.getValue() == null) {
-                    editor.add(new DirCacheEditor.DeletePath(change.getKey()));
-                    continue;
-                }
-                ObjectId blob = inserter.insert(Constants.OBJ_BLOB, change.getValue().getBytes(StandardCharsets.UTF_8));
-                editor.add(new DirCacheEditor.PathEdit(change.getKey()) {
-                    @Override
-                    public void apply(DirCacheEntry entry) {
-                        entry.setFileMode(FileMode.REGULAR_FILE);
-                        entry.setObjectId(blob);
-                    }
-                });
-            }
-            editor.finish();
-            CommitBuilder commit = new CommitBuilder();
-            commit.setTreeId(index.writeTree(inserter));
-            commit.setParentIds(parents);
-            commit.setAuthor(AUTHOR);
-            commit.setCommitter(AUTHOR);
-            commit.setMessage(message);
-            ObjectId id = inserter.insert(commit);
-            inserter.flush();
-            return id;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write a commit", e);
-        }
-    }
-
-    /** The unified diff of a commit against its first parent. */
-    public String diff(String commitId) {
-        try (RevWalk walk = new RevWalk(repository); var out = new ByteArrayOutputStream();
-             DiffFormatter formatter = new DiffFormatter(out)) {
-            RevCommit commit = walk.parseCommit(resolve(commitId).orElseThrow());
-            formatter.setRepository(repository);
-            RevCommit parent = walk.parseCommit(commit.getParent(0).getId());
-            formatter.format(parent.getTree(), commit.getTree());
-            formatter.flush();
-            return out.toString(StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** The full message of a commit. */
-    public String message(String commitId) {
-        try (RevWalk walk = new RevWalk(repository)) {
-            return walk.parseCommit(resolve(commitId).orElseThrow()).getFullMessage();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Whether a commit id (40 hex digits) is in this clone. */
-    public boolean knows(String commitId) {
-        try {
-            return commitId.matches("[0-9a-f]{40}")
-                    && repository.getObjectDatabase().has(ObjectId.fromString(commitId));
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** The first parent of a commit known here, or empty (unknown commit, a dirty version, the first commit). */
-    public Optional<String> parentOf(String commitId) {
-        try (RevWalk walk = new RevWalk(repository)) {
-            Optional<ObjectId> id = commitId.matches("[0-9a-f]{40}") ? resolve(commitId) : Optional.empty();
-            if (id.isEmpty() || !repository.getObjectDatabase().has(id.get())) {
-                return Optional.empty();
-            }
-            RevCommit commit = walk.parseCommit(id.get());
-            return commit.getParentCount() == 0 ? Optional.empty() : Optional.of(commit.getParent(0).name());
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+    /** The commits' diffs, messages, parents and changed paths. */
+    public CommitHistory history() {
+        return history;
     }
 
     /** Pushes a local branch to the remote under the same name. */
     public synchronized void pushBranch(String branch) {
-        push(Constants.R_HEADS + branch, branch, false);
+        transport.push(Constants.R_HEADS + branch, branch, false);
     }
 
     /**
@@ -337,9 +193,9 @@ public final class ConfigRepository implements AutoCloseable {
                     throw new ConflictException("the proposal conflicts with " + mainBranch + " at " + main.name()
                             + "; it must be drafted again");
                 }
-                target = commit(List.of(main, proposal), Map.of(), message, merger.getResultTreeId());
+                target = writer.commit(List.of(main, proposal), Map.of(), message, merger.getResultTreeId());
             }
-            push(target.name(), mainBranch, true);
+            transport.push(target.name(), mainBranch, true);
             fetch();
             return new Merge(main.name(), target.name());
         } catch (IOException e) {
@@ -355,29 +211,13 @@ public final class ConfigRepository implements AutoCloseable {
         fetch();
         String main = head();
         Map<String, String> restored = new LinkedHashMap<>();
-        for (String path : changedPaths(commit)) {
+        for (String path : history.changedPaths(commit)) {
             restored.put(path, readFull(previous, path).orElse(null));
         }
-        ObjectId id = commit(List.of(resolve(main).orElseThrow()), restored, message, null);
-        push(id.name(), mainBranch, true);
+        ObjectId id = writer.commit(List.of(resolve(main).orElseThrow()), restored, message, null);
+        transport.push(id.name(), mainBranch, true);
         fetch();
         return new Merge(main, id.name());
-    }
-
-    /** Full paths a commit changed against its first parent. */
-    List<String> changedPaths(String commitId) {
-        try (RevWalk walk = new RevWalk(repository); DiffFormatter formatter = new DiffFormatter(
-                new ByteArrayOutputStream())) {
-            RevCommit commit = walk.parseCommit(resolve(commitId).orElseThrow());
-            formatter.setRepository(repository);
-            List<String> paths = new ArrayList<>();
-            for (DiffEntry entry : formatter.scan(walk.parseCommit(commit.getParent(0)).getTree(), commit.getTree())) {
-                paths.add(entry.getChangeType() == DiffEntry.ChangeType.DELETE ? entry.getOldPath() : entry.getNewPath());
-            }
-            return paths;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** The main branch before and after a merge or revert. */
@@ -391,78 +231,11 @@ public final class ConfigRepository implements AutoCloseable {
         }
     }
 
-    private void push(String source, String branch, boolean main) {
-        if (forkReceivePack) {
-            pushWithGit(source, branch, main);
-            return;
-        }
-        try (Git git = Git.wrap(repository)) {
-            PushCommand push = git.push().setRemote(REMOTE)
-                    .setRefSpecs(new RefSpec(source + ":" + Constants.R_HEADS + branch))
-                    .setCredentialsProvider(credentials);
-            for (PushResult result : push.call()) {
-                for (RemoteRefUpdate update : result.getRemoteUpdates()) {
-                    if (update.getStatus() != RemoteRefUpdate.Status.OK
-                            && update.getStatus() != RemoteRefUpdate.Status.UP_TO_DATE) {
-                        String why = update.getStatus() + (update.getMessage() == null ? "" : ": " + update.getMessage());
-                        if (main && update.getStatus() == RemoteRefUpdate.Status.REJECTED_NONFASTFORWARD) {
-                            throw new ConflictException(mainBranch + " moved on the remote meanwhile (" + why + ")");
-                        }
-                        throw new IllegalStateException("the config remote " + remoteUrl + " refused " + branch + ": "
-                                + why);
-                    }
-                }
-            }
-        } catch (GitAPIException e) {
-            throw new IllegalStateException("cannot push " + branch + " to " + remoteUrl + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** A push through the git command line, whose receiving side honours {@code updateInstead}. */
-    private void pushWithGit(String source, String branch, boolean main) {
-        List<String> command = List.of("git", "--git-dir=" + repository.getDirectory().getAbsolutePath(), "push",
-                "--porcelain", REMOTE, source + ":" + Constants.R_HEADS + branch);
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("git push of " + branch + " to " + remoteUrl + " timed out");
-            }
-            if (p.exitValue() != 0) {
-                if (main && (out.contains("[rejected]") || out.contains("non-fast-forward"))) {
-                    throw new ConflictException(mainBranch + " moved on the remote meanwhile: " + out);
-                }
-                throw new IllegalStateException("the config remote " + remoteUrl + " refused " + branch + ": " + out);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("git is needed to push to the local config repository " + remoteUrl, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted pushing " + branch, e);
-        }
-    }
-
     private Optional<ObjectId> resolve(String revision) {
         try {
             return Optional.ofNullable(repository.resolve(revision));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Whether {@code url} names a local repository with a working tree. */
-    static boolean isLocalCheckout(String url) {
-        try {
-            URIish uri = new URIish(url);
-            if (uri.getScheme() != null && !"file".equals(uri.getScheme())) {
-                return false;
-            }
-            Path path = Path.of(uri.getPath());
-            return Files.isDirectory(path.resolve(Constants.DOT_GIT))
-                    || (path.getFileName() != null && path.getFileName().toString().equals(Constants.DOT_GIT));
-        } catch (URISyntaxException | RuntimeException e) {
-            return false;
         }
     }
 

@@ -1,5 +1,9 @@
 package io.patinox.evolution.service;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
 
 /**
@@ -16,4 +20,19 @@ import java.util.Map;
  */
 public record Draft(String key, String kind, String agent, String baseVersion, String summary,
                     Map<String, String> changes, Map<String, String> evidence) {
+
+    /** The proposal's id: derived from the key, so the same facts never open it twice, even across restarts. */
+    public String id() {
+        return idOf(key);
+    }
+
+    /** Twelve hex digits of the SHA-256 of {@code key}. */
+    public static String idOf(String key) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -2,6 +2,7 @@ package io.patinox.evolution.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.patinox.contracts.config.ConfigTree;
 import io.patinox.contracts.events.Action;
 import io.patinox.contracts.events.StepContext;
 import io.patinox.contracts.events.ValidationRequest;
@@ -31,19 +32,9 @@ class ReplayEvaluatorTest {
         evaluator.close();
     }
 
-    private Path copy(String name) throws Exception {
+    private Path copy(String name) {
         Path dir = tmp.resolve(name);
-        Path samples = Path.of("..", "config");
-        try (var files = Files.walk(samples)) {
-            for (Path source : files.toList()) {
-                Path target = dir.resolve(samples.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
-        }
+        ConfigTree.copy(Path.of("..", "config"), dir);
         return dir;
     }
 

@@ -65,7 +65,7 @@ class ConfigRepositoryTest {
             repo.pushBranch("patinox/proposal-1");
             assertThat(remoteRef(remote, "refs/heads/patinox/proposal-1")).isEqualTo(commit);
             assertThat(remoteRef(remote, "refs/heads/main")).as("main untouched before approval").isEqualTo(seed);
-            assertThat(repo.diff(commit)).contains("-stepDeadline: 2s").contains("+stepDeadline: 4s");
+            assertThat(repo.history().diff(commit)).contains("-stepDeadline: 2s").contains("+stepDeadline: 4s");
 
             var merge = repo.merge(commit, "merge");
             assertThat(merge.before()).isEqualTo(seed);
@@ -120,8 +120,8 @@ class ConfigRepositoryTest {
             config.setBoolean("core", null, "bare", false);
             config.save();
         }
-        assertThat(ConfigRepository.isLocalCheckout(checkout.toString())).isTrue();
-        assertThat(ConfigRepository.isLocalCheckout(tmp.resolve("nothing").toString())).isFalse();
+        assertThat(ConfigTransport.isLocalCheckout(checkout.toString())).isTrue();
+        assertThat(ConfigTransport.isLocalCheckout(tmp.resolve("nothing").toString())).isFalse();
         try (var repo = ConfigRepository.open(tmp.resolve("clone.git"), checkout.toString(), "", "main",
                 Optional.empty())) {
             String commit = repo.commitOnNewBranch("patinox/proposal-2", repo.head(),

@@ -2,21 +2,13 @@ package io.patinox.evolution.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.patinox.contracts.config.ConfigTree;
 import io.patinox.contracts.events.EvolutionProposal;
 import io.patinox.contracts.events.ProposalStatus;
-import io.patinox.evolution.ConfigRepoResource;
-import io.patinox.evolution.config.EvolutionConfig;
-import io.patinox.evolution.messaging.ProposalPublisher;
-import io.patinox.evolution.replay.StepRecorder;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,27 +21,12 @@ class DraftsOnlyTest {
     @Test
     void draftsAreReplayedAndRefusedWithoutARepository() throws Exception {
         Path config = tmp.resolve("config");
-        ConfigRepoResource.copyTree(Path.of("..", "config"), config);
-        EvolutionConfig evolution = new SmallRyeConfigBuilder().withMapping(EvolutionConfig.class)
-                .withSources(new PropertiesConfigSource(Map.of(
-                        "patinox.evolution.replay.default-timeout", "PT0.2S",
-                        "patinox.evolution.commit", "false",
-                        "patinox.evolution.config-dir", config.toString()), "test", 500))
-                .build().getConfigMapping(EvolutionConfig.class);
-        List<EvolutionProposal> published = new CopyOnWriteArrayList<>();
-        ProposalService service = new ProposalService();
-        service.config = evolution;
-        service.recorder = new StepRecorder(evolution);
-        service.view = new AggregateView();
-        service.view.config = evolution;
-        service.publisher = new ProposalPublisher() {
-            @Override
-            public CompletionStage<Void> publish(EvolutionProposal proposal) {
-                published.add(proposal);
-                return CompletableFuture.completedFuture(null);
-            }
-        };
-        try {
+        ConfigTree.copy(Path.of("..", "config"), config);
+        try (ProposalWiring wiring = new ProposalWiring(Map.of(
+                "patinox.evolution.commit", "false",
+                "patinox.evolution.config-dir", config.toString()))) {
+            ProposalService service = wiring.service;
+            List<EvolutionProposal> published = wiring.published;
             String agent = Files.readString(config.resolve("agents/support.yaml"));
             EvolutionProposal neutral = service.submit(new Draft("n", "manual", "support", null, "neutral",
                     Map.of("agents/support.yaml", agent.replace("maxSteps: 8", "maxSteps: 7")), Map.of())).orElseThrow();
@@ -67,8 +44,6 @@ class DraftsOnlyTest {
                     .isEqualTo(policy);
             assertThat(published).extracting(EvolutionProposal::status)
                     .containsExactly(ProposalStatus.DRAFTED, ProposalStatus.REJECTED);
-        } finally {
-            service.close();
         }
     }
 }

@@ -2,23 +2,16 @@ package io.patinox.evolution.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.patinox.contracts.config.ConfigTree;
 import io.patinox.contracts.events.EvolutionProposal;
 import io.patinox.contracts.events.ProposalStatus;
-import io.patinox.evolution.config.EvolutionConfig;
-import io.patinox.evolution.messaging.ProposalPublisher;
-import io.patinox.evolution.replay.StepRecorder;
 import io.patinox.testkit.GitHubServer;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.junit.jupiter.api.AfterEach;
@@ -36,7 +29,6 @@ class GitHubProposalFlowTest {
     Path tmp;
 
     private GitHubServer github;
-    private final List<EvolutionProposal> published = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void stop() {
@@ -66,33 +58,15 @@ class GitHubProposalFlowTest {
         return github.calls().stream().map(c -> c.method() + " " + c.path() + " " + c.authorization()).toList();
     }
 
-    private ProposalService service(Path remote) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(EvolutionConfig.class)
-                .withSources(new io.smallrye.config.PropertiesConfigSource(Map.of(
-                        // Quarkus' converter reads "200ms"; plain SmallRye Config reads ISO-8601.
-                        "patinox.evolution.replay.default-timeout", "PT0.2S",
-                        "patinox.evolution.config-dir", tmp.resolve("no-checkout").toString(),
-                        "patinox.evolution.remote", remote.toString(),
-                        "patinox.evolution.config-path", "config",
-                        "patinox.evolution.work-dir", tmp.resolve("evolution.git").toString(),
-                        "patinox.evolution.github.token", "ghp_secret",
-                        "patinox.evolution.github.repository", "acme/config",
-                        "patinox.evolution.github.api-url", github.apiUrl()), "test", 500))
-                .build();
-        EvolutionConfig evolution = config.getConfigMapping(EvolutionConfig.class);
-        ProposalService service = new ProposalService();
-        service.config = evolution;
-        service.recorder = new StepRecorder(evolution);
-        service.view = new AggregateView();
-        service.view.config = evolution;
-        service.publisher = new ProposalPublisher() {
-            @Override
-            public CompletionStage<Void> publish(EvolutionProposal proposal) {
-                published.add(proposal);
-                return CompletableFuture.completedFuture(null);
-            }
-        };
-        return service;
+    private ProposalWiring wiring(Path remote) {
+        return new ProposalWiring(Map.of(
+                "patinox.evolution.config-dir", tmp.resolve("no-checkout").toString(),
+                "patinox.evolution.remote", remote.toString(),
+                "patinox.evolution.config-path", "config",
+                "patinox.evolution.work-dir", tmp.resolve("evolution.git").toString(),
+                "patinox.evolution.github.token", "ghp_secret",
+                "patinox.evolution.github.repository", "acme/config",
+                "patinox.evolution.github.api-url", github.apiUrl()));
     }
 
     @Test
@@ -105,7 +79,7 @@ class GitHubProposalFlowTest {
             Files.writeString(dev.resolve("config/agents/support.yaml"), "name: support\nmaxSteps: 8\npolicy: default\n");
             Path samples = Path.of("..", "config");
             for (String dir : new String[] {"policies", "models", "corpus"}) {
-                io.patinox.evolution.ConfigRepoResource.copyTree(samples.resolve(dir), dev.resolve("config").resolve(dir));
+                ConfigTree.copy(samples.resolve(dir), dev.resolve("config").resolve(dir));
             }
             git.add().addFilepattern(".").call();
             git.commit().setMessage("seed").setAuthor("t", "t@example.invalid").setCommitter("t", "t@example.invalid")
@@ -113,8 +87,8 @@ class GitHubProposalFlowTest {
             git.push().setRemote(remote.toString()).add("main").call();
         }
         startGitHub(remote);
-        ProposalService service = service(remote);
-        try {
+        try (ProposalWiring wiring = wiring(remote)) {
+            ProposalService service = wiring.service;
             var draft = new Draft("manual|support|steps", "manual", "support", null, "Fewer steps for support",
                     Map.of("agents/support.yaml", "name: support\nmaxSteps: 6\npolicy: default\n"), Map.of());
             EvolutionProposal opened = service.submit(draft).orElseThrow();
@@ -133,10 +107,8 @@ class GitHubProposalFlowTest {
             try (Git git = Git.open(remote.toFile())) {
                 assertThat(git.getRepository().resolve("refs/heads/main").name()).isEqualTo(opened.commit());
             }
-            assertThat(published).extracting(EvolutionProposal::status)
+            assertThat(wiring.published).extracting(EvolutionProposal::status)
                     .containsExactly(ProposalStatus.OPENED, ProposalStatus.MERGED);
-        } finally {
-            service.close();
         }
     }
 }

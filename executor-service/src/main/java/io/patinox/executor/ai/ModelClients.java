@@ -57,7 +57,8 @@ public class ModelClients {
                     .apiKey(openai.apiKey())
                     .modelName(agent.modelName())
                     .timeout(openai.timeout())
-                    // Retries are ours (ModelRetry), so that backoff and the transient/permanent split are explicit.
+                    // Retries are ours (ModelRetry, a Fault Tolerance guard), so that backoff and the transient/permanent
+                    // split are explicit.
                     .maxRetries(0)
                     .build();
             return new OpenAiModelClient(chat, agent.modelName(), name -> tools.find(name).orElse(null),

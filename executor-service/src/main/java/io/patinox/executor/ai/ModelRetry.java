@@ -1,70 +1,49 @@
 package io.patinox.executor.ai;
 
+import dev.langchain4j.model.chat.response.ChatResponse;
+import io.smallrye.faulttolerance.api.TypedGuard;
 import java.time.Duration;
-import java.util.Locale;
+import java.time.temporal.ChronoUnit;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
- * Retries a model call on transient failures (HTTP 429 and 5xx, timeouts, refused connections) with
- * exponential backoff; anything else (401, 400, a bad reply) fails at once.
- *
- * @param maxAttempts    attempts in all, the first included
- * @param initialBackoff the wait before the second attempt; doubled for each further one
+ * Retries a model call on transient failures with exponential backoff, through SmallRye Fault Tolerance's
+ * programmatic guard (the model is chosen at run time, so there is no bean method to annotate). What counts as
+ * transient is decided by the failure's type and HTTP status ({@link TransientFailures}), never by its message;
+ * the wait before the next attempt is the server's {@code Retry-After} when it sent one, else the backoff
+ * ({@link RetryAfterBackoff}).
  */
-public record ModelRetry(int maxAttempts, Duration initialBackoff) {
+public final class ModelRetry {
 
-    private static final Pattern TRANSIENT_STATUS = Pattern.compile("\\b(429|500|502|503|504)\\b");
+    private final TypedGuard<ChatResponse> guard;
+
+    /**
+     * @param maxAttempts    attempts in all, the first included
+     * @param initialBackoff the wait before the second attempt; doubled for each further one
+     */
+    public ModelRetry(int maxAttempts, Duration initialBackoff) {
+        long initial = Math.max(0, initialBackoff.toMillis());
+        guard = TypedGuard.create(ChatResponse.class)
+                .withDescription("model call")
+                .withRetry()
+                // Fault Tolerance reads -1 as "for ever": one attempt at least, as the setting says.
+                .maxRetries(Math.max(0, maxAttempts - 1))
+                .delay(initial, ChronoUnit.MILLIS)
+                .jitter(0, ChronoUnit.MILLIS)
+                // The attempts bound the retries, not the clock: a slow model must not lose its retries.
+                .maxDuration(0, ChronoUnit.MILLIS)
+                .whenException(TransientFailures::isTransient)
+                .withCustomBackoff().strategy(RetryAfterBackoff::new).done()
+                .done()
+                .build();
+    }
 
     /** Calls {@code call}, retrying transient failures; the last failure is wrapped in a {@link ModelFailure}. */
-    public <T> T call(Supplier<T> call) {
-        Duration backoff = initialBackoff;
-        RuntimeException last = null;
-        for (int attempt = 1; attempt <= Math.max(1, maxAttempts); attempt++) {
-            try {
-                return call.get();
-            } catch (RuntimeException e) {
-                last = e;
-                if (!isTransient(e) || attempt >= maxAttempts) {
-                    break;
-                }
-                try {
-                    Thread.sleep(backoff.toMillis());
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-                backoff = backoff.multipliedBy(2);
-            }
+    public ChatResponse call(Supplier<ChatResponse> call) {
+        try {
+            return guard.get(call);
+        } catch (RuntimeException e) {
+            throw new ModelFailure("model call failed: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
         }
-        throw new ModelFailure(describe(last), last);
-    }
-
-    /** Whether {@code e} is worth another attempt. */
-    static boolean isTransient(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String type = t.getClass().getName();
-            if (type.endsWith("RateLimitException") || type.endsWith("InternalServerException")
-                    || type.endsWith("TimeoutException") || t instanceof java.net.ConnectException
-                    || t instanceof java.net.SocketTimeoutException) {
-                return true;
-            }
-            if (t instanceof dev.langchain4j.exception.HttpException h) {
-                return h.statusCode() == 429 || h.statusCode() >= 500;
-            }
-            if (t instanceof jakarta.ws.rs.WebApplicationException w && w.getResponse() != null) {
-                int status = w.getResponse().getStatus();
-                return status == 429 || status >= 500;
-            }
-            if (t.getMessage() != null && TRANSIENT_STATUS.matcher(t.getMessage()).find()
-                    && t.getMessage().toLowerCase(Locale.ROOT).matches("(?s).*(status|http|rate|error).*")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String describe(Throwable e) {
-        return e == null ? "model call failed" : "model call failed: " + e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 }

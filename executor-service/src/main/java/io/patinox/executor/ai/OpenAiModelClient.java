@@ -28,7 +28,7 @@ import java.util.function.Function;
  * A model behind an OpenAI-compatible chat-completions endpoint (OpenAI, vLLM, llama.cpp server, Ollama's
  * {@code /v1}), through langchain4j's chat model as quarkus-langchain4j provides it. The agent's allowed
  * tools are offered as functions; a tool call becomes a {@code ToolCall} action, text a {@code FinalAnswer}.
- * Transient errors (429, 5xx, timeouts) are retried with exponential backoff ({@link ModelRetry}).
+ * Transient errors (429, 5xx, timeouts) are retried with backoff ({@link ModelRetry}).
  */
 public final class OpenAiModelClient implements ModelClient {
 

@@ -2,8 +2,9 @@ package io.patinox.executor.config;
 
 import io.patinox.contracts.config.ConfigVersion;
 import io.quarkus.runtime.Startup;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -14,9 +15,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -24,9 +22,9 @@ import org.jboss.logging.Logger;
 /**
  * The agents of the config directory ({@code patinox.config.dir}, files {@code agents/*.yaml}), loaded at
  * start: an invalid file stops the start with a message naming the file and the field. The directory is
- * then checked for changes every {@code patinox.executor.config-reload-interval}; a changed, valid config
- * replaces the old one (and fires {@link ConfigReloaded}); an invalid one is refused, logged, and the last
- * good config stays in force.
+ * then checked for changes every {@code patinox.executor.config-reload-interval} by the Quarkus scheduler
+ * ({@link #check()}); a changed, valid config replaces the old one (and fires {@link ConfigReloaded}); an invalid
+ * one is refused, logged, and the last good config stays in force.
  */
 @Startup
 @ApplicationScoped
@@ -41,7 +39,7 @@ public class AgentRegistry {
     @ConfigProperty(name = "patinox.config.dir", defaultValue = "config")
     String configDir;
 
-    @ConfigProperty(name = "patinox.executor.config-reload-interval", defaultValue = "PT10S")
+    @ConfigProperty(name = "patinox.executor.config-reload-interval")
     Duration reloadInterval;
 
     @Inject
@@ -51,7 +49,6 @@ public class AgentRegistry {
     private volatile String version = ConfigVersion.UNVERSIONED;
     private volatile String fingerprint = "";
     private volatile String lastError;
-    private ScheduledExecutorService watcher;
 
     @PostConstruct
     void load() {
@@ -60,25 +57,15 @@ public class AgentRegistry {
         agents = loadAgents(dir.resolve("agents"));
         version = ConfigVersion.of(dir);
         LOG.infof("Loaded %d agent(s) %s from %s at config version %s", agents.size(), agents.keySet(), dir, version);
-        if (reloadInterval != null && !reloadInterval.isZero() && !reloadInterval.isNegative()) {
-            watcher = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "agent-config-watcher");
-                t.setDaemon(true);
-                return t;
-            });
-            long ms = reloadInterval.toMillis();
-            watcher.scheduleWithFixedDelay(this::reloadQuietly, ms, ms, TimeUnit.MILLISECONDS);
-        }
     }
 
-    @PreDestroy
-    void stop() {
-        if (watcher != null) {
-            watcher.shutdownNow();
+    /** The scheduler's check; a check still running when the next is due makes that one skip. Zero: no checks. */
+    @Scheduled(identity = "agent-config-watcher", every = "${patinox.executor.config-reload-interval}",
+            delayed = "${patinox.executor.config-reload-interval}", concurrentExecution = ConcurrentExecution.SKIP)
+    void check() {
+        if (reloadInterval.isZero()) {
+            return;
         }
-    }
-
-    private void reloadQuietly() {
         try {
             reloadIfChanged();
         } catch (RuntimeException e) {

@@ -37,6 +37,13 @@ public interface ExecutorConfig {
     /** Authentication of the REST front door. */
     Auth auth();
 
+    /**
+     * How often the agents are checked for changes ({@link AgentRegistry}, by the scheduler); a changed, valid
+     * config is loaded, an invalid one refused. Zero disables the check.
+     */
+    @WithDefault("10s")
+    Duration configReloadInterval();
+
     /** The answer a user gets when a run is blocked; the reason goes to {@code RunResult.reason}. */
     @WithDefault("I can't help with that.")
     String safeAnswer();

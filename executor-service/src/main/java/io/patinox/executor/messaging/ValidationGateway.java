@@ -24,6 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -32,12 +34,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -75,33 +72,19 @@ public class ValidationGateway {
     KafkaClientSettings kafkaSettings;
 
     private final Map<String, CompletableFuture<ValidationReply>> pending = new ConcurrentHashMap<>();
-    private volatile boolean ready;
-    private final java.util.concurrent.CountDownLatch readyLatch = new java.util.concurrent.CountDownLatch(1);
-    private volatile boolean running;
     private KafkaProducer<String, byte[]> producer;
-    private KafkaConsumer<String, byte[]> consumer;
-    private Thread replyThread;
+    private ConsumerLoop<String, byte[]> replies;
 
     void start(@Observes StartupEvent event) {
         producer = new KafkaProducer<>(producerProps());
-        consumer = new KafkaConsumer<>(consumerProps());
-        running = true;
-        replyThread = new Thread(this::readReplies, "validation-replies");
-        replyThread.setDaemon(true);
-        replyThread.start();
+        replies = new ConsumerLoop<>("validation-replies", new KafkaConsumer<>(consumerProps()), new Replies(),
+                "steps will fall back to their fail mode");
+        replies.start();
     }
 
     void stop(@Observes ShutdownEvent event) {
-        running = false;
-        if (consumer != null) {
-            consumer.wakeup();
-        }
-        try {
-            if (replyThread != null) {
-                replyThread.join(5000);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (replies != null) {
+            replies.stop();
         }
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
@@ -111,7 +94,7 @@ public class ValidationGateway {
 
     /** True once the reply consumer holds every partition of the reply topic at a known position. */
     public boolean isReady() {
-        return ready;
+        return replies != null && replies.isReady();
     }
 
     /** Requests waiting for their reply now. */
@@ -125,15 +108,10 @@ public class ValidationGateway {
      */
     public Answer ask(ValidationRequest request, Duration deadline) {
         long start = System.nanoTime();
-        try {
-            // A request sent before the reply consumer has its position could miss its reply: wait for it,
-            // within the step's deadline.
-            if (!ready && !readyLatch.await(deadline.toNanos(), TimeUnit.NANOSECONDS)) {
-                return new Answer(null, "no verdict: the reply consumer was not ready within " + deadline.toMillis() + " ms");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Answer(null, "interrupted while waiting for the reply consumer");
+        // A request sent before the reply consumer has its position could miss its reply: wait for it, within
+        // the step's deadline.
+        if (!isReady() && (replies == null || !replies.awaitReady(deadline))) {
+            return new Answer(null, "no verdict: the reply consumer was not ready within " + deadline.toMillis() + " ms");
         }
         Duration left = deadline.minusNanos(System.nanoTime() - start);
         CompletableFuture<ValidationReply> future = send(request);
@@ -176,37 +154,33 @@ public class ValidationGateway {
         return future;
     }
 
-    private void readReplies() {
-        try {
-            List<TopicPartition> partitions = awaitPartitions();
+    /** Reads every partition of the reply topic from its end; a reply completes its pending request. */
+    private final class Replies implements ConsumerLoop.Reader<String, byte[]> {
+
+        @Override
+        public boolean assign(Consumer<String, byte[]> consumer, BooleanSupplier running) {
+            List<TopicPartition> partitions = awaitPartitions(consumer, running);
             if (partitions.isEmpty()) {
-                return;
+                return false;
             }
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
             // position() resolves the end offsets now, so replies sent after readiness are never skipped.
             partitions.forEach(consumer::position);
-            ready = true;
-            readyLatch.countDown();
-            LOG.infof("Validation gateway reading %d partition(s) of %s", partitions.size(), config.validation().replyTopic());
-            while (running) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    complete(record);
-                }
-            }
-        } catch (WakeupException e) {
-            // shutting down
-        } catch (RuntimeException e) {
-            LOG.error("Validation reply reader stopped; steps will fall back to their fail mode", e);
-        } finally {
-            ready = false;
-            consumer.close(Duration.ofSeconds(2));
+            LOG.infof("Validation gateway reading %d partition(s) of %s", partitions.size(),
+                    config.validation().replyTopic());
+            return true;
+        }
+
+        @Override
+        public void accept(ConsumerRecord<String, byte[]> record) {
+            complete(record);
         }
     }
 
-    private List<TopicPartition> awaitPartitions() {
+    private List<TopicPartition> awaitPartitions(Consumer<String, byte[]> consumer, BooleanSupplier running) {
         String topic = config.validation().replyTopic();
-        while (running) {
+        while (running.getAsBoolean()) {
             try {
                 List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
                 if (infos != null && !infos.isEmpty()) {
@@ -247,27 +221,15 @@ public class ValidationGateway {
     }
 
     private Properties producerProps() {
-        Properties p = kafkaSettings.base(bootstrap);
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        Properties p = kafkaSettings.producer(bootstrap, "executor-validation-requests");
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) config.validation().sendTimeout().toMillis());
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(config.validation().sendTimeout().toMillis(), 5000));
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "executor-validation-requests-" + UUID.randomUUID());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return p;
     }
 
     private Properties consumerProps() {
-        Properties p = kafkaSettings.base(bootstrap);
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Properties p = kafkaSettings.consumer(bootstrap, "executor-validation-replies");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "executor-validation-replies-" + UUID.randomUUID());
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         return p;
     }
 }

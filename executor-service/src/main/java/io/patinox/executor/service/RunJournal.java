@@ -2,6 +2,7 @@ package io.patinox.executor.service;
 
 import io.patinox.contracts.json.Json;
 import io.patinox.executor.config.ExecutorConfig;
+import io.patinox.executor.messaging.ConsumerLoop;
 import io.patinox.executor.messaging.KafkaClientSettings;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -9,32 +10,26 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -66,53 +61,37 @@ public class RunJournal {
 
     private final Map<String, RunCheckpoint> latest = new ConcurrentHashMap<>();
     private final Map<String, io.patinox.contracts.events.RunResult> published = new ConcurrentHashMap<>();
-    private final CountDownLatch loaded = new CountDownLatch(1);
-    private volatile boolean running;
     private KafkaProducer<String, byte[]> producer;
-    private KafkaConsumer<String, byte[]> consumer;
-    private Thread follower;
+    private ConsumerLoop<String, byte[]> follower;
 
     void start(@Observes StartupEvent event) {
         if (!config.runs().journal()) {
-            loaded.countDown();
             return;
         }
         if (config.runs().createTopic()) {
             createTopic();
         }
-        producer = new KafkaProducer<>(producerProps());
-        consumer = new KafkaConsumer<>(consumerProps());
-        running = true;
-        follower = new Thread(this::follow, "run-journal");
-        follower.setDaemon(true);
+        producer = new KafkaProducer<>(kafkaSettings.producer(bootstrap, "executor-run-journal"));
+        follower = new ConsumerLoop<>("run-journal", new KafkaConsumer<>(kafkaSettings.consumer(bootstrap, "executor-run-journal-reader")), new Follower(),
+                "finished tasks may run again after a restart");
         follower.start();
     }
 
     void stop(@Observes ShutdownEvent event) {
-        running = false;
-        if (consumer != null) {
-            consumer.wakeup();
-        }
-        try {
-            if (follower != null) {
-                follower.join(5000);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (follower != null) {
+            follower.stop();
         }
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
         }
     }
 
-    /** Waits until the journal has read the topic up to where it ended at start; false on timeout. */
+    /**
+     * Waits until the journal has read the topic up to where it ended at start; false on timeout. A journal that
+     * is off, or whose follower died (logged), does not hold runs up.
+     */
     public boolean awaitLoaded(Duration timeout) {
-        try {
-            return loaded.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return follower == null || follower.awaitReady(timeout) || follower.hasEnded();
     }
 
     /**
@@ -149,34 +128,38 @@ public class RunJournal {
         }
     }
 
-    private void follow() {
-        try {
-            String topic = config.runs().topic();
-            List<TopicPartition> partitions = new java.util.ArrayList<>();
-            for (String t : List.of(topic, resultsTopic)) {
-                consumer.partitionsFor(t, Duration.ofSeconds(30)).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+    /** Reads the journal and the results from their beginning; caught up at the end offsets they had then. */
+    private final class Follower implements ConsumerLoop.Reader<String, byte[]> {
+
+        private final Map<TopicPartition, Long> end = new HashMap<>();
+        private int read;
+
+        @Override
+        public boolean assign(Consumer<String, byte[]> consumer, BooleanSupplier running) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String t : List.of(config.runs().topic(), resultsTopic)) {
+                consumer.partitionsFor(t, Duration.ofSeconds(30))
+                        .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
-            int read = 0;
-            while (running) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    apply(record);
-                    read++;
-                }
-                if (loaded.getCount() > 0 && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-                    LOG.infof("Run journal %s loaded: %d record(s), %d task(s)", topic, read, latest.size());
-                    loaded.countDown();
-                }
+            end.putAll(consumer.endOffsets(partitions));
+            return true;
+        }
+
+        @Override
+        public boolean caughtUp(Consumer<String, byte[]> consumer) {
+            if (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+                return false;
             }
-        } catch (WakeupException e) {
-            // shutting down
-        } catch (RuntimeException e) {
-            LOG.error("Run journal follower stopped; finished tasks may run again after a restart", e);
-            loaded.countDown();
-        } finally {
-            consumer.close(Duration.ofSeconds(2));
+            LOG.infof("Run journal %s loaded: %d record(s), %d task(s)", config.runs().topic(), read, latest.size());
+            return true;
+        }
+
+        @Override
+        public void accept(ConsumerRecord<String, byte[]> record) {
+            apply(record);
+            read++;
         }
     }
 
@@ -222,27 +205,5 @@ public class RunJournal {
         } catch (Exception e) {
             LOG.warnf("Cannot create topic %s: %s", config.runs().topic(), e);
         }
-    }
-
-    private Properties producerProps() {
-        Properties p = kafkaSettings.base(bootstrap);
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "executor-run-journal-" + UUID.randomUUID());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        return p;
-    }
-
-    private Properties consumerProps() {
-        Properties p = kafkaSettings.base(bootstrap);
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "executor-run-journal-reader-" + UUID.randomUUID());
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return p;
     }
 }

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,11 +18,6 @@ class AgentRegistryReloadTest {
     Path dir;
 
     AgentRegistry registry = new AgentRegistry();
-
-    @AfterEach
-    void stop() {
-        registry.stop();
-    }
 
     void write(String name, String yaml, int secondsAhead) throws IOException {
         Path file = Files.createDirectories(dir.resolve("agents")).resolve(name + ".yaml");

@@ -9,16 +9,15 @@ import io.patinox.validator.builtin.BuiltInValidators;
 import io.patinox.validator.policy.Policy;
 import io.patinox.validator.policy.PolicyLoader;
 import io.quarkus.runtime.Startup;
-import jakarta.annotation.PreDestroy;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -38,7 +37,7 @@ public class PolicyRegistry {
 
     private final Path configDir;
     private final PolicyLoader loader;
-    private final ScheduledExecutorService watcher;
+    private final Duration reloadInterval;
     private volatile Snapshot snapshot;
 
     PolicyRegistry(@ConfigProperty(name = "patinox.config.dir", defaultValue = "config") String configDir,
@@ -48,23 +47,18 @@ public class PolicyRegistry {
         this.snapshot = load();
         LOG.infof("Loaded policies %s from %s (config version %s)", snapshot.policies().keySet(), this.configDir,
                 snapshot.configVersion());
-        long every = config.reloadInterval().toMillis();
-        if (every > 0) {
-            watcher = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "policy-reload");
-                t.setDaemon(true);
-                return t;
-            });
-            watcher.scheduleWithFixedDelay(this::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
-        } else {
-            watcher = null;
-        }
+        this.reloadInterval = config.reloadInterval();
     }
 
-    @PreDestroy
-    void stop() {
-        if (watcher != null) {
-            watcher.shutdownNow();
+    /**
+     * The scheduler's check of the config version every {@code patinox.validator.reload-interval}; a check still
+     * running when the next is due makes that one skip. Zero: no checks.
+     */
+    @Scheduled(identity = "policy-reload", every = "${patinox.validator.reload-interval}",
+            delayed = "${patinox.validator.reload-interval}", concurrentExecution = ConcurrentExecution.SKIP)
+    void check() {
+        if (!reloadInterval.isZero()) {
+            reloadIfChanged();
         }
     }
 

@@ -90,6 +90,5 @@ class PolicyRegistryTest {
         assertThat(registry.reloadIfChanged()).isFalse();
         assertThat(registry.current().configVersion()).isEqualTo(second);
         assertThat(registry.policy("p").orElseThrow().steps()).hasSize(2);
-        registry.stop();
     }
 }

@@ -1,5 +1,6 @@
 package io.patinox.launcher;
 
+import io.patinox.contracts.config.ConfigTree;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -7,13 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * The local config repository: a git repository seeded from the sample {@code config/} directory on
  * first use, so that every event carries a real commit id and changes can be reviewed and reverted.
  */
-final class ConfigRepo {
+public final class ConfigRepo {
 
     private ConfigRepo() {
     }
@@ -24,7 +24,7 @@ final class ConfigRepo {
      * evolution service pushes approved proposals there, and the services, which read the files and stamp HEAD,
      * reload them.
      */
-    static String ensure(Path samples, Path repo) {
+    public static String ensure(Path samples, Path repo) {
         if (Files.isDirectory(repo.resolve(".git"))) {
             git(repo, "config", "receive.denyCurrentBranch", "updateInstead");
             return git(repo, "rev-parse", "HEAD");
@@ -32,7 +32,7 @@ final class ConfigRepo {
         if (!Files.isDirectory(samples)) {
             throw new IllegalStateException("no sample configuration at " + samples);
         }
-        copyTree(samples, repo);
+        ConfigTree.copy(samples, repo);
         git(repo, "init", "-q", "-b", "main");
         git(repo, "config", "receive.denyCurrentBranch", "updateInstead");
         git(repo, "add", "-A");
@@ -41,22 +41,8 @@ final class ConfigRepo {
         return git(repo, "rev-parse", "HEAD");
     }
 
-    static void copyTree(Path from, Path to) {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path source : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy " + from + " to " + to, e);
-        }
-    }
-
-    static String git(Path dir, String... args) {
+    /** Runs {@code git -C dir args...}; returns what it printed, trimmed; fails when git fails. */
+    public static String git(Path dir, String... args) {
         List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
         command.addAll(List.of(args));
         try {

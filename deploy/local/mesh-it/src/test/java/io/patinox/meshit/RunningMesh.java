@@ -1,6 +1,7 @@
 package io.patinox.meshit;
 
 import io.patinox.contracts.json.Json;
+import io.patinox.launcher.ConfigRepo;
 import io.patinox.launcher.Processes;
 import io.patinox.launcher.ServiceSpec;
 import io.patinox.testkit.OpenAiServer;
@@ -10,7 +11,6 @@ import io.patinox.testkit.SharedTestBroker;
 import io.patinox.testkit.TestKafka;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 
 /**
  * The four packaged services running as separate processes against the test JVM's broker, with a
@@ -60,13 +59,8 @@ final class RunningMesh implements AutoCloseable {
         this.judge = OpenAiServer.start(this::judge);
         work = Files.createDirectories(root.resolve("deploy/local/mesh-it/target/mesh-it"));
         configRepo = work.resolve("config-repo-" + runId);
-        copy(root.resolve("config"), configRepo);
-        git("init", "-q", "-b", "main");
-        // Like the launcher's: the evolution service pushes approved proposals to the checked-out branch.
-        git("config", "receive.denyCurrentBranch", "updateInstead");
-        git("add", "-A");
-        git("-c", "user.name=Patinox Test", "-c", "user.email=test@localhost", "commit", "-q", "-m", "test config");
-        configVersion = git("rev-parse", "HEAD");
+        // The launcher's own config repository: the evolution service pushes approved proposals to its branch.
+        configVersion = ConfigRepo.ensure(root.resolve("config"), configRepo);
         for (ServiceSpec spec : ServiceSpec.ALL) {
             if (names.contains(spec.name())) {
                 services.put(spec.name(), spec.onPort(freePort()));
@@ -220,31 +214,7 @@ final class RunningMesh implements AutoCloseable {
     }
 
     String git(String... args) {
-        List<String> command = new ArrayList<>(List.of("git", "-C", configRepo.toString()));
-        command.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (p.waitFor() != 0) {
-                throw new IllegalStateException(command + ": " + out);
-            }
-            return out;
-        } catch (IOException | InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path source : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
-        }
+        return ConfigRepo.git(configRepo, args);
     }
 
     static int freePort() throws IOException {
