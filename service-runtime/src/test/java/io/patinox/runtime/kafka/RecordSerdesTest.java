@@ -52,7 +52,8 @@ class RecordSerdesTest {
                 .isInstanceOf(ContractViolation.class)
                 .hasMessage("not valid JSON in TaskSubmitted")
                 .hasNoCause();
-        assertThatThrownBy(() -> deserializer.deserialize(TOPIC, "{\"schemaVersion\":99}".getBytes(StandardCharsets.UTF_8)))
+        byte[] otherVersion = "{\"schemaVersion\":99}".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> deserializer.deserialize(TOPIC, otherVersion))
                 .hasMessage("unsupported schemaVersion 99 of TaskSubmitted (this reader understands 1)");
         String noAgent = Json.encodeToString(TASK).replace("\"agent\":\"support\",", "");
         assertThatThrownBy(() -> deserializer.deserialize(TOPIC, noAgent.getBytes(StandardCharsets.UTF_8)))
