@@ -7,7 +7,6 @@ import io.patinox.contracts.events.TelemetryAggregate;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -28,15 +27,16 @@ public class FailureConsumer {
     /** The outgoing channel (aggregates). */
     public static final String OUT = "cluster-aggregates";
 
-    @Inject
-    AnalyzerConfig config;
+    private final AnalyzerConfig config;
+    private final FailureClusterService clusters;
+    private final Emitter<Record<String, TelemetryAggregate>> aggregates;
 
-    @Inject
-    FailureClusterService clusters;
-
-    @Inject
-    @Channel(OUT)
-    Emitter<Record<String, TelemetryAggregate>> aggregates;
+    FailureConsumer(AnalyzerConfig config, FailureClusterService clusters,
+                    @Channel(OUT) Emitter<Record<String, TelemetryAggregate>> aggregates) {
+        this.config = config;
+        this.clusters = clusters;
+        this.aggregates = aggregates;
+    }
 
     @Incoming(CHANNEL)
     @Blocking
