@@ -61,8 +61,10 @@ public interface AnalyzerConfig {
         @WithDefault("true")
         boolean enabled();
 
-        /** The Lance dataset of failure vectors (a directory); it survives restarts and rebuilds the clusters. */
-        @WithDefault("${java.io.tmpdir}/patinox-analyzer/failures.lance")
+        /**
+         * The Lance dataset of failure vectors (a directory); it survives restarts and rebuilds the clusters. Default
+         * and env ({@code PATINOX_ANALYZER_DATA_DIR}, the directory holding it) in application.properties.
+         */
         String dataset();
 
         /** Cosine similarity to a cluster's centroid from which a failure joins that cluster instead of a new one. */

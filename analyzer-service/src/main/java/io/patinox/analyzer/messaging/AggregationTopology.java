@@ -5,15 +5,20 @@ import io.patinox.analyzer.service.Contribution;
 import io.patinox.analyzer.service.TelemetryMetrics;
 import io.patinox.analyzer.service.Windowing;
 import io.patinox.contracts.events.Event;
-import io.patinox.contracts.events.RunResult;
-import io.patinox.contracts.events.StepEvent;
-import io.patinox.contracts.events.ValidationReply;
+import io.patinox.contracts.events.TelemetryAggregate;
 import io.patinox.contracts.topics.Topics;
+import io.patinox.runtime.kafka.ContractDeserializer;
+import io.patinox.runtime.kafka.RecordSerdes.RunResultDeserializer;
+import io.patinox.runtime.kafka.RecordSerdes.StepEventDeserializer;
+import io.patinox.runtime.kafka.RecordSerdes.TelemetryAggregateDeserializer;
+import io.patinox.runtime.kafka.RecordSerdes.TelemetryAggregateSerializer;
+import io.patinox.runtime.kafka.RecordSerdes.ValidationReplyDeserializer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.function.Consumer;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -38,6 +43,10 @@ public class AggregationTopology {
     public static final String TOTALS_STORE = TallyProcessor.TOTALS_STORE;
     /** State store of the tumbling windows, keyed by {@code WindowKey}; queried by the REST resource. */
     public static final String WINDOWS_STORE = TallyProcessor.WINDOWS_STORE;
+
+    /** The aggregates as every other producer of the topic writes them: the contracts' JSON. */
+    private static final Serde<TelemetryAggregate> AGGREGATES =
+            Serdes.serdeFrom(new TelemetryAggregateSerializer(), new TelemetryAggregateDeserializer());
 
     @Inject
     AnalyzerConfig config;
@@ -79,14 +88,14 @@ public class AggregationTopology {
         // Duplicates can arrive as long as any window still takes their event.
         Duration remembered = windowing.windows().stream().max(Duration::compareTo).orElse(Duration.ZERO).plus(windowing.grace());
         Counting counting = new Counting(remembered, onDecoded, onDeadLetter, onDuplicate);
-        decoded(builder, Topics.STEPS, StepEvent.class, counting)
-                .merge(decoded(builder, Topics.VALIDATION_REPLIES, ValidationReply.class, counting))
-                .merge(decoded(builder, Topics.RESULTS, RunResult.class, counting))
+        decoded(builder, Topics.STEPS, new StepEventDeserializer(), counting)
+                .merge(decoded(builder, Topics.VALIDATION_REPLIES, new ValidationReplyDeserializer(), counting))
+                .merge(decoded(builder, Topics.RESULTS, new RunResultDeserializer(), counting))
                 .selectKey((key, c) -> c.groupKey(), Named.as("by-agent-version-key"))
                 .repartition(Repartitioned.with(Serdes.String(), new ContributionSerde()).withName("by-agent-version"))
                 .process(() -> new TallyProcessor(windowing), Named.as("fold"), TOTALS_STORE, WINDOWS_STORE,
                         TallyProcessor.CLOCK_STORE)
-                .to(Topics.AGGREGATES, Produced.with(Serdes.String(), Serdes.ByteArray()).withName("aggregates-out"));
+                .to(Topics.AGGREGATES, Produced.with(Serdes.String(), AGGREGATES).withName("aggregates-out"));
         return builder.build();
     }
 
@@ -97,14 +106,15 @@ public class AggregationTopology {
 
     /** The good contributions of one topic, each once; its bad records go to its dead-letter topic. */
     private static <E extends Event> KStream<String, Contribution> decoded(StreamsBuilder builder, String topic,
-                                                                          Class<E> type, Counting counting) {
+                                                                          ContractDeserializer<E> deserializer,
+                                                                          Counting counting) {
         String name = topic.substring(Topics.PREFIX.length()).replace('.', '-');
         String seen = "seen-" + name;
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(seen, counting.remembered(),
                 Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()).withCachingDisabled());
         Consumer<String> onDeadLetter = counting.onDeadLetter();
         var split = builder.stream(topic, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(name + "-in"))
-                .process(() -> new DecodeProcessor<>(type), Named.as(name + "-decode"))
+                .process(() -> new DecodeProcessor<>(deserializer), Named.as(name + "-decode"))
                 .split(Named.as(name + "-"))
                 .branch((key, d) -> d.isOk(), Branched.as("ok"))
                 .defaultBranch(Branched.as("refused"));

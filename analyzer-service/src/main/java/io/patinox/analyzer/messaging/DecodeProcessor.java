@@ -2,27 +2,29 @@ package io.patinox.analyzer.messaging;
 
 import io.patinox.analyzer.service.Contribution;
 import io.patinox.contracts.events.Event;
-import io.patinox.contracts.json.Json;
+import io.patinox.contracts.json.ContractViolation;
+import io.patinox.runtime.kafka.ContractDeserializer;
+import io.patinox.runtime.kafka.RefusalReason;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.jboss.logging.Logger;
 
 /**
- * Decodes one topic's JSON values with the contracts' strict codec. A good event is forwarded as its
- * contribution, stamped with its own {@code occurredAt} so windows follow event time; a bad one is forwarded
- * as refused, for the dead-letter branch. Nothing here throws: one bad record never stops the stream. Neither
- * the log nor the dead-letter reason quotes the record ({@link RefusalReason}).
+ * Decodes one topic's JSON values with the record's deserializer (the contracts' strict codec). A good event is
+ * forwarded as its contribution, stamped with its own {@code occurredAt} so windows follow event time; a bad one is
+ * forwarded as refused with its original bytes, for the dead-letter branch. Nothing here throws: one bad record
+ * never stops the stream. Neither the log nor the dead-letter reason quotes the record ({@link RefusalReason}).
  */
 final class DecodeProcessor<E extends Event> implements Processor<String, byte[], String, Decoded> {
 
     private static final Logger LOG = Logger.getLogger(DecodeProcessor.class);
 
-    private final Class<E> type;
+    private final ContractDeserializer<E> deserializer;
     private ProcessorContext<String, Decoded> context;
 
-    DecodeProcessor(Class<E> type) {
-        this.type = type;
+    DecodeProcessor(ContractDeserializer<E> deserializer) {
+        this.deserializer = deserializer;
     }
 
     @Override
@@ -34,13 +36,14 @@ final class DecodeProcessor<E extends Event> implements Processor<String, byte[]
     public void process(Record<String, byte[]> record) {
         Contribution contribution;
         E event;
+        Class<E> type = deserializer.type();
         try {
-            event = Json.decode(record.value(), type);
+            event = deserializer.read(record.value());
             contribution = Contribution.of(event);
         } catch (RuntimeException e) {
-            // ContractViolation in practice; anything else the event cannot be read either. Never retried. The
-            // reason names the fault and the field only: the record may hold prompts or personal data.
-            String reason = RefusalReason.of(e, type);
+            // The deserializer's refusal in practice; anything else the event cannot be counted either. Never retried.
+            // The reason names the fault and the field only: the record may hold prompts or personal data.
+            String reason = e instanceof ContractViolation ? e.getMessage() : RefusalReason.of(e, type);
             String where = context.recordMetadata()
                     .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse("unknown offset");
             LOG.warnf("Refused a %s record at %s: %s", type.getSimpleName(), where, reason);

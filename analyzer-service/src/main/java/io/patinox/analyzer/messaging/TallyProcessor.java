@@ -6,7 +6,6 @@ import io.patinox.analyzer.service.Tally;
 import io.patinox.analyzer.service.WindowKey;
 import io.patinox.analyzer.service.Windowing;
 import io.patinox.contracts.events.TelemetryAggregate;
-import io.patinox.contracts.json.Json;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,7 +41,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * a (re)start every total and open window is published again, so a change committed just before a crash but not
  * yet published is not lost from the topic.
  */
-final class TallyProcessor implements Processor<String, Contribution, String, byte[]> {
+final class TallyProcessor implements Processor<String, Contribution, String, TelemetryAggregate> {
 
     static final String TOTALS_STORE = "totals";
     static final String WINDOWS_STORE = "windows";
@@ -52,7 +51,7 @@ final class TallyProcessor implements Processor<String, Contribution, String, by
     private final Windowing windowing;
     private final String[] windowNames;
     private final long[] windowMillis;
-    private ProcessorContext<String, byte[]> context;
+    private ProcessorContext<String, TelemetryAggregate> context;
     private KeyValueStore<String, Tally> totals;
     private KeyValueStore<String, Tally> windows;
     private KeyValueStore<String, Long> clock;
@@ -97,7 +96,7 @@ final class TallyProcessor implements Processor<String, Contribution, String, by
     }
 
     @Override
-    public void init(ProcessorContext<String, byte[]> context) {
+    public void init(ProcessorContext<String, TelemetryAggregate> context) {
         this.context = context;
         this.totals = context.getStateStore(TOTALS_STORE);
         this.windows = context.getStateStore(WINDOWS_STORE);
@@ -226,7 +225,7 @@ final class TallyProcessor implements Processor<String, Contribution, String, by
     }
 
     private void publish(TelemetryAggregate aggregate, long now) {
-        context.forward(new Record<>(aggregate.subject(), Json.encode(aggregate), now));
+        context.forward(new Record<>(aggregate.subject(), aggregate, now));
     }
 
     /** Removes windows past their retention and deletes their subjects from the compacted topic. */

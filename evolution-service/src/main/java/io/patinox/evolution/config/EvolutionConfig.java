@@ -29,8 +29,9 @@ public interface EvolutionConfig {
     String configDir();
 
     /**
-     * Whether proposals are committed to the config repository. Off, they are only recorded as {@code DRAFTED}:
-     * useful where the config directory lives in a repository that must not grow branches (a developer's checkout).
+     * Whether proposals are committed to the config repository (env {@code PATINOX_EVOLUTION_COMMIT}). Off, they are
+     * only recorded as {@code DRAFTED}: useful where the config directory lives in a repository that must not grow
+     * branches (a developer's checkout).
      */
     @WithDefault("true")
     boolean commit();

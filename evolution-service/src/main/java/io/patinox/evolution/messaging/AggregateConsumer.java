@@ -1,7 +1,6 @@
 package io.patinox.evolution.messaging;
 
 import io.patinox.contracts.events.TelemetryAggregate;
-import io.patinox.contracts.json.Json;
 import io.patinox.evolution.service.AggregateView;
 import io.patinox.evolution.service.ProposalService;
 import io.smallrye.common.annotation.Blocking;
@@ -12,8 +11,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Reads the compacted {@code patinox.aggregates} into the {@link AggregateView}. A record that does not decode
- * throws {@code ContractViolation}, which nacks it: the channel's dead-letter strategy parks it in
- * {@code patinox.dlq.aggregates} with its reason and the consumer goes on. A changed aggregate is offered to the
+ * never gets here: the channel's deserializer refuses it and the dead-letter strategy parks it in
+ * {@code patinox.dlq.aggregates} with its original bytes and the reason; the consumer goes on. A changed aggregate is offered to the
  * proposal rules and to the outcome check of merged proposals (git, on the worker thread).
  */
 @ApplicationScoped
@@ -32,7 +31,7 @@ public class AggregateConsumer {
 
     @Incoming(CHANNEL)
     @Blocking
-    public void consume(Record<String, byte[]> record) throws Exception {
+    public void consume(Record<String, TelemetryAggregate> record) throws Exception {
         if (record.value() == null) {
             // A tombstone: the analyzer retired this subject.
             if (record.key() != null) {
@@ -40,7 +39,7 @@ public class AggregateConsumer {
             }
             return;
         }
-        TelemetryAggregate aggregate = Json.decode(record.value(), TelemetryAggregate.class);
+        TelemetryAggregate aggregate = record.value();
         if (view.update(aggregate)) {
             // Each proposal and status change is published by the service as it happens. A failure there (the
             // config remote unreachable, a push refused) is not the aggregate's fault: logged, not dead-lettered.

@@ -1,7 +1,6 @@
 package io.patinox.evolution.messaging;
 
 import io.patinox.contracts.events.EvolutionProposal;
-import io.patinox.contracts.json.Json;
 import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -18,10 +17,10 @@ public class ProposalPublisher {
 
     @Inject
     @Channel(CHANNEL)
-    Emitter<Record<String, byte[]>> emitter;
+    Emitter<Record<String, EvolutionProposal>> emitter;
 
     /** Sends one proposal; completes when the broker has it. */
     public CompletionStage<Void> publish(EvolutionProposal proposal) {
-        return emitter.send(Record.of(proposal.proposalId(), Json.encode(proposal)));
+        return emitter.send(Record.of(proposal.proposalId(), proposal));
     }
 }

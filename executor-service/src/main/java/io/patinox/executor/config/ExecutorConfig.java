@@ -99,12 +99,10 @@ public interface ExecutorConfig {
 
     /** Settings of the OpenAI-compatible model client (OpenAI, vLLM, llama.cpp server, Ollama's /v1). */
     interface OpenAi {
-        /** Base URL of the API, ending in {@code /v1}. */
-        @WithDefault("https://api.openai.com/v1")
+        /** Base URL of the API, ending in {@code /v1}; default and env {@code OPENAI_BASE_URL} in the properties. */
         String baseUrl();
 
-        /** The API key; local servers accept any. */
-        @WithDefault("none")
+        /** The API key; local servers accept any; default and env {@code OPENAI_API_KEY}: application.properties. */
         String apiKey();
 
         /** Timeout of one model call. */
@@ -119,18 +117,19 @@ public interface ExecutorConfig {
         @WithDefault("PT0.5S")
         Duration initialBackoff();
 
-        /** Price of a million prompt tokens in USD, for the cost on events and the cost budget. */
-        @WithDefault("0")
+        /**
+         * Price of a million prompt tokens in USD, for the cost on events and the cost budget; default and env
+         * ({@code OPENAI_INPUT_COST_PER_MILLION}) in application.properties.
+         */
         double inputCostPerMillion();
 
-        /** Price of a million completion tokens in USD. */
-        @WithDefault("0")
+        /** Price of a million completion tokens in USD; env {@code OPENAI_OUTPUT_COST_PER_MILLION}. */
         double outputCostPerMillion();
     }
 
     /** Settings of the agents' long-term memory (a Lance dataset). */
     interface Memory {
-        /** Directory of the memory dataset. */
+        /** Directory of the memory dataset (env {@code PATINOX_EXECUTOR_MEMORY_DIR}). */
         @WithDefault(".patinox/executor-memory")
         String dir();
 

@@ -4,13 +4,11 @@ import io.opentelemetry.context.Context;
 import io.patinox.contracts.events.RunResult;
 import io.patinox.contracts.events.StepEvent;
 import io.patinox.contracts.events.TaskSubmitted;
-import io.patinox.contracts.json.Json;
 import io.patinox.executor.config.ExecutorConfig;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -33,24 +31,21 @@ public class EventPublisher {
 
     private static final Logger LOG = Logger.getLogger(EventPublisher.class);
 
-    @Inject
-    @Channel(STEPS)
-    MutinyEmitter<byte[]> steps;
+    private final MutinyEmitter<StepEvent> steps;
+    private final MutinyEmitter<RunResult> results;
+    private final MutinyEmitter<RunResult> review;
+    private final MutinyEmitter<TaskSubmitted> tasks;
+    private final ExecutorConfig config;
 
-    @Inject
-    @Channel(RESULTS)
-    MutinyEmitter<byte[]> results;
-
-    @Inject
-    @Channel(REVIEW)
-    MutinyEmitter<byte[]> review;
-
-    @Inject
-    @Channel(TASK_SUBMISSIONS)
-    MutinyEmitter<byte[]> tasks;
-
-    @Inject
-    ExecutorConfig config;
+    EventPublisher(@Channel(STEPS) MutinyEmitter<StepEvent> steps, @Channel(RESULTS) MutinyEmitter<RunResult> results,
+                   @Channel(REVIEW) MutinyEmitter<RunResult> review,
+                   @Channel(TASK_SUBMISSIONS) MutinyEmitter<TaskSubmitted> tasks, ExecutorConfig config) {
+        this.steps = steps;
+        this.results = results;
+        this.review = review;
+        this.tasks = tasks;
+        this.config = config;
+    }
 
     /** Publishes a step; a failed send is logged, the run goes on. */
     public void step(StepEvent event) {
@@ -76,7 +71,7 @@ public class EventPublisher {
         send(tasks, task.taskId(), task);
     }
 
-    private void sendLogged(MutinyEmitter<byte[]> emitter, String key, Object event, String what) {
+    private <T> void sendLogged(MutinyEmitter<T> emitter, String key, T event, String what) {
         try {
             send(emitter, key, event);
         } catch (RuntimeException e) {
@@ -84,8 +79,8 @@ public class EventPublisher {
         }
     }
 
-    private void send(MutinyEmitter<byte[]> emitter, String key, Object event) {
-        Message<byte[]> message = Message.of(Json.encode(event))
+    private <T> void send(MutinyEmitter<T> emitter, String key, T event) {
+        Message<T> message = Message.of(event)
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build())
                 .addMetadata(TracingMetadata.withCurrent(Context.current()));
         emitter.sendMessage(message).await().atMost(config.publish().sendTimeout());

@@ -39,16 +39,16 @@ public interface ValidatorConfig {
 
     /** An OpenAI-compatible chat-completions endpoint (OpenAI, vLLM, llama.cpp server, Ollama's /v1). */
     interface Judge {
-        /** Base URL of the API, ending in {@code /v1}; application.properties reads {@code OPENAI_BASE_URL}. */
-        @WithDefault(JudgeSettings.DEFAULT_BASE_URL)
+        /** Base URL of the API, ending in {@code /v1}; default and env {@code OPENAI_BASE_URL} in the properties. */
         String baseUrl();
 
-        /** The API key; local servers accept any; application.properties reads {@code OPENAI_API_KEY}. */
-        @WithDefault("none")
+        /** The API key; local servers accept any; default and env {@code OPENAI_API_KEY}: application.properties. */
         String apiKey();
 
-        /** Model a judge uses unless its policy entry names one ({@code params.model}); env {@code PATINOX_JUDGE_MODEL}. */
-        @WithDefault(JudgeSettings.DEFAULT_MODEL)
+        /**
+         * Model a judge uses unless its policy entry names one ({@code params.model}); default and env
+         * ({@code PATINOX_JUDGE_MODEL}) in application.properties.
+         */
         String model();
 
         /**

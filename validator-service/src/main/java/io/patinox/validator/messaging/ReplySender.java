@@ -5,7 +5,6 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.context.propagation.TextMapSetter;
 import io.patinox.contracts.events.ValidationReply;
-import io.patinox.contracts.json.Json;
 import io.patinox.contracts.topics.ReplyHeaders;
 import io.patinox.validator.config.ValidatorConfig;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
@@ -47,22 +46,22 @@ public class ReplySender {
     private final KafkaClientService clients;
     private final String defaultTopic;
     private final TextMapPropagator propagator;
-    private volatile Producer<String, byte[]> producer;
+    private volatile Producer<String, ValidationReply> producer;
 
     /** The emitter only makes the channel (and so its producer) exist; replies do not go through it. */
-    ReplySender(@Channel(CHANNEL) Emitter<byte[]> emitter, KafkaClientService clients, ValidatorConfig config,
+    ReplySender(@Channel(CHANNEL) Emitter<ValidationReply> emitter, KafkaClientService clients, ValidatorConfig config,
                 OpenTelemetry openTelemetry) {
         this.clients = clients;
         this.defaultTopic = config.defaultReplyTopic();
         this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
     }
 
-    private Producer<String, byte[]> producer() {
-        Producer<String, byte[]> p = producer;
+    private Producer<String, ValidationReply> producer() {
+        Producer<String, ValidationReply> p = producer;
         if (p == null) {
             synchronized (this) {
                 if (producer == null) {
-                    producer = clients.<String, byte[]>getProducer(CHANNEL).unwrap();
+                    producer = clients.<String, ValidationReply>getProducer(CHANNEL).unwrap();
                 }
                 p = producer;
             }
@@ -74,7 +73,7 @@ public class ReplySender {
      * Sends {@code reply} to the requester of {@code request}; the returned stage completes when the
      * broker has it, and acknowledges (or on failure nacks) the request.
      */
-    public CompletionStage<Void> send(Message<byte[]> request, String key, ValidationReply reply) {
+    public CompletionStage<Void> send(Message<?> request, String key, ValidationReply reply) {
         Headers in = request.getMetadata(IncomingKafkaRecordMetadata.class)
                 .map(IncomingKafkaRecordMetadata::getHeaders)
                 .orElseGet(RecordHeaders::new);
@@ -89,7 +88,7 @@ public class ReplySender {
         propagator.inject(Context.current(), out, HEADERS);
         String topic = replyTopic == null ? defaultTopic : new String(replyTopic.value(), StandardCharsets.UTF_8);
         int partition = replyPartition == null ? -1 : ReplyHeaders.partitionFromBytes(replyPartition.value());
-        var record = new ProducerRecord<>(topic, partition >= 0 ? partition : null, key, Json.encode(reply), out);
+        var record = new ProducerRecord<>(topic, partition >= 0 ? partition : null, key, reply, out);
 
         CompletableFuture<Void> written = new CompletableFuture<>();
         try {

@@ -4,7 +4,6 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.patinox.contracts.events.ValidationRequest;
 import io.patinox.contracts.json.ContractViolation;
-import io.patinox.contracts.json.Json;
 import io.patinox.validator.service.ValidationService;
 import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -15,9 +14,9 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * Answers every validation request. A request that does not decode is nacked, so the channel's
- * dead-letter strategy parks it in {@code patinox.dlq.validation.requests} with the reason; the request
- * is acknowledged only once its reply is written.
+ * Answers every validation request. A request that does not decode never gets here: the channel's deserializer
+ * refuses it and the dead-letter strategy parks it in {@code patinox.dlq.validation.requests} with its original
+ * bytes and the reason. A request is acknowledged only once its reply is written.
  */
 @ApplicationScoped
 public class ValidationRequestConsumer {
@@ -38,13 +37,11 @@ public class ValidationRequestConsumer {
     /** Requests are independent: they are judged concurrently, each reply going out as soon as it is ready. */
     @Incoming(CHANNEL)
     @Blocking(ordered = false)
-    public CompletionStage<Void> onRequest(Message<byte[]> message) {
-        ValidationRequest request;
-        try {
-            request = Json.decode(message.getPayload(), ValidationRequest.class);
-        } catch (ContractViolation e) {
-            LOG.warnf("Refusing a validation request: %s", e.getMessage());
-            return message.nack(e);
+    public CompletionStage<Void> onRequest(Message<ValidationRequest> message) {
+        ValidationRequest request = message.getPayload();
+        if (request == null) {
+            // A tombstone: nothing to answer, parked like any record that is not a request.
+            return message.nack(new ContractViolation("empty message in ValidationRequest", null, null));
         }
         // The connector opened a span continuing the requester's trace; make it the parent of ours.
         Context parent = TracingMetadata.fromMessage(message)

@@ -1,13 +1,14 @@
-package io.patinox.executor.messaging;
+package io.patinox.runtime.kafka;
 
 import java.util.regex.Pattern;
 
 /**
  * Makes an error message safe for logs and dead-letter reasons: the decoder quotes the offending record
  * ({@code at [Source: ...]}) and tokens of it, which may hold a user's prompt and personal data. Only the
- * first line is kept, bounded, with e-mail addresses and card-like digit runs masked.
+ * first line is kept, bounded, with e-mail addresses and card-like digit runs masked. The last guard on every
+ * {@link RefusalReason}.
  */
-public final class LogSafe {
+final class LogSafe {
 
     static final int MAX = 300;
     private static final Pattern EMAIL = Pattern.compile("[\\w.+-]+@[\\w-]+(\\.[\\w-]+)+");
@@ -18,7 +19,7 @@ public final class LogSafe {
     }
 
     /** The message without the quoted source, tokens, e-mail addresses or long digit runs. */
-    public static String message(String message) {
+    static String message(String message) {
         if (message == null) {
             return "";
         }

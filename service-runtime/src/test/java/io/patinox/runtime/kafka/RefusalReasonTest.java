@@ -1,4 +1,4 @@
-package io.patinox.analyzer.messaging;
+package io.patinox.runtime.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

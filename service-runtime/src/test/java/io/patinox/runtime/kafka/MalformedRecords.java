@@ -1,4 +1,4 @@
-package io.patinox.analyzer.messaging;
+package io.patinox.runtime.kafka;
 
 import io.patinox.contracts.events.Action;
 import io.patinox.contracts.events.ModelRef;
