@@ -65,7 +65,7 @@ public class RunExecutor {
     @Inject
     ExecutorMetrics metrics;
     @Inject
-    io.patinox.executor.memory.AgentMemory memory;
+    io.patinox.executor.memory.MemoryGate memoryGate;
     @Inject
     Clock clock;
 
@@ -121,6 +121,8 @@ public class RunExecutor {
         try (Scope ignored = span.makeCurrent()) {
             Outcome outcome = execute(task, agent, runId, startedAt, resume.orElse(null));
             result = outcome.result();
+            // Validated like a step, whose event goes out before the result that ends the run.
+            rememberIfUseful(task, result);
             publisher.result(result);
             if (outcome.humanReview()) {
                 publisher.review(result);
@@ -142,7 +144,6 @@ public class RunExecutor {
         }
         runs.finish(result);
         metrics.run(result);
-        rememberIfUseful(task, result);
         LOG.infof("Task %s (agent %s) ended %s%s", task.taskId(), task.agent(), result.status(),
                 result.reason() == null ? "" : ": " + result.reason());
         return Optional.of(result);
@@ -214,7 +215,10 @@ public class RunExecutor {
                 .onToolInFlight(call -> journal.save(loop.checkpoint(startedAt).withToolInFlight(call, clock.instant())));
     }
 
-    /** A completed run of an agent that searches its memory is worth remembering; never fails the run. */
+    /**
+     * A completed run of an agent that searches its memory is worth remembering, if the validator allows it
+     * ({@link io.patinox.executor.memory.MemoryGate}); never fails the run.
+     */
     private void rememberIfUseful(TaskSubmitted task, RunResult result) {
         if (result.status() != RunStatus.COMPLETED || !config.memory().rememberRuns()) {
             return;
@@ -222,7 +226,7 @@ public class RunExecutor {
         Optional<AgentDefinition> agent = agents.find(result.agent());
         if (agent.isPresent() && agent.get().allows("memory_search")) {
             try {
-                memory.remember(result.agent(), "Task: " + task.input() + "\nAnswer: " + result.answer());
+                memoryGate.remember(task, result, agent.get(), this::publishStep);
             } catch (RuntimeException | LinkageError e) {
                 LOG.warnf("Could not remember task %s: %s", task.taskId(), e.toString());
             }
