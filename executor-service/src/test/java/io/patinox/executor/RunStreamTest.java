@@ -61,17 +61,25 @@ class RunStreamTest {
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(gateway::isReady);
         int runs = 20;
         long[] overheadMicros = new long[runs];
-        for (int i = 0; i < runs; i++) {
-            String taskId = "overhead-" + UUID.randomUUID();
-            ExecutorFlowTest.submit(io.patinox.contracts.events.TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
-            var result = TestKafka.shared().await(io.patinox.contracts.topics.Topics.RESULTS, taskId,
-                    io.patinox.contracts.events.RunResult.class, 1, Duration.ofSeconds(20)).get(0);
-            var steps = TestKafka.shared().await(io.patinox.contracts.topics.Topics.STEPS, result.runId(),
-                    io.patinox.contracts.events.StepEvent.class, 2, Duration.ofSeconds(20));
-            long total = Duration.between(result.startedAt(), result.occurredAt()).toNanos() / 1000;
-            long accounted = steps.stream().mapToLong(s -> s.modelLatencyMicros() + s.validationLatencyMicros()
-                    + s.executionLatencyMicros()).sum();
-            overheadMicros[i] = (total - accounted) / steps.size();
+        // Followed from their end, so each run's records are read once, not every topic from its start per run.
+        try (var results = TestKafka.shared().followFromEnd(io.patinox.contracts.topics.Topics.RESULTS);
+             var stepEvents = TestKafka.shared().followFromEnd(io.patinox.contracts.topics.Topics.STEPS)) {
+            for (int i = 0; i < runs; i++) {
+                String taskId = "overhead-" + UUID.randomUUID();
+                ExecutorFlowTest.submit(io.patinox.contracts.events.TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
+                var result = Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+                    results.poll();
+                    return results.latest(taskId, io.patinox.contracts.events.RunResult.class);
+                }, java.util.Objects::nonNull);
+                var steps = Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+                    stepEvents.poll();
+                    return stepEvents.values(result.runId(), io.patinox.contracts.events.StepEvent.class);
+                }, l -> l.size() >= 2);
+                long total = Duration.between(result.startedAt(), result.occurredAt()).toNanos() / 1000;
+                long accounted = steps.stream().mapToLong(s -> s.modelLatencyMicros() + s.validationLatencyMicros()
+                        + s.executionLatencyMicros()).sum();
+                overheadMicros[i] = (total - accounted) / steps.size();
+            }
         }
         java.util.Arrays.sort(overheadMicros);
         System.out.printf("patinox: executor overhead per step (run wall time minus model, verdict wait and tool time;"

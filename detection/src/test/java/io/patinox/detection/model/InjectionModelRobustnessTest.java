@@ -145,18 +145,17 @@ class InjectionModelRobustnessTest {
     }
 
     /**
-     * The requirement: the translated attack keeps the decision. The shipped model does not meet it (German, French
-     * and Spanish translations score between 0.15 and 0.84 against a threshold of 0.96; detection/README.md, "Known
-     * gaps"): attacks in other languages are few in the training split. Kept, disabled, so that a model that meets
-     * it can be checked by enabling it.
+     * The same attack in another language keeps the decision at the default policy's operating point (the model
+     * file's threshold for 2 % false positives): translations of attacks are in the training split, so the model
+     * knows the idea in those languages, not only the English words.
      */
-    @org.junit.jupiter.api.Disabled("known gap of the shipped model: translated attacks score below the 1 % FPR threshold; detection/README.md")
     @ParameterizedTest
     @MethodSource("translations")
     void theSameAttackInAnotherLanguageIsDetected(String english, List<String> translated) {
-        assertThat(model.probability(english)).as(english).isGreaterThanOrEqualTo(model.threshold());
+        double operating = model.thresholdForFpr(0.02).orElseThrow();
+        assertThat(model.probability(english)).as(english).isGreaterThanOrEqualTo(operating);
         for (String t : translated) {
-            assertThat(model.probability(t)).as(t).isGreaterThanOrEqualTo(model.threshold());
+            assertThat(model.probability(t)).as(t).isGreaterThanOrEqualTo(operating);
         }
     }
 }

@@ -37,6 +37,12 @@ public interface ExecutorConfig {
     /** Authentication of the REST front door. */
     Auth auth();
 
+    /** Size limits of what enters a run: task input and metadata, tool outputs fed back to the model. */
+    Limits limits();
+
+    /** Quotas per API key and per agent: requests per second, runs in progress, tokens and cost per day. */
+    io.patinox.executor.admission.QuotaConfig quota();
+
     /**
      * How often the agents are checked for changes ({@link AgentRegistry}, by the scheduler); a changed, valid
      * config is loaded, an invalid one refused. Zero disables the check.
@@ -136,6 +142,33 @@ public interface ExecutorConfig {
         /** Whether completed runs of agents that may call {@code memory_search} are remembered. */
         @WithDefault("true")
         boolean rememberRuns();
+    }
+
+    /**
+     * Size limits, a policy of ours kept well below the broker's record limit (1 MiB by default, producer
+     * {@code max.request.size} and broker {@code message.max.bytes}): a task, its checkpoints and its validation
+     * requests carry the input, and JSON may write a character as six bytes ({@code \u0000}). The executor refuses to
+     * start when input and metadata together could not be published.
+     */
+    interface Limits {
+        /**
+         * Largest task input, in UTF-8 bytes. Over it: {@code POST /tasks} answers 413 naming the limit and publishes
+         * nothing; a task arriving over Kafka is dead-lettered with the reason.
+         */
+        @WithDefault("65536")
+        int maxInputBytes();
+
+        /** Largest task metadata, keys and values together, in UTF-8 bytes; enforced like the input. */
+        @WithDefault("4096")
+        int maxMetadataBytes();
+
+        /**
+         * Longest tool output fed back to the model and the validators, in characters. A longer output is
+         * truncated to this many characters with a note saying so; the step still counts as executed (its
+         * {@code StepEvent.output} is what the model saw).
+         */
+        @WithDefault("16384")
+        int maxToolOutputChars();
     }
 
     /** Authentication of the REST front door (health, metrics and OpenAPI stay open). */

@@ -21,9 +21,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Agents' long-term semantic memory: texts embedded in-process with all-MiniLM-L6-v2 (384 dimensions, shipped
- * in its jar) and kept in a Lance dataset ({@code patinox.executor.memory.dir}; {@link Memory}). An agent's {@code knowledge}
- * from its YAML is remembered on first use; completed runs of agents that may search their memory are
- * remembered too. Opened lazily, so agents without memory never load the model or the native library.
+ * in its jar) and kept in a Lance dataset ({@code patinox.executor.memory.dir}; {@link Memory}) with their source.
+ * An agent's {@code knowledge} from its YAML (reviewed config) is remembered on first use; completed runs of agents
+ * that may search their memory are remembered when the validator allows it ({@link MemoryGate}). Opened lazily, so
+ * agents without memory never load the model or the native library.
  */
 @ApplicationScoped
 public class AgentMemory {
@@ -60,23 +61,26 @@ public class AgentMemory {
 
     private synchronized void seed(AgentDefinition agent) {
         if (seeded.add(agent.name() + "@" + agent.knowledge().hashCode()) && !agent.knowledge().isEmpty()) {
-            rememberAll(agent.name(), agent.knowledge());
+            rememberAll(agent.name(), agent.knowledge(), "knowledge");
         }
     }
 
-    /** Remembers {@code text} for {@code agent}; the same text twice is kept once. */
-    public void remember(String agent, String text) {
-        rememberAll(agent, List.of(text));
+    /**
+     * Remembers {@code text} for {@code agent}, from {@code source}; the same text twice is kept once. Callers other
+     * than the knowledge seeding go through {@link MemoryGate}, which asks the validator first.
+     */
+    void remember(String agent, String text, String source) {
+        rememberAll(agent, List.of(text), source);
     }
 
-    /** Remembers several texts for {@code agent} in one write. */
-    public synchronized void rememberAll(String agent, List<String> texts) {
+    /** Remembers several texts for {@code agent} from {@code source} in one write. */
+    synchronized void rememberAll(String agent, List<String> texts, String source) {
         VectorStore<Memory> s = store();
         List<String> fresh = texts.stream().filter(text -> ids.add(id(agent, text))).toList();
         List<float[]> vectors = MiniLmEmbedder.shared().embedAll(fresh);
         List<Memory> rows = new ArrayList<>(fresh.size());
         for (int i = 0; i < fresh.size(); i++) {
-            rows.add(new Memory(id(agent, fresh.get(i)), agent, fresh.get(i), vectors.get(i)));
+            rows.add(new Memory(id(agent, fresh.get(i)), agent, fresh.get(i), source, vectors.get(i)));
         }
         s.append(rows);
     }
@@ -91,7 +95,7 @@ public class AgentMemory {
 
     private synchronized VectorStore<Memory> store() {
         if (store == null) {
-            store = new VectorStore<>(Path.of(config.memory().dir()).resolve("memory.lance"), Memory.SCHEMA);
+            store = new VectorStore<>(Path.of(config.memory().dir()).resolve(Memory.DATASET), Memory.SCHEMA);
             store.all().forEach(r -> ids.add(r.id()));
         }
         return store;

@@ -15,10 +15,35 @@ public final class ApiKeys {
     public static final String HEADER = "X-API-Key";
 
     private final List<byte[]> keys;
+    private final java.util.Map<String, String> byId = new java.util.HashMap<>();
 
     public ApiKeys(List<String> keys) {
         this.keys = keys.stream().map(String::strip).filter(k -> !k.isEmpty())
                 .map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
+        keys.stream().map(String::strip).filter(k -> !k.isEmpty()).forEach(k -> byId.put(id(k), k));
+    }
+
+    /**
+     * The name of {@code key} in metrics, logs, quotas and on tasks: {@code key-} and the first 12 hex digits of its
+     * SHA-256 ({@code printf %s "$KEY" | sha256sum | cut -c1-12}). It does not give the key away.
+     */
+    public static String id(String key) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return "key-" + java.util.HexFormat.of().formatHex(hash, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The configured key whose {@link #id} is {@code id}. */
+    public Optional<String> byId(String id) {
+        return Optional.ofNullable(byId.get(id));
+    }
+
+    /** The ids of every configured key. */
+    public java.util.Set<String> ids() {
+        return java.util.Set.copyOf(byId.keySet());
     }
 
     /** True when no usable key is configured: every request is then refused. */

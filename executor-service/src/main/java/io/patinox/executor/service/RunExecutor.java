@@ -71,7 +71,7 @@ public class RunExecutor {
     @Inject
     ExecutorMetrics metrics;
     @Inject
-    io.patinox.executor.memory.AgentMemory memory;
+    io.patinox.executor.memory.MemoryGate memoryGate;
     @Inject
     Clock clock;
     @Inject
@@ -162,6 +162,8 @@ public class RunExecutor {
                 return Optional.empty();
             }
             result = outcome.result();
+            // Validated like a step, whose event goes out before the result that ends the run.
+            rememberIfUseful(task, result);
             publisher.result(result);
             if (outcome.humanReview()) {
                 publisher.review(result);
@@ -183,7 +185,6 @@ public class RunExecutor {
         }
         runs.finish(result);
         metrics.run(result);
-        rememberIfUseful(task, result);
         LOG.infof("Task %s (%s %s) ended %s%s", task.taskId(), task.workflow() != null ? "workflow" : "agent", task.agent(),
                 result.status(), result.reason() == null ? "" : ": " + result.reason());
         return Optional.of(result);
@@ -317,7 +318,10 @@ public class RunExecutor {
                 .onToolInFlight(call -> journal.save(loop.checkpoint(startedAt).withToolInFlight(call, clock.instant())));
     }
 
-    /** A completed run of an agent that searches its memory is worth remembering; never fails the run. */
+    /**
+     * A completed run of an agent that searches its memory is worth remembering, if the validator allows it
+     * ({@link io.patinox.executor.memory.MemoryGate}); never fails the run.
+     */
     private void rememberIfUseful(TaskSubmitted task, RunResult result) {
         if (result.status() != RunStatus.COMPLETED || !config.memory().rememberRuns()) {
             return;
@@ -325,7 +329,7 @@ public class RunExecutor {
         Optional<AgentDefinition> agent = agents.find(result.agent());
         if (agent.isPresent() && agent.get().allows("memory_search")) {
             try {
-                memory.remember(result.agent(), "Task: " + task.input() + "\nAnswer: " + result.answer());
+                memoryGate.remember(task, result, agent.get(), this::publishStep);
             } catch (RuntimeException | LinkageError e) {
                 LOG.warnf("Could not remember task %s: %s", task.taskId(), e.toString());
             }

@@ -59,6 +59,10 @@ public class RunJournal {
     @ConfigProperty(name = "mp.messaging.outgoing.results.topic", defaultValue = "patinox.results")
     String resultsTopic;
 
+    /** Told about every result read, for the quotas' daily usage and runs in progress. */
+    @Inject
+    jakarta.enterprise.event.Event<ResultSeen> resultSeen;
+
     private final Map<String, RunCheckpoint> latest = new ConcurrentHashMap<>();
     private final Map<String, io.patinox.contracts.events.RunResult> published = new ConcurrentHashMap<>();
     private KafkaProducer<String, byte[]> producer;
@@ -179,11 +183,17 @@ public class RunJournal {
             return;
         }
         if (record.topic().equals(resultsTopic)) {
+            io.patinox.contracts.events.RunResult result;
             try {
-                var result = Json.decode(record.value(), io.patinox.contracts.events.RunResult.class);
-                published.put(result.taskId(), result);
+                result = Json.decode(record.value(), io.patinox.contracts.events.RunResult.class);
             } catch (RuntimeException e) {
-                // not ours to judge: the analyzer dead-letters bad results
+                return; // not ours to judge: the analyzer dead-letters bad results
+            }
+            published.put(result.taskId(), result);
+            try {
+                resultSeen.fire(new ResultSeen(result));
+            } catch (RuntimeException e) {
+                LOG.warnf("An observer of the result of %s failed: %s", result.taskId(), e.toString());
             }
             return;
         }

@@ -268,7 +268,7 @@ final class RunLoop {
     Ending judge(Action action, Usage turnUsage, long modelMicros) {
         ValidationRequest request = new ValidationRequest(ValidationRequest.SCHEMA_VERSION, UUID.randomUUID().toString(),
                 task.taskId(), runId, stepIndex, agent.name(), configVersion, agent.policy(), action,
-                new StepContext(task.input(), toolOutputs, usage, retries), deps.clock().instant());
+                new StepContext(task.input(), toolOutputs, usage, retries, retrievedMemory()), deps.clock().instant());
         usage = usage.plus(turnUsage);
         Ending overBudget = overBudget();
         if (overBudget != null) {
@@ -336,6 +336,22 @@ final class RunLoop {
                 yield applied.ending();
             }
         };
+    }
+
+    /**
+     * The outputs of memory-reading tools in this run's history, oldest first: the model still sees them, so the
+     * validators see them on every step ({@code StepContext.memory}). Read from the history, so a resumed run has them.
+     */
+    private List<String> retrievedMemory() {
+        List<String> memory = new ArrayList<>();
+        for (int i = 0; i + 1 < history.size(); i++) {
+            ChatEntry entry = history.get(i);
+            if (entry.role() == ChatEntry.Role.ASSISTANT && entry.action() instanceof Action.ToolCall call
+                    && deps.tools().readsMemory(call.tool()) && history.get(i + 1).role() == ChatEntry.Role.TOOL) {
+                memory.add(history.get(i + 1).text());
+            }
+        }
+        return memory;
     }
 
     private Ending overBudget() {

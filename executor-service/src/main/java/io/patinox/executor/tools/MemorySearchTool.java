@@ -20,6 +20,12 @@ public class MemorySearchTool implements Tool {
         return true;
     }
 
+    /** Its output is memory: untrusted context for the rest of the run. */
+    @Override
+    public boolean readsMemory() {
+        return true;
+    }
+
     @Override
     public String name() {
         return "memory_search";

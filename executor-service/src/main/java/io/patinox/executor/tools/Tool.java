@@ -31,6 +31,15 @@ public interface Tool {
     }
 
     /**
+     * Whether the output is read from long-term memory, which earlier runs wrote: such an output stays in every later
+     * step's {@code StepContext.memory}, untrusted, so the validators keep inspecting it for as long as the model can
+     * act on it (an injection planted in memory blocks the step that would follow it).
+     */
+    default boolean readsMemory() {
+        return false;
+    }
+
+    /**
      * One argument of a tool.
      *
      * @param name        the argument's name

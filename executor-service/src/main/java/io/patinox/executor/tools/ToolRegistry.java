@@ -23,6 +23,9 @@ public class ToolRegistry {
     Clock clock;
 
     @Inject
+    io.patinox.executor.config.ExecutorConfig config;
+
+    @Inject
     void register(@Any Instance<Tool> beans) {
         for (Tool tool : beans) {
             tools.put(tool.name(), tool);
@@ -39,13 +42,29 @@ public class ToolRegistry {
         return tools.keySet();
     }
 
+    /** {@code output} cut to {@code max} characters, with a note of what was left out; null stays null. */
+    static String capped(String output, int max) {
+        if (output == null || output.length() <= max) {
+            return output;
+        }
+        int end = Character.isHighSurrogate(output.charAt(max - 1)) ? max - 1 : max;
+        return output.substring(0, end) + "\n[truncated by the executor: " + end + " of " + output.length()
+                + " characters shown (patinox.executor.limits.max-tool-output-chars)]";
+    }
+
     /** Whether {@code tool} may be repeated safely; unknown tools are not. */
     public boolean idempotent(String tool) {
         return find(tool).map(Tool::idempotent).orElse(false);
     }
 
+    /** Whether {@code tool}'s output comes from long-term memory (see {@link Tool#readsMemory()}). */
+    public boolean readsMemory(String tool) {
+        return find(tool).map(Tool::readsMemory).orElse(false);
+    }
+
     /**
-     * Runs {@code tool} for {@code agent}.
+     * Runs {@code tool} for {@code agent}. An output longer than {@code patinox.executor.limits.max-tool-output-chars}
+     * is cut to it, with a note saying so: the model and the validators see the same, bounded text.
      *
      * @throws ToolFailure when the tool is unknown, not allowed for the agent, or fails
      */
@@ -56,7 +75,7 @@ public class ToolRegistry {
         Tool t = find(tool).orElseThrow(() -> new ToolFailure("unknown tool '" + tool + "' (registered: " + tools.keySet() + ")"));
         executions.record(runId, tool, clock.instant());
         try {
-            return t.execute(agent, arguments);
+            return capped(t.execute(agent, arguments), config.limits().maxToolOutputChars());
         } catch (ToolFailure e) {
             throw e;
         } catch (RuntimeException | LinkageError e) {

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  * deny:        [{pattern: '(?i)my system prompt is', reason: leaks the system prompt}]
  * denyInput:   [{pattern: 'ignore (all )?previous instructions', reason: prompt injection}]
  * denyToolOutput: [{pattern: 'ignore (all )?previous instructions', reason: indirect injection}]  # the newest tool output
+ *                                                          # and every memory text of the step's context
  * maxToolOutputScan: 100000  # of a longer tool output, the first and last 50,000 characters are matched
  * allowedTools: [calculator, clock, refund]   # empty or absent: any tool
  * maxActionChars: 20000
@@ -127,14 +128,17 @@ public final class RulesValidator extends NamedValidator {
         }
         List<String> outputs = request.context().toolOutputs();
         if (!outputs.isEmpty() && !denyToolOutput.isEmpty()) {
-            String output = outputs.get(outputs.size() - 1);
-            if (output.length() > maxToolOutputScan) {
-                int half = maxToolOutputScan / 2;
-                output = output.substring(0, half) + "\n" + output.substring(output.length() - half);
-            }
+            String output = scanned(outputs.get(outputs.size() - 1));
             Deny hit = firstMatch(denyToolOutput, TextNormalizer.normalize(output));
             if (hit != null) {
                 return Judgement.block(1, "newest tool output denied: " + hit.reason());
+            }
+        }
+        List<String> memory = request.context().memory();
+        for (int i = 0; i < memory.size() && !denyToolOutput.isEmpty(); i++) {
+            Deny hit = firstMatch(denyToolOutput, TextNormalizer.normalize(scanned(memory.get(i))));
+            if (hit != null) {
+                return Judgement.block(1, Inspect.memoryWhere(request, i) + " denied: " + hit.reason());
             }
         }
         Action action = request.action();
@@ -157,6 +161,15 @@ public final class RulesValidator extends NamedValidator {
             }
         }
         return Judgement.allow(0, "no rule matched");
+    }
+
+    /** Of a text longer than {@code maxToolOutputScan}, its head and tail. */
+    private String scanned(String output) {
+        if (output.length() <= maxToolOutputScan) {
+            return output;
+        }
+        int half = maxToolOutputScan / 2;
+        return output.substring(0, half) + "\n" + output.substring(output.length() - half);
     }
 
     private static Deny firstMatch(List<Deny> rules, String text) {

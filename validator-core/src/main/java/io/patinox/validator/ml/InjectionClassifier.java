@@ -18,7 +18,8 @@ import java.util.Map;
 /**
  * Prompt injection and jailbreak attempts, by the hashed n-gram logistic regression of {@code patinox-detection}
  * ({@link InjectionModel}). It reads the task input (on the first step), the newest tool output (indirect
- * injection) and, if asked, the proposed action, and blocks when the calibrated P(attack) reaches the threshold.
+ * injection), every text of long-term memory in the step's context (with the tool outputs: retrieved memory is
+ * untrusted for the whole run, and a text about to be written is checked before it is) and, if asked, the proposed action, and blocks when the calibrated P(attack) reaches the threshold.
  * The model normalises the text (zero-width characters, NFKC, homoglyphs, case), scores its most suspicious
  * window of words (so padding or a long benign document does not dilute an injected paragraph) and also its
  * decoded readings (base64, hex, URL encoding, ROT13, leetspeak, spaced letters), keeping the highest. Parameters:
@@ -67,6 +68,17 @@ public final class InjectionClassifier extends NamedValidator {
             if (worst == null || s.probability() > worst.probability()) {
                 worst = s;
                 where = "the newest tool output";
+            }
+        }
+        List<String> memory = request.context().memory();
+        if (inspect.contains("toolOutputs")) {
+            // Memory stays untrusted for the whole run: every retrieved text, not only the newest.
+            for (int i = 0; i < memory.size(); i++) {
+                InjectionModel.Score s = model.score(memory.get(i));
+                if (worst == null || s.probability() > worst.probability()) {
+                    worst = s;
+                    where = Inspect.memoryWhere(request, i);
+                }
             }
         }
         if (inspect.contains("action")) {
