@@ -21,7 +21,9 @@ import io.patinox.contracts.verdict.Verdict;
 import io.patinox.executor.messaging.ValidationGateway;
 import io.patinox.executor.service.RunCheckpoint;
 import io.patinox.executor.service.RunJournal;
+import io.patinox.executor.tools.BuiltInTools;
 import io.patinox.executor.tools.ToolExecutions;
+import io.patinox.executor.tools.ToolRegistry;
 import io.patinox.testkit.KafkaBrokerResource;
 import io.patinox.testkit.TestKafka;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -55,6 +57,8 @@ class WorkflowFlowTest {
     ToolExecutions executions;
     @Inject
     RunJournal journal;
+    @Inject
+    ToolRegistry tools;
 
     TestValidator validator = TestValidator.get();
 
@@ -337,5 +341,27 @@ class WorkflowFlowTest {
         RunResult result = result(taskId);
         assertThat(result.status()).isEqualTo(RunStatus.FAILED);
         assertThat(result.reason()).contains("unknown workflow 'no-such-flow'");
+    }
+
+    @Test
+    void restTakesATaskNamingAWorkflowAndRefusesAnUnknownOne() {
+        String taskId = "wf-rest-" + UUID.randomUUID();
+        given().contentType(ContentType.JSON)
+                .body(Map.of("workflow", "refund-flow", "input", refundInput(120, "I want my money back"), "taskId", taskId))
+                .post("/tasks").then().statusCode(202);
+
+        RunResult result = result(taskId);
+        assertThat(result.status()).as(result.reason()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(result.workflow()).isEqualTo("refund-flow");
+        given().contentType(ContentType.JSON).body(Map.of("workflow", "no-such-flow", "input", "{}"))
+                .post("/tasks").then().statusCode(404).body("error", org.hamcrest.Matchers.containsString("unknown workflow 'no-such-flow'"));
+        given().contentType(ContentType.JSON).body(Map.of("agent", "triage", "workflow", "refund-flow", "input", "{}"))
+                .post("/tasks").then().statusCode(400);
+    }
+
+    @Test
+    void theToolListThatCheckConfigUsesIsTheRegistrysOwn() {
+        assertThat(tools.names()).containsExactlyInAnyOrderElementsOf(BuiltInTools.IDEMPOTENT.keySet());
+        BuiltInTools.IDEMPOTENT.forEach((name, idempotent) -> assertThat(tools.idempotent(name)).as(name).isEqualTo(idempotent));
     }
 }
