@@ -3,6 +3,7 @@ package io.patinox.executor.workflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,13 +39,25 @@ public final class WorkflowChecks {
      * @throws InvalidWorkflowConfig naming the first file with problems and each of its problems
      */
     public static void check(Map<String, WorkflowDefinition> workflows, Known known) {
+        problems(workflows, known).entrySet().stream().findFirst().ifPresent(first -> {
+            throw new InvalidWorkflowConfig(first.getKey() + ": " + String.join("; ", first.getValue()), null);
+        });
+    }
+
+    /**
+     * The problems of every workflow, by its source file; a workflow without problems is not listed. What
+     * {@code ./patinox check-config} prints, and what {@link #check} refuses.
+     */
+    public static Map<String, List<String>> problems(Map<String, WorkflowDefinition> workflows, Known known) {
         WorkflowChecks checks = new WorkflowChecks(workflows, known);
+        Map<String, List<String>> all = new LinkedHashMap<>();
         for (WorkflowDefinition wf : workflows.values()) {
             List<String> problems = checks.problems(wf);
             if (!problems.isEmpty()) {
-                throw new InvalidWorkflowConfig(wf.source() + ": " + String.join("; ", problems), null);
+                all.put(wf.source(), problems);
             }
         }
+        return all;
     }
 
     private List<String> problems(WorkflowDefinition wf) {
