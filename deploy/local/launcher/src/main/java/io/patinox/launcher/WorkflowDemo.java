@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * with a decision on {@code patinox.review.decisions} — what {@code ./patinox review approve} does through the
  * executor's REST API. Every step is printed with the agent that proposed it and its verdict.
  */
-final class WorkflowDemo {
+public final class WorkflowDemo {
 
     static final String WORKFLOW = "refund-request";
     /** The sample requests: a refund, a refund above the limit, something else. */
@@ -33,12 +33,12 @@ final class WorkflowDemo {
 
     private final Consumer<String> out;
 
-    WorkflowDemo(Consumer<String> out) {
+    public WorkflowDemo(Consumer<String> out) {
         this.out = out;
     }
 
     /** Runs the requests; true when every one completed in time. */
-    boolean run(String bootstrap, Duration timeout) {
+    public boolean run(String bootstrap, Duration timeout) {
         String prefix = "demo-wf-" + Long.toString(System.currentTimeMillis(), 36) + "-";
         Map<String, RunResult> results = new LinkedHashMap<>();
         out.accept("Workflow '" + WORKFLOW + "': triage → branch → parallel (amount check, order history) → refund;"
