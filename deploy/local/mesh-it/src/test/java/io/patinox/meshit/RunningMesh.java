@@ -47,6 +47,8 @@ final class RunningMesh implements AutoCloseable {
     private final Set<String> judged = ConcurrentHashMap.newKeySet();
     /** The test client of this mesh's broker. */
     final TestKafka kafka;
+    /** The executor's REST API key ({@code X-API-Key}), as {@code ./patinox up} hands it one. */
+    static final String API_KEY = "ptx_mesh_it";
 
     RunningMesh() throws IOException {
         this(SharedTestBroker.bootstrapServers(), ServiceSpec.ALL.stream().map(ServiceSpec::name).toList());
@@ -164,9 +166,13 @@ final class RunningMesh implements AutoCloseable {
             properties.put("patinox.evolution.outcome.min-steps", "8");
         }
         if (name.equals("executor")) {
-            // A killed executor must leave the group quickly so that its tasks are redelivered within the tests' time.
+            // A killed executor must leave the groups quickly so that its tasks and review decisions are redelivered
+            // within the tests' time.
             properties.put("mp.messaging.incoming.tasks.session.timeout.ms", "8000");
             properties.put("mp.messaging.incoming.tasks.heartbeat.interval.ms", "1000");
+            properties.put("mp.messaging.incoming.review-decisions.session.timeout.ms", "8000");
+            properties.put("mp.messaging.incoming.review-decisions.heartbeat.interval.ms", "1000");
+            properties.put("patinox.executor.api-keys", API_KEY);
         }
         Process p = Processes.startService(root, spec, properties, log(name));
         processes.put(name, p);
