@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Checks a drafted {@link AgentPatch} and writes it into the agent's file. A patch may touch only the agent's
@@ -87,7 +88,8 @@ public final class AgentPatches {
             if (problem != null) {
                 return new Checked.Refused(problem);
             }
-            wanted.put(field, field.equals("tools") ? List.copyOf(change.values()) : change.value());
+            wanted.put(field, field.equals("tools") ? List.copyOf(change.values())
+                    : change.value().strip().lines().map(String::stripTrailing).collect(Collectors.joining("\n")));
         }
         String edited = yaml;
         for (var entry : wanted.entrySet()) {
