@@ -58,7 +58,8 @@ public final class ModelAgentDrafter {
                 .temperature(0.0)
                 .maxRetries(0);
         if (settings.jsonSchema()) {
-            model.supportedCapabilities(Capability.RESPONSE_FORMAT_JSON_SCHEMA).strictJsonSchema(true);
+            // Not strict: OpenAI's strict mode wants every field required, and AgentPatches checks the answer anyway.
+            model.supportedCapabilities(Capability.RESPONSE_FORMAT_JSON_SCHEMA).strictJsonSchema(false);
         }
         AgentReviser reviser = AiServices.builder(AgentReviser.class).chatModel(model.build()).build();
         return Optional.of(new ModelAgentDrafter(reviser, "openai/" + settings.model() + " at "

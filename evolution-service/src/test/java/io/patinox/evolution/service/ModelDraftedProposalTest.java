@@ -172,6 +172,8 @@ class ModelDraftedProposalTest {
             assertThat(asked.user()).contains("name: support").contains("cluster c-mail, 4 steps")
                     .contains("retried: " + REASON).contains("Policies available: default, lenient, llm, strict");
             assertThat(asked.body().path("response_format").path("type").asText()).isEqualTo("json_schema");
+            assertThat(asked.body().path("response_format").path("json_schema").path("schema").path("properties")
+                    .has("changes")).isTrue();
 
             String message = commitMessage(p.commit());
             assertThat(message).contains("| replay under policy default | known attacks | known-good steps |")
