@@ -1,9 +1,9 @@
 package io.patinox.evolution.service;
 
+import io.opentelemetry.api.trace.Tracer;
 import io.patinox.contracts.events.EvolutionProposal;
 import io.patinox.contracts.events.ProposalStatus;
 import io.patinox.contracts.events.TelemetryAggregate;
-import io.opentelemetry.api.trace.Tracer;
 import io.patinox.evolution.ai.ModelAgentDrafter;
 import io.patinox.evolution.ai.ScriptedInstructionDrafter;
 import io.patinox.evolution.config.EvolutionConfig;
@@ -102,10 +102,10 @@ public class ProposalService {
 
     /** Records a draft refused before any replay ({@code REJECTED}, the reason in {@code refused}); never committed. */
     private Optional<EvolutionProposal> refuse(Draft draft, String reason) {
+        if (known(draft.id())) {
+            return Optional.empty();
+        }
         return spans.around(draft, () -> {
-            if (known(draft.id())) {
-                return Optional.empty();
-            }
             LOG.warnf("Proposal %s refused: %s", draft.id(), reason);
             return Optional.of(ledger.record(draft, ProposalStatus.REJECTED, null, null, null, draft.evidence()));
         });
@@ -116,13 +116,13 @@ public class ProposalService {
      * exists already.
      */
     public synchronized Optional<EvolutionProposal> submit(Draft draft) {
+        if (known(draft.id())) {
+            return Optional.empty(); // no span either: nothing happens
+        }
         return spans.around(draft, () -> replayAndOpen(draft));
     }
 
     private Optional<EvolutionProposal> replayAndOpen(Draft draft) {
-        if (known(draft.id())) {
-            return Optional.empty();
-        }
         Optional<ConfigRepository> clone = remote.repository();
         Map<String, String> evidence = new LinkedHashMap<>(draft.evidence());
         if (draft.baseVersion() == null) {
