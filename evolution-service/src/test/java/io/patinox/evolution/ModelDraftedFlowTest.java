@@ -1,5 +1,6 @@
 package io.patinox.evolution;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,6 +14,7 @@ import io.patinox.contracts.events.StepOutcome;
 import io.patinox.contracts.events.TelemetryAggregate;
 import io.patinox.contracts.events.Usage;
 import io.patinox.contracts.events.VerdictSource;
+import io.patinox.contracts.json.Json;
 import io.patinox.contracts.topics.Topics;
 import io.patinox.contracts.verdict.Verdict;
 import io.patinox.evolution.replay.StepRecorder;
@@ -21,6 +23,7 @@ import io.patinox.testkit.TestKafka;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -33,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * The service as deployed, with a drafting model configured: steps sent back by the validator arrive on
  * {@code patinox.steps} with their traces, their cluster on {@code patinox.aggregates}; the model's patch is
  * replayed and opened on a branch of the config repository whose commit carries the evidence table and names the
- * steps and traces behind it.
+ * steps and traces behind it; approved, it is merged and the agent's file the services read changes.
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
@@ -68,14 +71,15 @@ class ModelDraftedFlowTest {
                 "agent=" + agent + "|version=" + version + "|window=total|clusters", agent, version, null, null,
                 TelemetryAggregate.TOTAL, null, null, 0, 4, Map.of(), Map.of(), 0, 0, 0, Map.of(), Usage.NONE,
                 List.of(cluster), Instant.now());
+        EvolutionProposal p;
         try (var topic = kafka.follow(Topics.PROPOSALS)) {
             kafka.send(Topics.AGGREGATES, aggregate.subject(), aggregate);
             await().atMost(Duration.ofSeconds(90)).until(() -> {
                 topic.poll();
                 return TestKafka.decode(topic.records(), EvolutionProposal.class).stream()
-                        .anyMatch(p -> p.agent().equals(agent) && p.kind().equals("revise-agent"));
+                        .anyMatch(e -> e.agent().equals(agent) && e.kind().equals("revise-agent"));
             });
-            EvolutionProposal p = TestKafka.decode(topic.records(), EvolutionProposal.class).stream()
+            p = TestKafka.decode(topic.records(), EvolutionProposal.class).stream()
                     .filter(e -> e.agent().equals(agent) && e.kind().equals("revise-agent")).findFirst().orElseThrow();
             assertThat(p.status()).isEqualTo(ProposalStatus.OPENED);
             assertThat(p.evidence()).containsEntry("traceIds", TRACE).containsEntry("replayResult", "passed")
@@ -89,5 +93,13 @@ class ModelDraftedFlowTest {
             }
         }
         assertThat(DraftingModelResource.server.requests()).anyMatch(c -> c.user().contains("Agent '" + agent + "'"));
+
+        // Approved, it is merged: the file the services read holds the drafted instructions.
+        EvolutionProposal merged = Json.decode(given().post("/proposals/" + p.proposalId() + "/approve").then()
+                .statusCode(200).extract().asString(), EvolutionProposal.class);
+        assertThat(merged.status()).isEqualTo(ProposalStatus.MERGED);
+        assertThat(Files.readString(ConfigRepoResource.root.resolve("config/agents/" + agent + ".yaml")))
+                .contains("instructions: |\n  Answer briefly.\n  " + DraftingModelResource.ADDED + "\n")
+                .contains("policy: default");
     }
 }
