@@ -131,6 +131,47 @@ public interface EvolutionConfig {
     /** Rules that turn aggregates into proposals. */
     Rules rules();
 
+    /**
+     * The model that drafts changes to an agent from its failure clusters (any OpenAI-compatible chat-completions
+     * endpoint). Without a {@link Drafter#baseUrl()} the rule-based drafters run alone, and say so.
+     */
+    Drafter drafter();
+
+    /** The drafting model and what its patches may touch. */
+    interface Drafter {
+
+        /** The endpoint's base URL, e.g. {@code https://api.openai.com/v1} (env {@code PATINOX_DRAFTER_BASE_URL}). */
+        Optional<String> baseUrl();
+
+        /** The model asked (env {@code PATINOX_DRAFTER_MODEL}). */
+        @WithDefault("gpt-4o-mini")
+        String model();
+
+        /** The endpoint's API key (env {@code PATINOX_DRAFTER_API_KEY}); local servers take any. */
+        Optional<String> apiKey();
+
+        /** Time limit of one drafting call; past it the rule-based draft is used, and the evidence says why. */
+        @WithDefault("PT60S")
+        Duration timeout();
+
+        /**
+         * Ask for the patch with a JSON-schema response format (OpenAI, vLLM, llama.cpp, recent Ollama); off, the
+         * schema is written into the prompt instead.
+         */
+        @WithDefault("true")
+        boolean jsonSchema();
+
+        /**
+         * The tools a patch may give an agent: the executor's registry. Tools the agent already has stay allowed.
+         */
+        @WithDefault("calculator,clock,refund,memory_search")
+        List<String> tools();
+
+        /** Longest instructions a patch may write (the agent schema's limit). */
+        @WithDefault("20000")
+        int maxInstructions();
+    }
+
     /** Thresholds of the rule-based proposal generator. */
     interface Rules {
 

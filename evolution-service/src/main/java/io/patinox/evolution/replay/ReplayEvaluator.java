@@ -81,10 +81,10 @@ public final class ReplayEvaluator implements AutoCloseable {
         try {
             after = load(proposed, proposedPolicyName).orElse(null);
         } catch (RuntimeException e) {
-            return new ReplayReport(proposedPolicyName, 0, 0, 0, List.of(), e.getMessage());
+            return new ReplayReport(proposedPolicyName, 0, 0, 0, 0, List.of(), e.getMessage());
         }
         if (after == null) {
-            return new ReplayReport(proposedPolicyName, 0, 0, 0, List.of(), "no policy '" + proposedPolicyName + "'");
+            return new ReplayReport(proposedPolicyName, 0, 0, 0, 0, List.of(), "no policy '" + proposedPolicyName + "'");
         }
         List<ReplayExample> recordedExamples = recorded.apply(proposedPolicyName);
         Map<String, ReplayExample> examples = new LinkedHashMap<>();
@@ -115,7 +115,9 @@ public final class ReplayEvaluator implements AutoCloseable {
                 flips.add(new ReplayReport.Flip(example.id(), example.set(), was, now, example.original()));
             }
         }
+        int recordedAttacks = (int) recordedExamples.stream().filter(e -> e.set() == ReplayExample.Set.ATTACK).count();
         return new ReplayReport(proposedPolicyName, attacks, examples.size() - attacks, recordedExamples.size(),
+                recordedAttacks,
                 List.copyOf(flips), null);
     }
 

@@ -15,10 +15,12 @@ import java.util.stream.Collectors;
  * @param attacks    known attacks replayed
  * @param good       known-good steps replayed
  * @param recorded   of them, recorded steps of the agent
+ * @param recordedAttacks of the recorded steps, those blocked in production (known attacks)
  * @param flips      the examples whose verdict changed
  * @param invalid    why the proposed config could not be loaded, or null
  */
-public record ReplayReport(String policy, int attacks, int good, int recorded, List<Flip> flips, String invalid) {
+public record ReplayReport(String policy, int attacks, int good, int recorded, int recordedAttacks, List<Flip> flips,
+                           String invalid) {
 
     /** Most flips listed in the evidence. */
     static final int LISTED = 20;
@@ -86,11 +88,33 @@ public record ReplayReport(String policy, int attacks, int good, int recorded, L
                 attacks + good, policy, attacks, good, recorded, flips.size(), attacksLetThrough().size(),
                 goodStepsStopped().size()));
         e.put("replayResult", passed() ? "passed" : "refused: " + refusal());
+        e.put("replayTable", table());
         if (!flips.isEmpty()) {
             e.put("replayFlips", flips.stream().limit(LISTED).map(Flip::line).collect(Collectors.joining("\n"))
                     + (flips.size() > LISTED ? "\n... " + (flips.size() - LISTED) + " more" : ""));
         }
         return e;
+    }
+
+    /**
+     * The evidence table a reviewer reads in the commit message and the pull request body (Markdown): per known set,
+     * how many examples ran, how many of them are the agent's recorded steps, how many verdicts flipped, and how
+     * many flipped the wrong way (known attacks let through, known-good steps blocked).
+     */
+    public String table() {
+        long attackFlips = flips.stream().filter(f -> f.set() == ReplayExample.Set.ATTACK).count();
+        long goodFlips = flips.size() - attackFlips;
+        return String.join("\n",
+                "| replay under policy " + policy + " | known attacks | known-good steps |",
+                "| --- | ---: | ---: |",
+                row("replayed (corpora and recorded)", attacks, good),
+                row("of them the agent's recorded steps", recordedAttacks, recorded - recordedAttacks),
+                row("verdicts flipped", attackFlips, goodFlips),
+                row("let through / blocked (refuses)", attacksLetThrough().size(), goodStepsStopped().size()));
+    }
+
+    private static String row(String label, long attacks, long good) {
+        return "| " + label + " | " + attacks + " | " + good + " |";
     }
 
     private static String name(Verdict.Kind kind) {

@@ -13,9 +13,12 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * The newest steps of every agent from {@code patinox.steps} (at most {@code replay.max-steps-per-agent} each) and
@@ -38,16 +41,57 @@ public class StepRecorder {
         this.config = config;
     }
 
+    /** A W3C traceparent: version, trace id, parent span id, flags. */
+    private static final Pattern TRACEPARENT = Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
+
     private final Map<String, Deque<StepEvent>> steps = new LinkedHashMap<>();
+    private final Map<StepEvent, String> traceparents = new IdentityHashMap<>();
     private Map<String, String> inputs;
 
+    /**
+     * A recorded step that motivated a proposal.
+     *
+     * @param stepId      {@code <run>#<index>}
+     * @param traceparent the W3C traceparent it was published with, or null
+     */
+    public record Motivating(String stepId, String traceparent) {
+        /** Its trace id, or null. */
+        public String traceId() {
+            return traceparent == null ? null : traceparent.substring(3, 35);
+        }
+    }
+
     /** Keeps a step. */
-    public synchronized void record(StepEvent step) {
+    public void record(StepEvent step) {
+        record(step, null);
+    }
+
+    /** Keeps a step with the W3C {@code traceparent} it was published with (ignored unless well formed). */
+    public synchronized void record(StepEvent step, String traceparent) {
         Deque<StepEvent> agentSteps = steps.computeIfAbsent(step.agent(), a -> new ArrayDeque<>());
         agentSteps.addLast(step);
-        while (agentSteps.size() > config.replay().maxStepsPerAgent()) {
-            agentSteps.removeFirst();
+        if (traceparent != null && TRACEPARENT.matcher(traceparent).matches()) {
+            traceparents.put(step, traceparent);
         }
+        while (agentSteps.size() > config.replay().maxStepsPerAgent()) {
+            traceparents.remove(agentSteps.removeFirst());
+        }
+    }
+
+    /** The newest (at most {@code max}) recorded steps of {@code agent} at {@code version} that {@code which} picks. */
+    public synchronized List<Motivating> motivating(String agent, String version, Predicate<StepEvent> which, int max) {
+        Deque<StepEvent> agentSteps = steps.get(agent);
+        List<Motivating> found = new ArrayList<>();
+        if (agentSteps == null) {
+            return found;
+        }
+        for (var it = agentSteps.descendingIterator(); it.hasNext() && found.size() < max; ) {
+            StepEvent step = it.next();
+            if ((version == null || step.configVersion().equals(version)) && which.test(step)) {
+                found.add(new Motivating(step.runId() + "#" + step.stepIndex(), traceparents.get(step)));
+            }
+        }
+        return found;
     }
 
     /** Keeps a task's input, for the context of its steps. */

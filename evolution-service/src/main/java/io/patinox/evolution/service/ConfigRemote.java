@@ -154,13 +154,27 @@ public class ConfigRemote {
         return Optional.of(gitDir.getName().equals(Constants.DOT_GIT) ? gitDir.getParentFile().toPath() : gitDir.toPath());
     }
 
-    /** The commit message: the summary, who proposed it from what, and the evidence. */
-    private static String message(Draft draft, Map<String, String> evidence) {
+    /**
+     * The commit message, which is also the pull request's body: the summary, who proposed it from what, the replay's
+     * evidence table (Markdown) with what the aggregate measured, then every evidence entry.
+     */
+    static String message(Draft draft, Map<String, String> evidence) {
         StringBuilder m = new StringBuilder(draft.summary()).append("\n\nProposed by the Patinox evolution service (")
                 .append(draft.kind()).append(") from the aggregates of config version ").append(draft.baseVersion())
-                .append(".\n\nEvidence:\n");
-        evidence.forEach((k, v) -> m.append("  ").append(k).append(": ").append(v.replace("\n", "\n    "))
-                .append('\n'));
+                .append(".\n\n");
+        String table = evidence.get("replayTable");
+        if (table != null) {
+            m.append("Replay evidence (config in force against proposed):\n\n").append(table).append("\n\n");
+        }
+        if (evidence.containsKey("measured")) {
+            m.append("Measured: ").append(evidence.get("measured")).append("\n\n");
+        }
+        m.append("Evidence:\n");
+        evidence.forEach((k, v) -> {
+            if (!k.equals("replayTable")) {
+                m.append("  ").append(k).append(": ").append(v.replace("\n", "\n    ")).append('\n');
+            }
+        });
         return m.toString();
     }
 

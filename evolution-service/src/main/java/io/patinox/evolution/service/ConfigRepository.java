@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,6 +125,35 @@ public final class ConfigRepository implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The names of the files directly in config directory {@code dir} on the main branch, sorted. */
+    public List<String> list(String dir) {
+        List<String> names = new ArrayList<>();
+        try (RevWalk walk = new RevWalk(repository)) {
+            Optional<ObjectId> id = resolve(head());
+            if (id.isEmpty()) {
+                return names;
+            }
+            RevCommit commit = walk.parseCommit(id.get());
+            try (TreeWalk tree = TreeWalk.forPath(repository, prefix + dir, commit.getTree())) {
+                if (tree == null || !tree.isSubtree()) {
+                    return names;
+                }
+                try (TreeWalk children = new TreeWalk(repository)) {
+                    children.addTree(tree.getObjectId(0));
+                    while (children.next()) {
+                        if (!children.isSubtree()) {
+                            names.add(children.getNameString());
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        names.sort(null);
+        return names;
     }
 
     /** Writes the config directory as of {@code revision} into {@code target}, then applies {@code changes}. */

@@ -127,12 +127,9 @@ public final class ProposalRules {
     private Optional<Draft> reviseInstructions(TelemetryAggregate a, Function<String, Optional<String>> read) {
         List<String> exemplars = new ArrayList<>();
         List<String> clusters = new ArrayList<>();
-        for (FailureCluster cluster : a.clusters()) {
-            if (cluster.size() >= rules.minClusterSize() && !cluster.exemplars().isEmpty()
-                    && cluster.exemplars().stream().allMatch(e -> e.startsWith(RETRIED))) {
-                exemplars.addAll(cluster.exemplars());
-                clusters.add(cluster.clusterId() + " (" + cluster.size() + ")");
-            }
+        for (FailureCluster cluster : retried(a, rules.minClusterSize())) {
+            exemplars.addAll(cluster.exemplars());
+            clusters.add(cluster.clusterId() + " (" + cluster.size() + ")");
         }
         String path = "agents/" + a.agent() + ".yaml";
         Optional<String> yaml = read.apply(path);
@@ -165,6 +162,12 @@ public final class ProposalRules {
                 + "(clusters %s)", a.agent(), exemplars.size(), String.join(", ", clusters));
         return Optional.of(new Draft("revise-instructions|" + a.agent() + "|" + String.join("\n", revision.added()),
                 "revise-instructions", a.agent(), a.configVersion(), summary, Map.of(path, changed), evidence));
+    }
+
+    /** The clusters of steps the validator sent back ({@code retried}) with at least {@code minSize} steps. */
+    static List<FailureCluster> retried(TelemetryAggregate a, long minSize) {
+        return a.clusters().stream().filter(c -> c.size() >= minSize && !c.exemplars().isEmpty()
+                && c.exemplars().stream().allMatch(e -> e.startsWith(RETRIED))).toList();
     }
 
     private Optional<Draft> knownAttacks(TelemetryAggregate a, Function<String, Optional<String>> read) {

@@ -1,12 +1,17 @@
 package io.patinox.evolution.service;
 
+import io.opentelemetry.api.trace.Tracer;
 import io.patinox.contracts.events.EvolutionProposal;
 import io.patinox.contracts.events.ProposalStatus;
 import io.patinox.contracts.events.TelemetryAggregate;
+import io.patinox.evolution.ai.ModelAgentDrafter;
 import io.patinox.evolution.ai.ScriptedInstructionDrafter;
 import io.patinox.evolution.config.EvolutionConfig;
 import io.patinox.evolution.replay.ReplayReport;
+import io.patinox.evolution.replay.StepRecorder;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,6 +30,9 @@ import org.jboss.logging.Logger;
  * revert restores the previous files ({@code REVERTED}). Every status change goes through the
  * {@link ProposalLedger}. Without a config repository drafts are only recorded ({@code DRAFTED}). A proposal's id
  * derives from what justified it, so the same facts never open it twice, even across restarts (the branch exists).
+ * The drafting model, when configured, stands in front of the {@code revise-instructions} rule ({@link ModelDrafts});
+ * every drafted proposal names what motivated it ({@link Motivation}) and gets a span linked to those steps'
+ * traces ({@link ProposalSpans}).
  */
 @ApplicationScoped
 public class ProposalService {
@@ -39,16 +47,28 @@ public class ProposalService {
     private final OutcomeJudge outcomes;
     private final BlockRateWatch blockRates;
     private final ProposalRules rules;
+    private final ModelDrafts drafts;
+    private final Motivation motivation;
+    private final ProposalSpans spans;
 
     @Inject
     public ProposalService(EvolutionConfig config, ProposalLedger ledger, ConfigRemote remote, DraftReplay replay,
-                           OutcomeJudge outcomes, BlockRateWatch blockRates) {
+                           OutcomeJudge outcomes, BlockRateWatch blockRates, StepRecorder recorder, Tracer tracer) {
         this.ledger = ledger;
         this.remote = remote;
         this.replay = replay;
         this.outcomes = outcomes;
         this.blockRates = blockRates;
         this.rules = new ProposalRules(config.rules(), new ScriptedInstructionDrafter());
+        this.drafts = new ModelDrafts(ModelAgentDrafter.of(config.drafter()), config.drafter(),
+                config.rules().minClusterSize());
+        this.motivation = new Motivation(recorder);
+        this.spans = new ProposalSpans(tracer);
+    }
+
+    /** Says at start who drafts changes to agents: the model, or the rules alone. */
+    void started(@Observes StartupEvent event) {
+        LOG.info(drafts.describe());
     }
 
     /** The proposals this aggregate gives rise to that were not made before; also judges merged proposals. */
@@ -63,10 +83,32 @@ public class ProposalService {
         blockRates.flag(aggregate).ifPresent(made::add);
         Function<String, Optional<String>> read = remote.repository()
                 .<Function<String, Optional<String>>>map(r -> r::read).orElse(path -> Optional.empty());
-        for (Draft draft : rules.draft(aggregate, read)) {
-            submit(draft).ifPresent(made::add);
+        List<String> policies = remote.repository().map(r -> r.list("policies").stream()
+                .filter(n -> n.endsWith(".yaml")).map(n -> n.substring(0, n.length() - ".yaml".length())).toList())
+                .orElse(List.of());
+        for (ModelDrafts.Drafted drafted : drafts.draft(aggregate, rules.draft(aggregate, read), read, policies,
+                this::known)) {
+            Draft draft = motivation.of(drafted.draft(), aggregate);
+            (drafted instanceof ModelDrafts.Drafted.Refuse refuse ? refuse(draft, refuse.reason()) : submit(draft))
+                    .ifPresent(made::add);
         }
         return made;
+    }
+
+    /** Whether proposal {@code id} exists: recorded, or its branch pushed by an earlier run. */
+    private boolean known(String id) {
+        return ledger.get(id).isPresent() || remote.hasBranch(id);
+    }
+
+    /** Records a draft refused before any replay ({@code REJECTED}, the reason in {@code refused}); never committed. */
+    private Optional<EvolutionProposal> refuse(Draft draft, String reason) {
+        if (known(draft.id())) {
+            return Optional.empty();
+        }
+        return spans.around(draft, () -> {
+            LOG.warnf("Proposal %s refused: %s", draft.id(), reason);
+            return Optional.of(ledger.record(draft, ProposalStatus.REJECTED, null, null, null, draft.evidence()));
+        });
     }
 
     /**
@@ -74,9 +116,13 @@ public class ProposalService {
      * exists already.
      */
     public synchronized Optional<EvolutionProposal> submit(Draft draft) {
-        if (ledger.get(draft.id()).isPresent() || remote.hasBranch(draft.id())) {
-            return Optional.empty();
+        if (known(draft.id())) {
+            return Optional.empty(); // no span either: nothing happens
         }
+        return spans.around(draft, () -> replayAndOpen(draft));
+    }
+
+    private Optional<EvolutionProposal> replayAndOpen(Draft draft) {
         Optional<ConfigRepository> clone = remote.repository();
         Map<String, String> evidence = new LinkedHashMap<>(draft.evidence());
         if (draft.baseVersion() == null) {

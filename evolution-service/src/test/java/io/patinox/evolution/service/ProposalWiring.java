@@ -1,5 +1,7 @@
 package io.patinox.evolution.service;
 
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Tracer;
 import io.patinox.contracts.events.EvolutionProposal;
 import io.patinox.evolution.config.EvolutionConfig;
 import io.patinox.evolution.messaging.ProposalPublisher;
@@ -26,17 +28,23 @@ final class ProposalWiring implements AutoCloseable {
     final ProposalLedger ledger;
     final AggregateView view;
     final OutcomeJudge outcomes;
+    final StepRecorder recorder;
     private final ConfigRemote remote;
     private final DraftReplay replay;
 
     ProposalWiring(Map<String, String> properties) {
+        this(properties, OpenTelemetry.noop().getTracer("test"));
+    }
+
+    /** With {@code tracer} for the proposals' spans. */
+    ProposalWiring(Map<String, String> properties, Tracer tracer) {
         Map<String, String> all = new HashMap<>(properties);
         // Quarkus' converter reads "200ms"; plain SmallRye Config reads ISO-8601.
         all.putIfAbsent("patinox.evolution.replay.default-timeout", "PT0.2S");
         EvolutionConfig config = new SmallRyeConfigBuilder().withMapping(EvolutionConfig.class)
                 .withSources(new PropertiesConfigSource(all, "test", 500)).build()
                 .getConfigMapping(EvolutionConfig.class);
-        StepRecorder recorder = new StepRecorder(config);
+        recorder = new StepRecorder(config);
         view = new AggregateView();
         view.config = config;
         ledger = new ProposalLedger(new ProposalPublisher() {
@@ -50,7 +58,7 @@ final class ProposalWiring implements AutoCloseable {
         replay = new DraftReplay(config, recorder);
         outcomes = new OutcomeJudge(config, view, ledger);
         service = new ProposalService(config, ledger, remote, replay, outcomes,
-                new BlockRateWatch(config, view, recorder, remote, ledger));
+                new BlockRateWatch(config, view, recorder, remote, ledger), recorder, tracer);
     }
 
     @Override
