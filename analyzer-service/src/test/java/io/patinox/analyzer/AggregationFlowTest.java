@@ -193,7 +193,7 @@ class AggregationFlowTest {
         assertThat(a.verdicts()).containsExactlyInAnyOrderEntriesOf(
                 Map.of("allow", 2L, "modify", 1L, "retry", 1L, "divert", 1L, "block", 1L));
         assertThat(a.runStatuses()).containsExactlyInAnyOrderEntriesOf(Map.of("completed", 1L, "blocked", 1L,
-                "diverted", 0L, "budget_exceeded", 0L, "failed", 0L));
+                "diverted", 0L, "budget_exceeded", 0L, "failed", 0L, "suspended", 0L));
         assertThat(a.errors()).isEqualTo(1);
         assertThat(a.timeouts()).isEqualTo(2);
         assertThat(a.lateEvents()).isZero();

@@ -170,7 +170,7 @@ class ModelDraftedProposalTest {
             OpenAiServer.Chat asked = model.requests().get(0);
             assertThat(asked.model()).isEqualTo("drafter-test");
             assertThat(asked.user()).contains("name: support").contains("cluster c-mail, 4 steps")
-                    .contains("retried: " + REASON).contains("Policies available: default, lenient, llm, strict");
+                    .contains("retried: " + REASON).contains("Policies available: default, lenient, llm, refunds, strict");
             assertThat(asked.body().path("response_format").path("type").asText()).isEqualTo("json_schema");
             assertThat(asked.body().path("response_format").path("json_schema").path("schema").path("properties")
                     .has("changes")).isTrue();
