@@ -164,6 +164,21 @@ class FrontDoorTest {
     }
 
     @Test
+    void quotaRefusalsAreCountedPerKeyIdAndEveryKnownKeyAndAgentHasItsSeriesFromTheStart() {
+        String metrics = given().get("/q/metrics").asString();
+        assertThat(metrics).contains("patinox_executor_quota_refused_total{name=\"" + ApiKeys.id(PLAIN) + "\",quota=\"cost\",scope=\"key\"}")
+                .contains("patinox_executor_quota_refused_total{name=\"calc\",quota=\"rate\",scope=\"agent\"}")
+                .doesNotContain(PLAIN + "\"");
+        for (int i = 0; i < 6; i++) {
+            post(RATED, task("door-counted-" + UUID.randomUUID(), "calc", "hello"));
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("patinox_executor_quota_refused_total\\{name=\""
+                + ApiKeys.id(RATED) + "\",quota=\"rate\",scope=\"key\"} ([0-9.]+)").matcher(given().get("/q/metrics").asString());
+        assertThat(m.find()).isTrue();
+        assertThat(Double.parseDouble(m.group(1))).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
     void aKeyWithARunInProgressAtItsLimitGets429UntilTheRunEnds() {
         String first = "door-single-" + UUID.randomUUID();
         validator.on(first, r -> new TestValidator.Answer(Verdict.allow(), 1500));

@@ -85,7 +85,7 @@ public class QuotaLedger {
                 if (limit > 0 && running >= limit) {
                     return Optional.of(new Refusal(Refusal.Kind.QUOTA, String.format(Locale.ROOT,
                             "quota exceeded: %s '%s' has %d runs in progress (limit %d concurrent runs)",
-                            scope.label(), s[1], running, limit), Duration.ofSeconds(1), scope.tag() + " concurrency"));
+                            scope.label(), s[1], running, limit), Duration.ofSeconds(1), scope.tag() + " concurrency", s[1]));
                 }
             }
         }
@@ -104,7 +104,7 @@ public class QuotaLedger {
                     return Optional.of(new Refusal(Refusal.Kind.QUOTA, String.format(Locale.ROOT,
                             "quota exceeded: %s '%s' sent more than %d requests per second (burst %d)",
                             scope.label(), s[1], limits.requestsPerSecond(), Math.max(limits.burst(), limits.requestsPerSecond())),
-                            Duration.ofNanos(probe.getNanosToWaitForRefill()), scope.tag() + " rate"));
+                            Duration.ofNanos(probe.getNanosToWaitForRefill()), scope.tag() + " rate", s[1]));
                 }
                 taken.add(bucket);
             }
@@ -176,12 +176,12 @@ public class QuotaLedger {
         if (limits.tokensPerDay() > 0 && s.tokens >= limits.tokensPerDay()) {
             return Optional.of(new Refusal(Refusal.Kind.QUOTA, String.format(Locale.ROOT,
                     "quota exceeded: %s '%s' has used %d tokens today (limit %d tokens per day; resets at %s)",
-                    scope.label(), name, s.tokens, limits.tokensPerDay(), midnight), untilMidnight, scope.tag() + " tokens"));
+                    scope.label(), name, s.tokens, limits.tokensPerDay(), midnight), untilMidnight, scope.tag() + " tokens", name));
         }
         if (limits.costUsdPerDay() > 0 && s.costUsd >= limits.costUsdPerDay()) {
             return Optional.of(new Refusal(Refusal.Kind.QUOTA, String.format(Locale.ROOT,
                     "quota exceeded: %s '%s' has spent %.4f USD today (limit %.4f USD per day; resets at %s)",
-                    scope.label(), name, s.costUsd, limits.costUsdPerDay(), midnight), untilMidnight, scope.tag() + " cost"));
+                    scope.label(), name, s.costUsd, limits.costUsdPerDay(), midnight), untilMidnight, scope.tag() + " cost", name));
         }
         return Optional.empty();
     }
