@@ -60,12 +60,41 @@ final class RunningMesh implements AutoCloseable {
         work = Files.createDirectories(root.resolve("deploy/local/mesh-it/target/mesh-it"));
         configRepo = work.resolve("config-repo-" + runId);
         // The launcher's own config repository: the evolution service pushes approved proposals to its branch.
-        configVersion = ConfigRepo.ensure(root.resolve("config"), configRepo);
+        configVersion = withSecurityAgents(ConfigRepo.ensure(root.resolve("config"), configRepo));
         for (ServiceSpec spec : ServiceSpec.ALL) {
             if (names.contains(spec.name())) {
                 services.put(spec.name(), spec.onPort(freePort()));
             }
         }
+    }
+
+    /** API keys of the front door (REST) in these tests; quotas of the flood and metered keys are small. */
+    static final String KEY = "it-key-main";
+    static final String FLOOD_KEY = "it-key-flood";
+    static final String METERED_KEY = "it-key-metered";
+    static final String VICTIM_KEY = "it-key-victim";
+
+    /** The id the executor gives a key: {@code key-} and the first 12 hex digits of its SHA-256. */
+    static String keyId(String key) {
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "key-" + java.util.HexFormat.of().formatHex(hash, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Adds SecurityIT's agents and scripts (test resources {@code security-config/}) to the config repository, once. */
+    private String withSecurityAgents(String head) {
+        if (Files.exists(configRepo.resolve("agents/rogue.yaml"))) {
+            return head;
+        }
+        Path overlay = root.resolve("deploy/local/mesh-it/src/test/resources/security-config");
+        io.patinox.contracts.config.ConfigTree.copy(overlay, configRepo);
+        git("add", "-A");
+        git("-c", "user.name=Patinox Test", "-c", "user.email=test@localhost", "commit", "-q", "-m",
+                "Agents of the security tests");
+        return git("rev-parse", "HEAD");
     }
 
     /**
@@ -164,6 +193,13 @@ final class RunningMesh implements AutoCloseable {
             properties.put("patinox.evolution.outcome.min-steps", "8");
         }
         if (name.equals("executor")) {
+            // The door with authentication on (as packaged): four keys, the flood key at 5 requests/s, the metered key
+            // and SecurityIT's agent 'budget' at 1 token a day; the victim key has the defaults.
+            properties.put("patinox.executor.api-keys", String.join(",", KEY, FLOOD_KEY, METERED_KEY, VICTIM_KEY));
+            properties.put("patinox.executor.quota.keys.\"" + keyId(FLOOD_KEY) + "\".requests-per-second", "5");
+            properties.put("patinox.executor.quota.keys.\"" + keyId(FLOOD_KEY) + "\".burst", "5");
+            properties.put("patinox.executor.quota.keys.\"" + keyId(METERED_KEY) + "\".tokens-per-day", "1");
+            properties.put("patinox.executor.quota.agents.budget.tokens-per-day", "1");
             // A killed executor must leave the group quickly so that its tasks are redelivered within the tests' time.
             properties.put("mp.messaging.incoming.tasks.session.timeout.ms", "8000");
             properties.put("mp.messaging.incoming.tasks.heartbeat.interval.ms", "1000");
