@@ -112,6 +112,22 @@ public class QuotaLedger {
         return Optional.empty();
     }
 
+    /**
+     * Why the API key {@code key} is over its request rate right now, taking nothing from its bucket: the door asks
+     * this before it reads a request's body, so that a flooding key costs little; {@link #check} still takes the token.
+     */
+    public synchronized Optional<Refusal> rateExhausted(String key) {
+        Bucket bucket = buckets.get(slot(Scope.KEY, key));
+        if (bucket == null || bucket.getAvailableTokens() >= 1) {
+            return Optional.empty();
+        }
+        QuotaConfig.Effective limits = limits(Scope.KEY, key);
+        return Optional.of(new Refusal(Refusal.Kind.QUOTA, String.format(Locale.ROOT,
+                "quota exceeded: %s '%s' sent more than %d requests per second (burst %d)", Scope.KEY.label(), key,
+                limits.requestsPerSecond(), Math.max(limits.burst(), limits.requestsPerSecond())),
+                Duration.ofNanos(bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill()), Scope.KEY.tag() + " rate", key));
+    }
+
     /** Counts task {@code taskId} as in progress for {@code key} (null: none) and {@code agent}; once per task. */
     public synchronized void open(String taskId, String key, String agent) {
         if (open.putIfAbsent(taskId, new Open(key, agent, clock.instant())) == null) {
