@@ -4,13 +4,21 @@
     with PatinoxClient("127.0.0.1:9092") as client:
         task_id = client.submit("support", "What is 17 * 23?")
         print(client.wait_for_result(task_id, timeout=60).answer)
+        task_id = client.submit_workflow("refund-request", '{"orderId": "A-1", "amount": 900, "reason": "broken"}')
+
+    from patinox_client.reviews import ReviewClient     # human review over the executor's REST API
+    reviews = ReviewClient("http://127.0.0.1:8081", api_key="...")
+    for review in reviews.list():
+        reviews.approve(review["reviewId"], reviewer="ada")
 """
 
-from .records import (SCHEMA_VERSION, ContractError, Finding, ModelRef, RunResult, StepEvent, TaskSubmitted, Usage,
-                      from_wire, to_wire)
+from .records import (SCHEMA_VERSION, ContractError, Finding, ModelRef, ReviewDecision, ReviewRequest, RunResult,
+                      StepEvent, TaskSubmitted, Usage, from_wire, to_wire)
+from .reviews import ReviewClient, ReviewError
 
 __all__ = ["PatinoxClient", "PatinoxError", "ResultTimeout", "SCHEMA_VERSION", "ContractError", "Finding",
-           "ModelRef", "RunResult", "StepEvent", "TaskSubmitted", "Usage", "from_wire", "to_wire"]
+           "ModelRef", "ReviewClient", "ReviewDecision", "ReviewError", "ReviewRequest", "RunResult", "StepEvent",
+           "TaskSubmitted", "Usage", "from_wire", "to_wire"]
 
 
 def __getattr__(name):

@@ -9,11 +9,12 @@ from typing import Dict, Iterator, List, Optional
 
 from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
 
-from .records import ContractError, RunResult, StepEvent, TaskSubmitted, from_wire, to_wire
+from .records import ContractError, ReviewDecision, RunResult, StepEvent, TaskSubmitted, from_wire, to_wire
 
 TASKS = "patinox.tasks"
 STEPS = "patinox.steps"
 RESULTS = "patinox.results"
+REVIEW_DECISIONS = "patinox.review.decisions"
 
 
 class PatinoxError(Exception):
@@ -106,23 +107,37 @@ class PatinoxClient:
     def submit(self, agent: str, input: str, task_id: Optional[str] = None,
                metadata: Optional[Dict[str, str]] = None, timeout: float = 10.0) -> str:
         """Publishes a task and returns its id once the broker has acknowledged it."""
+        return self._submit(TaskSubmitted.new(agent, input, task_id=task_id, metadata=metadata), timeout)
+
+    def submit_workflow(self, workflow: str, input: str, task_id: Optional[str] = None,
+                        metadata: Optional[Dict[str, str]] = None, timeout: float = 10.0) -> str:
+        """Publishes a task for ``workflow`` (its input as JSON when the workflow declares an input schema)."""
+        return self._submit(TaskSubmitted.for_workflow(workflow, input, task_id=task_id, metadata=metadata), timeout)
+
+    def _submit(self, task: TaskSubmitted, timeout: float) -> str:
         self.listen(timeout)
-        task = TaskSubmitted.new(agent, input, task_id=task_id, metadata=metadata)
+        self._expected.add(task.task_id)
+        self._publish(TASKS, task.task_id, task, timeout)
+        return task.task_id
+
+    def decide(self, decision: ReviewDecision, timeout: float = 10.0) -> None:
+        """Publishes a reviewer's decision on ``patinox.review.decisions``; the executor applies the first one."""
+        self._publish(REVIEW_DECISIONS, decision.review_id, decision, timeout)
+
+    def _publish(self, topic: str, key: str, record, timeout: float) -> None:
         errors: List[str] = []
 
         def delivered(err, _msg):
             if err is not None:
                 errors.append(str(err))
 
-        value = json.dumps(to_wire(task), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        self._expected.add(task.task_id)
-        self._producer.produce(TASKS, key=task.task_id.encode("utf-8"), value=value, on_delivery=delivered)
+        value = json.dumps(to_wire(record), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        self._producer.produce(topic, key=key.encode("utf-8"), value=value, on_delivery=delivered)
         remaining = self._producer.flush(timeout)
         if remaining:
-            raise PatinoxError("task %s was not acknowledged by %s within %.1f s" % (task.task_id, self._bootstrap, timeout))
+            raise PatinoxError("%s %s was not acknowledged by %s within %.1f s" % (topic, key, self._bootstrap, timeout))
         if errors:
-            raise PatinoxError("task %s was not published: %s" % (task.task_id, errors[0]))
-        return task.task_id
+            raise PatinoxError("%s %s was not published: %s" % (topic, key, errors[0]))
 
     # -- results -----------------------------------------------------------------------------------
 

@@ -23,11 +23,13 @@ from typing import Any, Dict, List, Optional
 SCHEMA_VERSION = 1
 
 #: ``RunResult.status`` values.
-RUN_STATUSES = ("COMPLETED", "BLOCKED", "DIVERTED", "BUDGET_EXCEEDED", "FAILED")
+RUN_STATUSES = ("COMPLETED", "BLOCKED", "DIVERTED", "BUDGET_EXCEEDED", "SUSPENDED", "FAILED")
 #: ``StepEvent.outcome`` values.
 STEP_OUTCOMES = ("EXECUTED", "RETRIED", "DIVERTED", "BLOCKED", "FAILED")
 #: ``StepEvent.verdictSource`` values.
-VERDICT_SOURCES = ("VALIDATOR", "FAIL_CLOSED", "FAIL_OPEN")
+VERDICT_SOURCES = ("VALIDATOR", "FAIL_CLOSED", "FAIL_OPEN", "REVIEWER")
+#: ``ReviewDecision.decision`` values.
+REVIEW_DECISIONS = ("APPROVE", "EDIT", "REJECT")
 #: ``Finding.outcome`` values.
 VERDICT_KINDS = ("ALLOW", "MODIFY", "RETRY", "DIVERT", "BLOCK")
 
@@ -104,13 +106,17 @@ class Finding:
 
 @dataclass(frozen=True)
 class TaskSubmitted:
-    """A task for an agent. Topic ``patinox.tasks``, key ``task_id``."""
+    """A task for an agent or a workflow. Topic ``patinox.tasks``, key ``task_id``.
+
+    A workflow task names the workflow in ``workflow`` and in ``agent`` alike (``agent`` stays required on the wire).
+    """
 
     task_id: str
     agent: str
     input: str
     metadata: Optional[Dict[str, str]] = None
     occurred_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    workflow: Optional[str] = None
     schema_version: int = SCHEMA_VERSION
 
     @staticmethod
@@ -119,6 +125,13 @@ class TaskSubmitted:
         """A task submitted now, with a fresh id unless one is given."""
         return TaskSubmitted(task_id=task_id or str(uuid.uuid4()), agent=agent, input=input,
                              metadata=dict(metadata or {}))
+
+    @staticmethod
+    def for_workflow(workflow: str, input: str, task_id: Optional[str] = None,
+                     metadata: Optional[Dict[str, str]] = None) -> "TaskSubmitted":
+        """A task for ``workflow`` submitted now; a workflow with an input schema reads ``input`` as JSON."""
+        return TaskSubmitted(task_id=task_id or str(uuid.uuid4()), agent=workflow, input=input,
+                             metadata=dict(metadata or {}), workflow=workflow)
 
 
 @dataclass(frozen=True)
@@ -163,6 +176,7 @@ class RunResult:
     usage: Optional[Usage] = None
     model: Optional[ModelRef] = None
     metadata: Optional[Dict[str, str]] = None
+    workflow: Optional[str] = None
     schema_version: int = SCHEMA_VERSION
 
     @property
@@ -171,8 +185,56 @@ class RunResult:
         return self.status == "COMPLETED"
 
 
+@dataclass(frozen=True)
+class ReviewRequest:
+    """A run suspended until a person decides on its pending ``action``. Topic ``patinox.review.requests``."""
+
+    review_id: str
+    task_id: str
+    run_id: str
+    agent: str
+    step_index: int
+    config_version: str
+    policy: str
+    action: Action
+    reason: str
+    input: str
+    expires_at: datetime
+    occurred_at: datetime
+    workflow: Optional[str] = None
+    step: Optional[str] = None
+    metadata: Optional[Dict[str, str]] = None
+    schema_version: int = SCHEMA_VERSION
+
+
+@dataclass(frozen=True)
+class ReviewDecision:
+    """A reviewer's decision (:data:`REVIEW_DECISIONS`). Topic ``patinox.review.decisions``, key ``review_id``.
+
+    ``action`` is the action to run instead (``EDIT``, validated again); ``reason`` why (``REJECT``).
+    """
+
+    decision_id: str
+    review_id: str
+    task_id: str
+    decision: str
+    decided_by: str
+    occurred_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    action: Optional[Action] = None
+    reason: Optional[str] = None
+    schema_version: int = SCHEMA_VERSION
+
+    def __post_init__(self):
+        if self.decision not in REVIEW_DECISIONS:
+            raise ContractError("ReviewDecision.decision: %r is not one of %s" % (self.decision, REVIEW_DECISIONS))
+        if self.decision == "EDIT" and self.action is None:
+            raise ContractError("ReviewDecision: an edit names the action to run ('action')")
+        if self.decision == "REJECT" and not self.reason:
+            raise ContractError("ReviewDecision: a rejection says why ('reason')")
+
+
 #: The top-level records by their schema title.
-RECORDS = {cls.__name__: cls for cls in (TaskSubmitted, StepEvent, RunResult)}
+RECORDS = {cls.__name__: cls for cls in (TaskSubmitted, StepEvent, RunResult, ReviewRequest, ReviewDecision)}
 
 
 def field_types(cls: type) -> Dict[str, Any]:

@@ -114,6 +114,32 @@ class ClientAgainstABroker(unittest.TestCase):
             self.assertEqual("allow", steps[0].verdict["kind"])
             self.assertEqual(2, client.wait_for_result(task_id, timeout=1).steps)
 
+    def test_a_workflow_task_and_a_review_decision_are_published_as_the_executor_reads_them(self):
+        from confluent_kafka import Consumer
+        from patinox_client import PatinoxClient
+        from patinox_client.client import end_offsets
+        from patinox_client.records import ReviewDecision, from_wire
+        decisions = Consumer({"bootstrap.servers": BOOTSTRAP, "group.id": "test-%s" % uuid.uuid4(),
+                              "enable.auto.commit": False})
+        decisions.assign(end_offsets(decisions, "patinox.review.decisions", timeout=30))
+        try:
+            with PatinoxClient(BOOTSTRAP) as client:
+                task_id = client.submit_workflow("refund-request", '{"orderId": "A-1", "amount": 900, "reason": "broken"}')
+                self.assertEqual("COMPLETED", client.wait_for_result(task_id, timeout=15).status)
+                client.decide(ReviewDecision(decision_id="d-1", review_id="r-1", task_id=task_id, decision="REJECT",
+                                             reason="never paid", decided_by="bob"))
+            key, task = [t for t in self.fake.tasks if t[0] == task_id][0]
+            self.assertEqual(("refund-request", "refund-request"), (task["agent"], task["workflow"]))
+            msg = decisions.poll(15)
+            while msg is not None and msg.error() is not None:
+                msg = decisions.poll(15)
+            self.assertIsNotNone(msg, "no decision on patinox.review.decisions")
+            self.assertEqual(b"r-1", msg.key())
+            decision = from_wire(ReviewDecision, json.loads(msg.value()))
+            self.assertEqual(("REJECT", "never paid", "bob"), (decision.decision, decision.reason, decision.decided_by))
+        finally:
+            decisions.close()
+
     def test_a_missing_result_times_out_naming_the_task(self):
         from patinox_client import PatinoxClient, ResultTimeout
         with PatinoxClient(BOOTSTRAP) as client:

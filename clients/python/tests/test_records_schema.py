@@ -22,6 +22,7 @@ ENUMS = {
     ("StepEvent", "outcome"): records.STEP_OUTCOMES,
     ("StepEvent", "verdictSource"): records.VERDICT_SOURCES,
     ("Finding", "outcome"): records.VERDICT_KINDS,
+    ("ReviewDecision", "decision"): records.REVIEW_DECISIONS,
 }
 
 

@@ -8,7 +8,7 @@ const fs = require('fs');
 const path = require('path');
 
 /** The records this client reads or writes, in the order they are emitted. */
-const RECORDS = ['TaskSubmitted', 'StepEvent', 'RunResult'];
+const RECORDS = ['TaskSubmitted', 'StepEvent', 'RunResult', 'ReviewRequest', 'ReviewDecision'];
 const DEFAULT_SCHEMAS = path.join(__dirname, '..', '..', '..', 'contracts', 'schemas');
 const TARGET = path.join(__dirname, '..', 'src', 'records.ts');
 

@@ -4,13 +4,15 @@
  */
 import { randomUUID } from 'crypto';
 import { Admin, Consumer, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
-import { RECORD_FIELDS, RunResult, SCHEMA_VERSION, StepEvent, TaskSubmitted } from './records';
+import { Action, RECORD_FIELDS, ReviewDecision, ReviewRequest, RunResult, SCHEMA_VERSION, StepEvent, TaskSubmitted } from './records';
 
 export * from './records';
+export * from './reviews';
 
 export const TASKS = 'patinox.tasks';
 export const STEPS = 'patinox.steps';
 export const RESULTS = 'patinox.results';
+export const REVIEW_DECISIONS = 'patinox.review.decisions';
 
 /** A message that is not the record it should be; the message names the record and the field. */
 export class ContractError extends Error {
@@ -60,6 +62,8 @@ interface Records {
   TaskSubmitted: TaskSubmitted;
   StepEvent: StepEvent;
   RunResult: RunResult;
+  ReviewRequest: ReviewRequest;
+  ReviewDecision: ReviewDecision;
 }
 
 /** Options of {@link PatinoxClient}. */
@@ -92,6 +96,26 @@ export function newTask(agent: string, input: string, options: SubmitOptions = {
     input,
     metadata: { ...(options.metadata ?? {}) },
     occurredAt: new Date().toISOString(),
+  };
+}
+
+/**
+ * A task for `workflow` submitted now: the workflow is named in `workflow` and in `agent` alike (`agent` stays
+ * required on the wire). A workflow that declares an input schema reads `input` as JSON.
+ */
+export function newWorkflowTask(workflow: string, input: string, options: SubmitOptions = {}): TaskSubmitted {
+  return { ...newTask(workflow, input, options), workflow };
+}
+
+/** A reviewer's decision on the review `reviewId` of task `taskId`, made now. */
+export function newDecision(reviewId: string, taskId: string, decision: ReviewDecision['decision'], decidedBy: string,
+                            options: { action?: Action; reason?: string } = {}): ReviewDecision {
+  if (decision === 'EDIT' && !options.action) throw new ContractError("ReviewDecision: an edit names the action to run ('action')");
+  if (decision === 'REJECT' && !options.reason) throw new ContractError("ReviewDecision: a rejection says why ('reason')");
+  return {
+    schemaVersion: SCHEMA_VERSION, decisionId: randomUUID(), reviewId, taskId, decision,
+    ...(options.action ? { action: options.action } : {}), ...(options.reason ? { reason: options.reason } : {}),
+    decidedBy, occurredAt: new Date().toISOString(),
   };
 }
 
@@ -215,7 +239,27 @@ export class PatinoxClient {
 
   /** Publishes a task and resolves to its id once the broker has acknowledged it. */
   async submit(agent: string, input: string, options: SubmitOptions = {}): Promise<string> {
+    return this.submitTask(newTask(agent, input, options));
+  }
+
+  /** Publishes a task for `workflow` (see {@link newWorkflowTask}) and resolves to its id. */
+  async submitWorkflow(workflow: string, input: string, options: SubmitOptions = {}): Promise<string> {
+    return this.submitTask(newWorkflowTask(workflow, input, options));
+  }
+
+  /** Publishes a reviewer's decision to `patinox.review.decisions`; the executor applies the first one per review. */
+  async decide(decision: ReviewDecision): Promise<void> {
+    await this.publish(REVIEW_DECISIONS, decision.reviewId, decision);
+  }
+
+  private async submitTask(task: TaskSubmitted): Promise<string> {
     await this.listen();
+    this.expected.add(task.taskId);
+    await this.publish(TASKS, task.taskId, task);
+    return task.taskId;
+  }
+
+  private async publish(topic: string, key: string, record: object): Promise<void> {
     if (!this.producer) {
       const producer = this.kafka.producer({
         idempotent: true,
@@ -225,10 +269,7 @@ export class PatinoxClient {
       await producer.connect();
       this.producer = producer;
     }
-    const task = newTask(agent, input, options);
-    this.expected.add(task.taskId);
-    await this.producer.send({ topic: TASKS, acks: -1, messages: [{ key: task.taskId, value: JSON.stringify(task) }] });
-    return task.taskId;
+    await this.producer.send({ topic, acks: -1, messages: [{ key, value: JSON.stringify(record) }] });
   }
 
   /** The task's result; rejects with a {@link ResultTimeoutError} naming the task if none comes in time. */

@@ -14,7 +14,8 @@ export const RECORD_FIELDS = {
       "occurredAt"
     ],
     optional: [
-      "metadata"
+      "metadata",
+      "workflow"
     ]
   },
   StepEvent: {
@@ -59,7 +60,45 @@ export const RECORD_FIELDS = {
       "reason",
       "usage",
       "model",
+      "metadata",
+      "workflow"
+    ]
+  },
+  ReviewRequest: {
+    required: [
+      "schemaVersion",
+      "reviewId",
+      "taskId",
+      "runId",
+      "agent",
+      "stepIndex",
+      "configVersion",
+      "policy",
+      "action",
+      "reason",
+      "input",
+      "expiresAt",
+      "occurredAt"
+    ],
+    optional: [
+      "workflow",
+      "step",
       "metadata"
+    ]
+  },
+  ReviewDecision: {
+    required: [
+      "schemaVersion",
+      "decisionId",
+      "reviewId",
+      "taskId",
+      "decision",
+      "decidedBy",
+      "occurredAt"
+    ],
+    optional: [
+      "action",
+      "reason"
     ]
   }
 } as const;
@@ -73,6 +112,7 @@ export interface TaskSubmitted {
   metadata?: Record<string, string>;
   /** ISO-8601 instant, e.g. "2026-01-02T03:04:05.123Z". */
   occurredAt: string;
+  workflow?: string | null;
 }
 
 /** The `StepEvent` record, schema `urn:patinox:schema:StepEvent:1`. */
@@ -86,7 +126,7 @@ export interface StepEvent {
   model: ModelRef;
   action: Action;
   verdict: Verdict;
-  verdictSource: "VALIDATOR" | "FAIL_CLOSED" | "FAIL_OPEN";
+  verdictSource: "VALIDATOR" | "FAIL_CLOSED" | "FAIL_OPEN" | "REVIEWER";
   findings?: Finding[];
   outcome: "EXECUTED" | "RETRIED" | "DIVERTED" | "BLOCKED" | "FAILED";
   output?: string | null;
@@ -106,7 +146,7 @@ export interface RunResult {
   runId: string;
   agent: string;
   configVersion: string;
-  status: "COMPLETED" | "BLOCKED" | "DIVERTED" | "BUDGET_EXCEEDED" | "FAILED";
+  status: "COMPLETED" | "BLOCKED" | "DIVERTED" | "BUDGET_EXCEEDED" | "SUSPENDED" | "FAILED";
   answer: string;
   reason?: string | null;
   steps: number;
@@ -115,6 +155,43 @@ export interface RunResult {
   metadata?: Record<string, string>;
   /** ISO-8601 instant, e.g. "2026-01-02T03:04:05.123Z". */
   startedAt: string;
+  /** ISO-8601 instant, e.g. "2026-01-02T03:04:05.123Z". */
+  occurredAt: string;
+  workflow?: string | null;
+}
+
+/** The `ReviewRequest` record, schema `urn:patinox:schema:ReviewRequest:1`. */
+export interface ReviewRequest {
+  schemaVersion: 1;
+  reviewId: string;
+  taskId: string;
+  runId: string;
+  agent: string;
+  workflow?: string | null;
+  step?: string | null;
+  stepIndex: number;
+  configVersion: string;
+  policy: string;
+  action: Action;
+  reason: string;
+  input: string;
+  metadata?: Record<string, string>;
+  /** ISO-8601 instant, e.g. "2026-01-02T03:04:05.123Z". */
+  expiresAt: string;
+  /** ISO-8601 instant, e.g. "2026-01-02T03:04:05.123Z". */
+  occurredAt: string;
+}
+
+/** The `ReviewDecision` record, schema `urn:patinox:schema:ReviewDecision:1`. */
+export interface ReviewDecision {
+  schemaVersion: 1;
+  decisionId: string;
+  reviewId: string;
+  taskId: string;
+  decision: "APPROVE" | "EDIT" | "REJECT";
+  action?: Action;
+  reason?: string | null;
+  decidedBy: string;
   /** ISO-8601 instant, e.g. "2026-01-02T03:04:05.123Z". */
   occurredAt: string;
 }

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Consumer, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
-import { PatinoxClient, ResultTimeoutError, RESULTS, StepEvent, STEPS, TaskSubmitted, TASKS } from '../src';
+import { newDecision, PatinoxClient, ResultTimeoutError, RESULTS, REVIEW_DECISIONS, ReviewDecision, StepEvent, STEPS, TaskSubmitted, TASKS } from '../src';
 
 const bootstrap = process.env.PATINOX_TEST_BOOTSTRAP;
 const skip = bootstrap ? false : 'set PATINOX_TEST_BOOTSTRAP to a broker with the Patinox topics';
@@ -89,6 +89,30 @@ describe('PatinoxClient against a broker', { skip }, () => {
       assert.equal(result.steps, 2);
     } finally {
       await client.close();
+    }
+  });
+
+  test('a workflow task and a review decision are published as the executor reads them', async () => {
+    const decisions: [string, ReviewDecision][] = [];
+    const reader = kafka.consumer({ groupId: `decisions-${Date.now()}` });
+    await reader.connect();
+    await reader.subscribe({ topic: REVIEW_DECISIONS, fromBeginning: false });
+    const joined = new Promise((resolve) => reader.on(reader.events.GROUP_JOIN, resolve));
+    await reader.run({ eachMessage: async ({ message }) => { decisions.push([message.key!.toString(), JSON.parse(message.value!.toString())]); } });
+    await joined;
+    const client = new PatinoxClient({ bootstrap: bootstrap! });
+    try {
+      const taskId = await client.submitWorkflow('refund-request', '{"orderId": "A-1", "amount": 900, "reason": "broken"}');
+      assert.equal((await client.waitForResult(taskId, 15_000)).status, 'COMPLETED');
+      const [, task] = tasks.find(([key]) => key === taskId)!;
+      assert.deepEqual([task.agent, task.workflow], ['refund-request', 'refund-request']);
+      await client.decide(newDecision('r-1', taskId, 'REJECT', 'bob', { reason: 'never paid' }));
+      for (let i = 0; i < 150 && !decisions.some(([key]) => key === 'r-1'); i++) await new Promise((r) => setTimeout(r, 100));
+      const [, decision] = decisions.find(([key]) => key === 'r-1')!;
+      assert.deepEqual([decision.decision, decision.reason, decision.decidedBy, decision.taskId], ['REJECT', 'never paid', 'bob', taskId]);
+    } finally {
+      await client.close();
+      await reader.disconnect();
     }
   });
 

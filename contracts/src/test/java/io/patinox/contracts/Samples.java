@@ -67,8 +67,25 @@ final class Samples {
                 "Raise the step deadline", "abc123", null, null, null, Map.of("timeouts", "12%"), T);
     }
 
+    static TaskSubmitted workflowTask() {
+        return new TaskSubmitted(1, "t-2", "refund-review", "{\"orderId\":\"A-1\"}", Map.of(), T, "refund-review");
+    }
+
+    static io.patinox.contracts.events.ReviewRequest reviewRequest() {
+        return new io.patinox.contracts.events.ReviewRequest(1, "rv-1", "t-2", "run-2", "refunds", "refund-review", "refund", 3,
+                "abc123", "refunds", new Action.ToolCall("refund", Map.of("orderId", "A-1", "amount", 900)),
+                "refunds above 500 need a human", "{\"orderId\":\"A-1\"}", Map.of(), T.plusSeconds(86_400), T);
+    }
+
+    static io.patinox.contracts.events.ReviewDecision reviewDecision() {
+        return new io.patinox.contracts.events.ReviewDecision(1, "d-1", "rv-1", "t-2",
+                io.patinox.contracts.events.ReviewDecision.Kind.EDIT,
+                new Action.ToolCall("refund", Map.of("orderId", "A-1", "amount", 400)), null, "ada", T);
+    }
+
     static List<Object> all() {
-        return List.of(task(), request(), reply(), step(), result(), aggregate(), proposal());
+        return List.of(task(), request(), reply(), step(), result(), aggregate(), proposal(), workflowTask(),
+                reviewRequest(), reviewDecision());
     }
 
     private Samples() {

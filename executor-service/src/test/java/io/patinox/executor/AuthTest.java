@@ -7,25 +7,18 @@ import static org.hamcrest.Matchers.not;
 import io.patinox.testkit.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The front door with API-key authentication on, as in production. */
+/**
+ * The front door with API-key authentication on, as in production. It shares {@link FrontDoorTest}'s profile (keys,
+ * limits and quotas), so both run in one application start.
+ */
 @QuarkusTest
-@TestProfile(AuthTest.AuthOn.class)
+@TestProfile(FrontDoorTest.Door.class)
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(FakeOpenAiServer.class)
 class AuthTest {
-
-    /** Auth on with two keys. */
-    public static class AuthOn implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("patinox.executor.auth.enabled", "true", "patinox.executor.api-keys", "key-one, key-two");
-        }
-    }
 
     static final String BODY = "{\"agent\":\"calc\",\"input\":\"What is 6 * 7?\"}";
 
@@ -41,18 +34,18 @@ class AuthTest {
     void wrongKeyIsRefused() {
         given().header("X-API-Key", "key-three").contentType("application/json").body(BODY).post("/tasks")
                 .then().statusCode(401).body("error", containsString("invalid API key"));
-        given().header("Authorization", "Bearer key-onex").get("/runs/whatever").then().statusCode(401);
+        given().header("Authorization", "Bearer " + FrontDoorTest.PLAIN + "x").get("/runs/whatever").then().statusCode(401);
         given().header("Authorization", "Basic a2V5LW9uZTo=").get("/runs/whatever").then().statusCode(401);
     }
 
     @Test
     void rightKeyIsAccepted() {
-        given().header("X-API-Key", "key-one").contentType("application/json").body(BODY).post("/tasks")
+        given().header("X-API-Key", FrontDoorTest.PLAIN).contentType("application/json").body(BODY).post("/tasks")
                 .then().statusCode(202);
-        given().header("Authorization", "Bearer key-two").contentType("application/json").body(BODY).post("/tasks")
+        given().header("Authorization", "Bearer " + FrontDoorTest.PLAIN).contentType("application/json").body(BODY).post("/tasks")
                 .then().statusCode(202);
         // Past the door: an unknown run is a 404, not a 401.
-        given().header("Authorization", "bearer key-two").get("/runs/no-such-task").then().statusCode(404);
+        given().header("Authorization", "bearer " + FrontDoorTest.PLAIN).get("/runs/no-such-task").then().statusCode(404);
     }
 
     @Test

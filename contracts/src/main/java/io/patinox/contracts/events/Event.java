@@ -7,7 +7,7 @@ import java.time.Instant;
  * Permitted subtypes are the records of the topics in {@link io.patinox.contracts.topics.Topics}.
  */
 public sealed interface Event permits TaskSubmitted, ValidationRequest, ValidationReply, StepEvent, RunResult,
-        TelemetryAggregate, EvolutionProposal {
+        TelemetryAggregate, EvolutionProposal, ReviewRequest, ReviewDecision {
 
     /** Version of this record's JSON Schema; a reader refuses versions it does not know. */
     int schemaVersion();

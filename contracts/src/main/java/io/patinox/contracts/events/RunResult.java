@@ -21,12 +21,22 @@ import java.util.Map;
  * @param metadata      the task's metadata, copied
  * @param startedAt     when the run started
  * @param occurredAt    when the run ended
+ * @param workflow      the workflow the run followed, when the task named one ({@code agent} then names it too)
  */
 public record RunResult(int schemaVersion, String taskId, String runId, String agent, String configVersion,
                         RunStatus status, String answer, @OptionalField String reason, int steps, @OptionalField Usage usage, @OptionalField ModelRef model,
-                        Map<String, String> metadata, Instant startedAt, Instant occurredAt) implements Event {
+                        Map<String, String> metadata, Instant startedAt, Instant occurredAt,
+                        @OptionalField String workflow) implements Event {
     /** The version of this record's schema that this build writes and reads. */
     public static final int SCHEMA_VERSION = 1;
+
+    /** The result of an agent's run (the shape before workflows). */
+    public RunResult(int schemaVersion, String taskId, String runId, String agent, String configVersion, RunStatus status,
+                     String answer, String reason, int steps, Usage usage, ModelRef model, Map<String, String> metadata,
+                     Instant startedAt, Instant occurredAt) {
+        this(schemaVersion, taskId, runId, agent, configVersion, status, answer, reason, steps, usage, model, metadata,
+                startedAt, occurredAt, null);
+    }
 
     public RunResult {
         Checks.version(schemaVersion, SCHEMA_VERSION, "RunResult");

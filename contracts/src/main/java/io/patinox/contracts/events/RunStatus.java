@@ -10,6 +10,11 @@ public enum RunStatus {
     DIVERTED,
     /** A budget (steps, tokens, cost, wall time, retries) ran out. */
     BUDGET_EXCEEDED,
+    /**
+     * The run waits for a person's decision on a step diverted to human review; not an end: no result carries it,
+     * the run resumes (or ends) when the decision or the review's time limit comes.
+     */
+    SUSPENDED,
     /** The run could not go on: unknown agent, model failure, executor lost the run. */
     FAILED
 }

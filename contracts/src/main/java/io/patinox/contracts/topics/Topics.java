@@ -25,8 +25,18 @@ public final class Topics {
     public static final String AGGREGATES = "patinox.aggregates";
     /** Improvement proposals and their fate. Key: proposal id. Value: {@code EvolutionProposal}. */
     public static final String PROPOSALS = "patinox.proposals";
-    /** Runs handed to a human by a {@code Divert} verdict. Key: task id. Value: {@code RunResult}. */
+    /**
+     * Runs that ended for a person to check, with nothing left to decide: a human-review divert under a policy
+     * without review settings, a side-effecting tool lost in a crash. Key: task id. Value: {@code RunResult}.
+     */
     public static final String REVIEW = "patinox.review";
+    /**
+     * Runs waiting for a person's decision: a step diverted to human review suspended them. Key: review id.
+     * Value: {@code ReviewRequest}; the decision comes on {@link #REVIEW_DECISIONS}.
+     */
+    public static final String REVIEW_REQUESTS = "patinox.review.requests";
+    /** Reviewers' decisions on suspended runs. Key: review id. Value: {@code ReviewDecision}. */
+    public static final String REVIEW_DECISIONS = "patinox.review.decisions";
     /**
      * The executor's run checkpoints (compacted, then deleted after {@link #RUNS_RETENTION}: the idempotency
      * window). Key: task id. Value: the executor-internal {@code RunCheckpoint}; no other service reads it.
@@ -75,11 +85,13 @@ public final class Topics {
             new TopicSpec(AGGREGATES, DEFAULT_PARTITIONS, true),
             new TopicSpec(PROPOSALS, 1, false),
             new TopicSpec(REVIEW, 1, false),
+            new TopicSpec(REVIEW_REQUESTS, 1, false),
+            new TopicSpec(REVIEW_DECISIONS, 1, false),
             new TopicSpec(RUNS, DEFAULT_PARTITIONS, true, RUNS_RETENTION));
 
     /** The topics a service consumes, and so the ones that have a dead-letter topic. */
     public static final List<String> CONSUMED = List.of(
-            TASKS, VALIDATION_REQUESTS, VALIDATION_REPLIES, STEPS, RESULTS, AGGREGATES, PROPOSALS);
+            TASKS, VALIDATION_REQUESTS, VALIDATION_REPLIES, STEPS, RESULTS, AGGREGATES, PROPOSALS, REVIEW_DECISIONS);
 
     private Topics() {
     }

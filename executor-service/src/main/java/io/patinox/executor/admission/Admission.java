@@ -57,8 +57,14 @@ public class Admission {
      * @return the refusal, or empty when the task is admitted (and now counts as in progress)
      */
     public Optional<Refusal> atDoor(String taskId, String agent, String input, Map<String, String> metadata, String key) {
+        return atDoor(taskId, agent, null, input, metadata, key);
+    }
+
+    /** The door's decision on a task for {@code agent}, or for {@code workflow} when not null (then {@code agent} names it too). */
+    public Optional<Refusal> atDoor(String taskId, String agent, String workflow, String input, Map<String, String> metadata,
+                                    String key) {
         String keyId = key == null ? null : ApiKeys.id(key);
-        Optional<Refusal> refusal = targets.check(agent)
+        Optional<Refusal> refusal = targets.check(agent, workflow)
                 .or(() -> sizes.check(input, metadata))
                 .or(() -> CallerStamp.reservedKey(metadata).map(k -> Refusal.of(Refusal.Kind.INVALID,
                         "metadata key '" + TaskTargets.printable(k) + "' is reserved: keys starting with '"
@@ -79,7 +85,7 @@ public class Admission {
             metrics.count(tooLarge.get(), "kafka");
             return tooLarge;
         }
-        if (targets.check(task.agent()).isPresent()) {
+        if (targets.check(task.agent(), task.workflow()).isPresent()) {
             return Optional.empty();
         }
         Optional<String> keyId = CallerStamp.verified(task.taskId(), task.metadata(), keys());

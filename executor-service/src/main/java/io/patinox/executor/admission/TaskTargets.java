@@ -1,15 +1,15 @@
 package io.patinox.executor.admission;
 
 import io.patinox.executor.config.AgentRegistry;
+import io.patinox.executor.workflow.WorkflowRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * What a task may name as the one to run it: an agent of the config today. The one place that decides whether a
- * name is valid and known, for the door and the consumer alike; a workflow registry's {@code find(name)} joins in
- * {@link #check}, next to the agents'.
+ * What a task may name as the one to run it: an agent or a workflow of the config in force. The one place that
+ * decides whether a name is valid and known, for the door and the consumer alike.
  */
 @ApplicationScoped
 public class TaskTargets {
@@ -19,6 +19,9 @@ public class TaskTargets {
 
     @Inject
     AgentRegistry agents;
+
+    @Inject
+    WorkflowRegistry workflows;
 
     /** Whether {@code name} is an identifier: nothing else is looked up, let alone used as a path. */
     public static boolean isIdentifier(String name) {
@@ -40,6 +43,28 @@ public class TaskTargets {
                     + agents.all().keySet() + ")"));
         }
         return Optional.empty();
+    }
+
+    /**
+     * Why the workflow {@code workflow} cannot run a task, or empty when it can.
+     *
+     * @param workflow the name as the task gives it
+     */
+    public Optional<Refusal> checkWorkflow(String workflow) {
+        if (!isIdentifier(workflow)) {
+            return Optional.of(Refusal.of(Refusal.Kind.INVALID, "workflow name '" + printable(workflow) + "' is not a valid"
+                    + " identifier (" + IDENTIFIER.pattern() + ")"));
+        }
+        if (workflows.find(workflow).isEmpty()) {
+            return Optional.of(Refusal.of(Refusal.Kind.UNKNOWN_TARGET, "unknown workflow '" + workflow + "' (known: "
+                    + workflows.all().keySet() + ")"));
+        }
+        return Optional.empty();
+    }
+
+    /** Why the task's agent, or its workflow when it names one, cannot run it; empty when it can. */
+    public Optional<Refusal> check(String agent, String workflow) {
+        return workflow == null ? check(agent) : checkWorkflow(workflow);
     }
 
     /** A name as a message may quote it: at most 64 characters, control characters replaced. */

@@ -95,6 +95,15 @@ public final class AgentFileReader {
                 budget(file, raw), raw.knowledge(), file.toString());
     }
 
+    /** The 1-based line of {@code file} where the top-level key of {@code field} is written, or -1. */
+    public static int lineOf(Path file, String field) {
+        try {
+            return AgentSchema.lineOf(Files.readString(file, java.nio.charset.StandardCharsets.UTF_8), field);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     private static AgentDefinition.Budget budget(Path file, AgentFile raw) {
         long tokens = raw.maxTokens() == null ? 0 : raw.maxTokens();
         double cost = raw.maxCostUsd() == null ? 0 : raw.maxCostUsd();

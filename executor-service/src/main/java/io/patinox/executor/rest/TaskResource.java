@@ -39,8 +39,21 @@ public class TaskResource {
     /** A client's task id: it becomes a Kafka key and a path segment. */
     static final Pattern TASK_ID = Pattern.compile("[^\\s\\p{Cntrl}]{1,200}");
 
-    /** Body of {@code POST /tasks}; {@code taskId} is generated when absent. */
-    public record TaskRequest(String agent, String input, String taskId, Map<String, String> metadata) {
+    /**
+     * Body of {@code POST /tasks}: {@code agent} or {@code workflow} (the one to run it); {@code taskId} is generated
+     * when absent.
+     */
+    public record TaskRequest(String agent, String input, String taskId, Map<String, String> metadata, String workflow) {
+
+        /** The name of what runs the task: the workflow's when one is named. */
+        String target() {
+            return workflow != null && !workflow.isBlank() ? workflow : agent;
+        }
+
+        /** The workflow named, or null. */
+        String workflowOrNull() {
+            return workflow != null && !workflow.isBlank() ? workflow : null;
+        }
     }
 
     /** Answer of {@code POST /tasks}. */
@@ -73,8 +86,12 @@ public class TaskResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Blocking
     public Response submit(TaskRequest body, @Context HttpHeaders headers) {
-        if (body == null || body.agent() == null || body.agent().isBlank() || body.input() == null) {
-            return error(400, "body needs 'agent' and 'input'");
+        if (body == null || body.target() == null || body.target().isBlank() || body.input() == null) {
+            return error(400, "body needs 'agent' (or 'workflow') and 'input'");
+        }
+        if (body.workflowOrNull() != null && body.agent() != null && !body.agent().isBlank()
+                && !body.agent().equals(body.workflow())) {
+            return error(400, "a task names 'agent' or 'workflow', not both");
         }
         String taskId = body.taskId() == null || body.taskId().isBlank() ? UUID.randomUUID().toString() : body.taskId();
         if (!TASK_ID.matcher(taskId).matches()) {
@@ -83,7 +100,7 @@ public class TaskResource {
         // The filter has checked the key; with authentication off, whatever is sent is nobody's key.
         String key = config.auth().enabled() ? ApiKeys.presented(headers.getHeaderString(ApiKeys.HEADER),
                 headers.getHeaderString(HttpHeaders.AUTHORIZATION)).orElse(null) : null;
-        Optional<Refusal> refusal = admission.atDoor(taskId, body.agent(), body.input(), body.metadata(), key);
+        Optional<Refusal> refusal = admission.atDoor(taskId, body.target(), body.workflowOrNull(), body.input(), body.metadata(), key);
         if (refusal.isPresent()) {
             Response.ResponseBuilder r = Response.status(refusal.get().kind().status()).type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(Map.of("error", refusal.get().message()));
@@ -94,8 +111,8 @@ public class TaskResource {
         }
         Map<String, String> metadata = key == null ? body.metadata() : CallerStamp.stamp(body.metadata(), taskId, key);
         try {
-            publisher.submit(new TaskSubmitted(TaskSubmitted.SCHEMA_VERSION, taskId, body.agent(), body.input(),
-                    metadata, clock.instant()));
+            publisher.submit(new TaskSubmitted(TaskSubmitted.SCHEMA_VERSION, taskId, body.target(), body.input(),
+                    metadata, clock.instant(), body.workflowOrNull()));
         } catch (RuntimeException e) {
             admission.withdrawn(taskId);
             LOG.errorf("Task %s could not be published: %s", taskId, e.toString());

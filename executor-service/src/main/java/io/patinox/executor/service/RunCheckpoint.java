@@ -7,7 +7,10 @@ import io.patinox.contracts.events.Usage;
 import io.patinox.contracts.json.OptionalField;
 import io.patinox.executor.ai.ChatEntry;
 import java.time.Instant;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.patinox.contracts.events.ReviewDecision;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -32,18 +35,73 @@ import java.util.Objects;
  * @param toolInFlight  a validated call of a tool that is not {@linkplain io.patinox.executor.tools.Tool#idempotent()
  *                      idempotent}, about to run at {@code stepIndex}; null once its step is recorded. A run resumed
  *                      from such a checkpoint does not repeat the call: it ends for human review.
+ * @param workflow      for a workflow's run: the outputs of its finished steps and the step in progress (whose agent
+ *                      loop the fields above describe)
+ * @param review        the step waiting for a person (state {@code SUSPENDED}), or, once decided, the decision that
+ *                      the resumed run applies first
  */
 public record RunCheckpoint(int schemaVersion, String taskId, String runId, State state, TaskSubmitted task,
                             int proposals, int stepIndex, int retries, Usage usage, List<ChatEntry> history,
                             List<String> toolOutputs, Instant startedAt, @OptionalField RunResult result, Instant occurredAt,
-                            @OptionalField Action.ToolCall toolInFlight) {
+                            @OptionalField Action.ToolCall toolInFlight, @OptionalField WorkflowProgress workflow,
+                            @OptionalField PendingReview review) {
 
     /** The version of this record's schema. */
     public static final int SCHEMA_VERSION = 1;
 
-    /** Whether the run can still go on. */
+    /** Whether the run can still go on: running (resumable), suspended (waiting for a reviewer), done. */
     public enum State {
-        RUNNING, DONE
+        RUNNING, DONE, SUSPENDED
+    }
+
+    /**
+     * Where a workflow's run is.
+     *
+     * @param done             by step path ({@code triage}, {@code checks/fraud}, {@code retry#2/draft}): the output and
+     *                         verdict of every finished step; a resumed run does not run them again
+     * @param active           the path of the agent or tool step in progress, or null between steps
+     * @param activeProposals  the run's proposals when the active step started (its budget and replay count from there)
+     * @param activeUsage      the run's usage when the active step started
+     */
+    public record WorkflowProgress(Map<String, DoneStep> done, @OptionalField String active, int activeProposals,
+                                   @OptionalField Usage activeUsage) {
+        public WorkflowProgress {
+            done = done == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(done));
+            activeUsage = activeUsage == null ? Usage.NONE : activeUsage;
+        }
+    }
+
+    /** A finished workflow step: its output (JSON) and the kind of its last verdict. */
+    public record DoneStep(JsonNode output, @OptionalField String verdict) {
+    }
+
+    /**
+     * A step waiting for a person.
+     *
+     * @param reviewId    the review (its request went to {@code patinox.review.requests})
+     * @param step        the workflow step path, when in a workflow
+     * @param agent       the agent (or workflow, for a tool step) whose step waits
+     * @param policy      the policy that diverted it
+     * @param stepIndex   the step's index
+     * @param action      the pending action
+     * @param reason      the validator's reason
+     * @param expiresAt   when the policy's time limit ends the wait
+     * @param onTimeout   what the time limit decides
+     * @param decision    the decision, once taken (state is then {@code RUNNING})
+     */
+    public record PendingReview(String reviewId, @OptionalField String step, String agent, String policy, int stepIndex,
+                                Action action, String reason, Instant expiresAt, ReviewDecision.Kind onTimeout,
+                                @OptionalField ReviewDecision decision) {
+        public PendingReview {
+            Objects.requireNonNull(reviewId, "reviewId");
+            Objects.requireNonNull(action, "action");
+            Objects.requireNonNull(expiresAt, "expiresAt");
+        }
+
+        /** This review, decided. */
+        public PendingReview decided(ReviewDecision d) {
+            return new PendingReview(reviewId, step, agent, policy, stepIndex, action, reason, expiresAt, onTimeout, d);
+        }
     }
 
     /** A checkpoint with no tool in flight. */
@@ -51,13 +109,31 @@ public record RunCheckpoint(int schemaVersion, String taskId, String runId, Stat
                          int stepIndex, int retries, Usage usage, List<ChatEntry> history, List<String> toolOutputs,
                          Instant startedAt, RunResult result, Instant occurredAt) {
         this(schemaVersion, taskId, runId, state, task, proposals, stepIndex, retries, usage, history, toolOutputs,
-                startedAt, result, occurredAt, null);
+                startedAt, result, occurredAt, null, null, null);
     }
 
     /** This checkpoint, marking {@code call} as about to run, written at {@code at}. */
     public RunCheckpoint withToolInFlight(Action.ToolCall call, Instant at) {
         return new RunCheckpoint(schemaVersion, taskId, runId, state, task, proposals, stepIndex, retries, usage, history,
-                toolOutputs, startedAt, result, at, call);
+                toolOutputs, startedAt, result, at, call, workflow, review);
+    }
+
+    /** This checkpoint as the state of {@code task}, a workflow's task, at {@code progress}. */
+    public RunCheckpoint inWorkflow(TaskSubmitted task, WorkflowProgress progress) {
+        return new RunCheckpoint(schemaVersion, taskId, runId, state, task, proposals, stepIndex, retries, usage, history,
+                toolOutputs, startedAt, result, occurredAt, toolInFlight, progress, review);
+    }
+
+    /** This checkpoint, suspended on {@code pending}. */
+    public RunCheckpoint suspended(PendingReview pending) {
+        return new RunCheckpoint(schemaVersion, taskId, runId, State.SUSPENDED, task, proposals, stepIndex, retries, usage,
+                history, toolOutputs, startedAt, null, occurredAt, null, workflow, pending);
+    }
+
+    /** This suspended checkpoint, running again with {@code decision} to apply first, written at {@code at}. */
+    public RunCheckpoint resumed(ReviewDecision decision, Instant at) {
+        return new RunCheckpoint(schemaVersion, taskId, runId, State.RUNNING, task, proposals, stepIndex, retries, usage,
+                history, toolOutputs, startedAt, null, at, null, workflow, review.decided(decision));
     }
 
     public RunCheckpoint {
@@ -71,6 +147,9 @@ public record RunCheckpoint(int schemaVersion, String taskId, String runId, Stat
         if (state == State.DONE) {
             Objects.requireNonNull(result, "result");
             toolInFlight = null;
+        }
+        if (state == State.SUSPENDED) {
+            Objects.requireNonNull(review, "review");
         }
     }
 }

@@ -18,7 +18,12 @@ import io.patinox.executor.config.AgentRegistry;
 import io.patinox.executor.config.ExecutorConfig;
 import io.patinox.executor.messaging.EventPublisher;
 import io.patinox.executor.messaging.ValidationGateway;
+import io.patinox.executor.review.ReviewEvents;
+import io.patinox.executor.review.ReviewPolicies;
+import io.patinox.executor.review.ReviewSettings;
 import io.patinox.executor.tools.ToolRegistry;
+import io.patinox.executor.workflow.WorkflowDefinition;
+import io.patinox.executor.workflow.WorkflowRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -40,8 +45,9 @@ public class RunExecutor {
     /** How often one run may be handed from agent to agent by divert verdicts. */
     static final int MAX_HANDOVERS = 3;
 
-    /** What a run loop needs from the application. */
-    record Deps(ValidationGateway gateway, ToolRegistry tools, String safeAnswer, Tracer tracer, Clock clock) {
+    /** What a run loop needs from the application; {@code reviews} gives a policy's review settings, if any. */
+    record Deps(ValidationGateway gateway, ToolRegistry tools, String safeAnswer, Tracer tracer, Clock clock,
+                java.util.function.Function<String, Optional<ReviewSettings>> reviews) {
     }
 
     @Inject
@@ -68,6 +74,12 @@ public class RunExecutor {
     io.patinox.executor.memory.MemoryGate memoryGate;
     @Inject
     Clock clock;
+    @Inject
+    WorkflowRegistry workflows;
+    @Inject
+    ReviewPolicies reviewPolicies;
+    @Inject
+    ReviewEvents reviewEvents;
 
     /**
      * Runs {@code task} unless this instance already ran (or is running) its task id.
@@ -103,6 +115,12 @@ public class RunExecutor {
                     published.get().status(), published.get().runId());
             return Optional.empty();
         }
+        if (checkpoint.isPresent() && checkpoint.get().state() == RunCheckpoint.State.SUSPENDED) {
+            // Waiting for a reviewer: the decision resumes it, not a redelivered task.
+            runs.suspend(task.taskId(), checkpoint.get().runId(), task.agent());
+            LOG.infof("Task %s waits for review %s; ignoring the redelivery", task.taskId(), checkpoint.get().review().reviewId());
+            return Optional.empty();
+        }
         Optional<RunCheckpoint> resume = checkpoint.filter(c -> c.state() == RunCheckpoint.State.RUNNING);
         String runId = resume.map(RunCheckpoint::runId).orElseGet(() -> UUID.randomUUID().toString());
         if (!runs.start(task.taskId(), runId, task.agent())) {
@@ -110,16 +128,39 @@ public class RunExecutor {
             return Optional.empty();
         }
         resume.ifPresent(c -> LOG.infof("Resuming run %s of task %s at step %d", c.runId(), c.taskId(), c.stepIndex()));
+        return drive(task, agent, runId, resume.map(RunCheckpoint::startedAt).orElseGet(Instant::now), resume.orElse(null));
+    }
+
+    /**
+     * Resumes a suspended run whose review was decided: {@code checkpoint} is running again and carries the decision,
+     * which the run applies before it goes on.
+     *
+     * @return the result, or empty when the run was suspended again
+     */
+    public Optional<RunResult> resume(RunCheckpoint checkpoint) {
+        runs.resume(checkpoint.taskId(), checkpoint.runId(), checkpoint.task().agent());
+        LOG.infof("Resuming run %s of task %s after review %s (%s by %s)", checkpoint.runId(), checkpoint.taskId(),
+                checkpoint.review().reviewId(), checkpoint.review().decision().decision(), checkpoint.review().decision().decidedBy());
+        return drive(checkpoint.task(), null, checkpoint.runId(), checkpoint.startedAt(), checkpoint);
+    }
+
+    private Optional<RunResult> drive(TaskSubmitted task, AgentDefinition agent, String runId, Instant startedAt,
+                                      RunCheckpoint resume) {
         Tracer tracer = openTelemetry.getTracer(TRACER);
-        Span span = tracer.spanBuilder("invoke_agent " + task.agent()).startSpan();
+        Span span = tracer.spanBuilder((task.workflow() != null ? "invoke_workflow " : "invoke_agent ") + task.agent()).startSpan();
         span.setAttribute("gen_ai.operation.name", "invoke_agent");
         span.setAttribute("gen_ai.agent.name", task.agent());
         span.setAttribute("patinox.task.id", task.taskId());
         span.setAttribute("patinox.run.id", runId);
-        Instant startedAt = resume.map(RunCheckpoint::startedAt).orElseGet(Instant::now);
         RunResult result;
         try (Scope ignored = span.makeCurrent()) {
-            Outcome outcome = execute(task, agent, runId, startedAt, resume.orElse(null));
+            Outcome outcome = task.workflow() != null ? executeWorkflow(task, runId, startedAt, resume)
+                    : execute(task, agent, runId, startedAt, resume);
+            if (outcome.suspended() != null) {
+                suspend(task, outcome.suspended());
+                span.setAttribute("patinox.run.status", RunStatus.SUSPENDED.name());
+                return Optional.empty();
+            }
             result = outcome.result();
             // Validated like a step, whose event goes out before the result that ends the run.
             rememberIfUseful(task, result);
@@ -144,17 +185,67 @@ public class RunExecutor {
         }
         runs.finish(result);
         metrics.run(result);
-        LOG.infof("Task %s (agent %s) ended %s%s", task.taskId(), task.agent(), result.status(),
-                result.reason() == null ? "" : ": " + result.reason());
+        LOG.infof("Task %s (%s %s) ended %s%s", task.taskId(), task.workflow() != null ? "workflow" : "agent", task.agent(),
+                result.status(), result.reason() == null ? "" : ": " + result.reason());
         return Optional.of(result);
     }
 
-    private record Outcome(RunResult result, boolean humanReview) {
+    /** Writes the suspended checkpoint (the run's durable state while it waits), then tells reviewers. */
+    private void suspend(TaskSubmitted task, RunCheckpoint checkpoint) {
+        journal.save(checkpoint);
+        runs.suspend(task.taskId(), checkpoint.runId(), task.agent());
+        reviewEvents.requested(checkpoint, task.workflow() != null ? workflows.version() : agents.version());
+        LOG.infof("Run %s of task %s suspended for review %s: %s", checkpoint.runId(), task.taskId(),
+                checkpoint.review().reviewId(), checkpoint.review().reason());
+    }
+
+    /** How a run came out: ended with {@code result}, or suspended with the checkpoint {@code suspended}. */
+    private record Outcome(RunResult result, boolean humanReview, RunCheckpoint suspended) {
+        Outcome(RunResult result, boolean humanReview) {
+            this(result, humanReview, null);
+        }
+    }
+
+    private Deps deps() {
+        return new Deps(gateway, tools, config.safeAnswer(), openTelemetry.getTracer(TRACER), clock, reviewPolicies::forPolicy);
+    }
+
+    private Outcome executeWorkflow(TaskSubmitted task, String runId, Instant startedAt, RunCheckpoint resume) {
+        String version = workflows.version();
+        Optional<WorkflowDefinition> found = workflows.find(task.workflow());
+        if (found.isEmpty()) {
+            return new Outcome(workflowResult(task, runId, version, RunStatus.FAILED, "Sorry, I cannot run this task.",
+                    "unknown workflow '" + task.workflow() + "' (known: " + workflows.all().keySet() + ")", 0, Usage.NONE,
+                    null, startedAt), false);
+        }
+        WorkflowRun run = new WorkflowRun(deps(), new WorkflowRun.Env(agents::find, models::forAgent, workflows::find,
+                journal::save, this::publishStep), task, runId, found.get(), version, startedAt, resume);
+        RunLoop.Ending ending;
+        try {
+            ending = run.run();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Run %s of workflow task %s failed", runId, task.taskId());
+            ending = new RunLoop.Ending(RunStatus.FAILED, "Sorry, something went wrong and I could not finish this task.",
+                    "executor error: " + e, false);
+        }
+        if (ending.status() == RunStatus.SUSPENDED) {
+            return new Outcome(null, false, run.suspendedCheckpoint());
+        }
+        return new Outcome(workflowResult(task, runId, version, ending.status(), ending.answer(), ending.reason(),
+                run.proposals(), run.usage(), run.model(), startedAt), ending.humanReview());
+    }
+
+    private RunResult workflowResult(TaskSubmitted task, String runId, String version, RunStatus status, String answer,
+                                     String reason, int steps, Usage usage, ModelRef model, Instant startedAt) {
+        return new RunResult(RunResult.SCHEMA_VERSION, task.taskId(), runId, task.agent(), version, status, answer, reason,
+                steps, usage, model, task.metadata(), startedAt, clock.instant(), task.workflow());
     }
 
     private Outcome execute(TaskSubmitted task, AgentDefinition explicit, String runId, Instant startedAt, RunCheckpoint resume) {
         String version = agents.version();
-        Optional<AgentDefinition> found = explicit != null ? Optional.of(explicit) : agents.find(task.agent());
+        // A run suspended after a hand-over waits on the agent it was handed to.
+        String named = resume != null && resume.review() != null ? resume.review().agent() : task.agent();
+        Optional<AgentDefinition> found = explicit != null ? Optional.of(explicit) : agents.find(named);
         if (found.isEmpty()) {
             return new Outcome(result(task, runId, task.agent(), version, RunStatus.FAILED,
                     "Sorry, I cannot run this task.", "unknown agent '" + task.agent() + "' (known: " + agents.all().keySet() + ")",
@@ -169,16 +260,22 @@ public class RunExecutor {
                     "Sorry, I cannot run this task.", "no model for agent '" + agent.name() + "': " + e.getMessage(),
                     0, Usage.NONE, null, startedAt), false);
         }
-        Deps deps = new Deps(gateway, tools, config.safeAnswer(), openTelemetry.getTracer(TRACER), clock);
+        Deps deps = deps();
         RunLoop loop = journaled(new RunLoop(deps, task, runId, agent, model, version, this::publishStep), startedAt);
+        RunCheckpoint.PendingReview decided = null;
         if (resume != null) {
             loop.resumeFrom(resume);
+            decided = resume.review() != null && resume.review().decision() != null ? resume.review() : null;
         }
         RunLoop.Ending ending;
         int handovers = 0;
         while (true) {
             try {
-                ending = loop.run(startedAt);
+                ending = decided != null ? loop.decided(decided.decision(), decided.action()) : null;
+                decided = null;
+                if (ending == null) {
+                    ending = loop.run(startedAt);
+                }
             } catch (RuntimeException e) {
                 LOG.errorf(e, "Run %s of task %s failed", runId, task.taskId());
                 ending = new RunLoop.Ending(RunStatus.FAILED, "Sorry, something went wrong and I could not finish this task.",
@@ -204,6 +301,12 @@ public class RunExecutor {
                         "no model for agent '" + next.get().name() + "': " + e.getMessage(), false);
                 break;
             }
+        }
+        if (ending.status() == RunStatus.SUSPENDED) {
+            RunLoop.Suspension s = ending.suspension();
+            return new Outcome(null, false, loop.checkpoint(startedAt).suspended(new RunCheckpoint.PendingReview(
+                    UUID.randomUUID().toString(), null, agent.name(), s.policy(), loop.stepIndex(), s.action(), s.reason(),
+                    clock.instant().plus(s.settings().timeout()), s.settings().onTimeout(), null)));
         }
         return new Outcome(result(task, runId, agent.name(), version, ending.status(), ending.answer(), ending.reason(),
                 loop.proposals(), loop.usage(), model.ref(), startedAt), ending.humanReview());

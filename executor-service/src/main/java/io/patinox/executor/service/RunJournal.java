@@ -111,6 +111,17 @@ public class RunJournal {
         return Optional.ofNullable(latest.get(taskId));
     }
 
+    /** Every run waiting for a reviewer, as the latest checkpoints of all instances say. */
+    public List<RunCheckpoint> suspended() {
+        return latest.values().stream().filter(c -> c.state() == RunCheckpoint.State.SUSPENDED)
+                .sorted(java.util.Comparator.comparing(RunCheckpoint::occurredAt)).toList();
+    }
+
+    /** The latest checkpoint of the run whose review is {@code reviewId}, waiting or decided. */
+    public Optional<RunCheckpoint> byReview(String reviewId) {
+        return latest.values().stream().filter(c -> c.review() != null && c.review().reviewId().equals(reviewId)).findFirst();
+    }
+
     /**
      * Writes a checkpoint and waits for the broker's acknowledgement.
      *

@@ -22,6 +22,7 @@ import io.patinox.executor.ai.ModelRequest;
 import io.patinox.executor.ai.ModelTurn;
 import io.patinox.executor.config.AgentDefinition;
 import io.patinox.executor.messaging.ValidationGateway;
+import io.patinox.executor.review.ReviewSettings;
 import io.patinox.executor.tools.ToolFailure;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,11 +37,23 @@ import java.util.function.Consumer;
  */
 final class RunLoop {
 
-    /** How a run ended. {@code humanReview} when it must also go to the review topic. */
-    record Ending(RunStatus status, String answer, String reason, boolean humanReview, String divertTarget) {
+    /**
+     * How a run ended. {@code humanReview} when it must also go to the review topic; {@code suspension} when it did
+     * not end but waits for a reviewer (status {@code SUSPENDED}).
+     */
+    record Ending(RunStatus status, String answer, String reason, boolean humanReview, String divertTarget,
+                  Suspension suspension) {
         Ending(RunStatus status, String answer, String reason, boolean humanReview) {
-            this(status, answer, reason, humanReview, null);
+            this(status, answer, reason, humanReview, null, null);
         }
+
+        Ending(RunStatus status, String answer, String reason, boolean humanReview, String divertTarget) {
+            this(status, answer, reason, humanReview, divertTarget, null);
+        }
+    }
+
+    /** A step waiting for a person: the action that runs if approved, why the validator asked, the review settings. */
+    record Suspension(Action action, String reason, String policy, ReviewSettings settings) {
     }
 
     /** What applying a verdict did to the step; {@code ending} is null when the run goes on. */
@@ -66,6 +79,12 @@ final class RunLoop {
     private int calls;
     private int stepIndex;
     private int retries;
+    /** Where this loop's own budget starts: after steps of a workflow or a previous agent, its agent's limits are its own. */
+    private int proposalsAtStart;
+    private Usage usageAtStart = Usage.NONE;
+    /** The output, or the error, of the last tool this loop ran (a workflow's tool step reads them). */
+    private String lastOutput;
+    private String lastError;
 
     RunLoop(RunExecutor.Deps deps, TaskSubmitted task, String runId, AgentDefinition agent, ModelClient model,
             String configVersion, Consumer<StepEvent> onStep) {
@@ -90,6 +109,28 @@ final class RunLoop {
         stepIndex = checkpoint.stepIndex();
         retries = checkpoint.retries();
         uncertainCall = checkpoint.toolInFlight();
+        return this;
+    }
+
+    /**
+     * Starts this loop inside a longer run (a workflow): its steps are numbered from {@code stepIndex}, its budgets
+     * count from here, and the scripted model replays from {@code calls}.
+     */
+    RunLoop startAt(int stepIndex, int proposals, Usage usage, int calls) {
+        this.stepIndex = stepIndex;
+        this.proposals = proposals;
+        this.usage = usage;
+        this.calls = calls;
+        this.proposalsAtStart = proposals - calls;
+        this.usageAtStart = usage;
+        return this;
+    }
+
+    /** This loop's budgets count from {@code proposals} and {@code usage} (a resumed workflow step). */
+    RunLoop budgetFrom(int proposals, Usage usage) {
+        this.proposalsAtStart = proposals;
+        this.usageAtStart = usage;
+        this.calls = this.proposals - proposals;
         return this;
     }
 
@@ -132,6 +173,27 @@ final class RunLoop {
         return proposals;
     }
 
+    int stepIndex() {
+        return stepIndex;
+    }
+
+    String lastOutput() {
+        return lastOutput;
+    }
+
+    String lastError() {
+        return lastError;
+    }
+
+    /** The budget marks of this loop: proposals and usage when it started. */
+    int proposalsAtStart() {
+        return proposalsAtStart;
+    }
+
+    Usage usageAtStart() {
+        return usageAtStart;
+    }
+
     Usage usage() {
         return usage;
     }
@@ -149,7 +211,7 @@ final class RunLoop {
                 return new Ending(RunStatus.BUDGET_EXCEEDED, "I could not finish this task in the time I have.",
                         "wall-time budget exhausted: run took more than " + wall.toMillis() + " ms", false);
             }
-            if (proposals >= agent.maxSteps()) {
+            if (proposals - proposalsAtStart >= agent.maxSteps()) {
                 return new Ending(RunStatus.BUDGET_EXCEEDED, "I could not finish this task within my step budget.",
                         "step budget exhausted: maxSteps " + agent.maxSteps() + " reached", false);
             }
@@ -194,11 +256,20 @@ final class RunLoop {
         long modelMicros = micros(t0);
         proposals++;
         calls++;
-        Action action = turn.action();
+        return judge(turn.action(), turn.usage(), modelMicros);
+    }
+
+    /**
+     * Asks for the verdict on {@code action} and applies it: a model's proposal, a workflow's tool call, or a
+     * reviewer's edit. The step event is published, and a checkpoint taken when the run goes on.
+     *
+     * @return the ending, or null when the run goes on
+     */
+    Ending judge(Action action, Usage turnUsage, long modelMicros) {
         ValidationRequest request = new ValidationRequest(ValidationRequest.SCHEMA_VERSION, UUID.randomUUID().toString(),
                 task.taskId(), runId, stepIndex, agent.name(), configVersion, agent.policy(), action,
                 new StepContext(task.input(), toolOutputs, usage, retries, retrievedMemory()), deps.clock().instant());
-        usage = usage.plus(turn.usage());
+        usage = usage.plus(turnUsage);
         Ending overBudget = overBudget();
         if (overBudget != null) {
             // The proposal is not validated or run: the budget ended the run before it could take effect.
@@ -230,16 +301,41 @@ final class RunLoop {
                 allow -> perform(action),
                 modify -> perform(modify.action()),
                 this::retry,
-                this::divert,
+                divert -> divert(divert, action),
                 block -> new Applied(StepOutcome.BLOCKED, null, null, 0,
                         new Ending(RunStatus.BLOCKED, deps.safeAnswer(), block.reason(), false)));
         onStep.accept(new StepEvent(StepEvent.SCHEMA_VERSION, task.taskId(), runId, index, agent.name(), configVersion,
                 model.ref(), action, verdict, source, findings, applied.outcome(), applied.output(), applied.error(),
-                turn.usage(), modelMicros, validationMicros, applied.executionMicros(), deps.clock().instant()));
+                turnUsage, modelMicros, validationMicros, applied.executionMicros(), deps.clock().instant()));
         if (applied.ending() == null) {
             onCheckpoint.accept(this);
         }
         return applied.ending();
+    }
+
+    /**
+     * Applies a reviewer's decision on the step that waited for it ({@code pending}): approved, it runs as it is;
+     * edited, the new action is validated again and runs only if allowed; rejected, the run ends with the reason.
+     *
+     * @return the ending, or null when the run goes on ({@link #run} continues it)
+     */
+    Ending decided(io.patinox.contracts.events.ReviewDecision decision, Action pending) {
+        return switch (decision.decision()) {
+            case REJECT -> new Ending(RunStatus.BLOCKED, "A reviewer declined this request: " + decision.reason(),
+                    "rejected by " + decision.decidedBy() + ": " + decision.reason(), false);
+            case EDIT -> judge(decision.action(), Usage.NONE, 0);
+            case APPROVE -> {
+                int index = stepIndex;
+                Applied applied = perform(pending);
+                onStep.accept(new StepEvent(StepEvent.SCHEMA_VERSION, task.taskId(), runId, index, agent.name(), configVersion,
+                        model.ref(), pending, Verdict.allow(), VerdictSource.REVIEWER, List.of(), applied.outcome(),
+                        applied.output(), applied.error(), Usage.NONE, 0, 0, applied.executionMicros(), deps.clock().instant()));
+                if (applied.ending() == null) {
+                    onCheckpoint.accept(this);
+                }
+                yield applied.ending();
+            }
+        };
     }
 
     /**
@@ -260,14 +356,16 @@ final class RunLoop {
 
     private Ending overBudget() {
         AgentDefinition.Budget budget = agent.budget();
-        if (budget.maxTokens() > 0 && usage.totalTokens() > budget.maxTokens()) {
+        long tokens = usage.totalTokens() - usageAtStart.totalTokens();
+        double cost = usage.costUsd() - usageAtStart.costUsd();
+        if (budget.maxTokens() > 0 && tokens > budget.maxTokens()) {
             return new Ending(RunStatus.BUDGET_EXCEEDED, "I could not finish this task within my token budget.",
-                    "token budget exhausted: " + usage.totalTokens() + " tokens > maxTokens " + budget.maxTokens(), false);
+                    "token budget exhausted: " + tokens + " tokens > maxTokens " + budget.maxTokens(), false);
         }
-        if (budget.maxCostUsd() > 0 && usage.costUsd() > budget.maxCostUsd()) {
+        if (budget.maxCostUsd() > 0 && cost > budget.maxCostUsd()) {
             return new Ending(RunStatus.BUDGET_EXCEEDED, "I could not finish this task within my cost budget.",
                     String.format(java.util.Locale.ROOT, "cost budget exhausted: %.4f USD > maxCostUsd %.4f",
-                            usage.costUsd(), budget.maxCostUsd()), false);
+                            cost, budget.maxCostUsd()), false);
         }
         return null;
     }
@@ -278,6 +376,8 @@ final class RunLoop {
                     new Ending(RunStatus.COMPLETED, answer.answer(), null, false));
         }
         Action.ToolCall call = (Action.ToolCall) action;
+        lastOutput = null;
+        lastError = null;
         if (!deps.tools().idempotent(call.tool())) {
             onToolInFlight.accept(call);
         }
@@ -292,12 +392,14 @@ final class RunLoop {
             String output = deps.tools().run(agent, runId, call.tool(), call.arguments());
             history.add(ChatEntry.tool(output));
             toolOutputs.add(output);
+            lastOutput = output;
             return new Applied(StepOutcome.EXECUTED, output, null, micros(t0), null);
         } catch (ToolFailure e) {
             span.recordException(e);
             span.setStatus(StatusCode.ERROR, e.getMessage());
             // The model sees the error and may recover; maxSteps bounds a model that keeps failing.
             history.add(ChatEntry.tool("error: " + e.getMessage()));
+            lastError = e.getMessage();
             return new Applied(StepOutcome.FAILED, null, e.getMessage(), micros(t0), null);
         } finally {
             span.end();
@@ -316,8 +418,15 @@ final class RunLoop {
         return new Applied(StepOutcome.RETRIED, null, null, 0, null);
     }
 
-    private Applied divert(Verdict.Divert divert) {
+    private Applied divert(Verdict.Divert divert, Action action) {
         boolean human = Verdict.Divert.HUMAN_REVIEW.equals(divert.target());
+        java.util.Optional<ReviewSettings> review = human ? deps.reviews().apply(agent.policy()) : java.util.Optional.empty();
+        if (review.isPresent()) {
+            // The policy lets the run wait for a person: nothing runs now; a decision resumes or ends it.
+            return new Applied(StepOutcome.DIVERTED, null, null, 0, new Ending(RunStatus.SUSPENDED,
+                    "A person will review your request and get back to you.", "waiting for human review: " + divert.reason(),
+                    false, divert.target(), new Suspension(action, divert.reason(), agent.policy(), review.get())));
+        }
         String answer = human ? "A person will review your request and get back to you."
                 : "Your request was handed over to '" + divert.target() + "'.";
         return new Applied(StepOutcome.DIVERTED, null, null, 0,

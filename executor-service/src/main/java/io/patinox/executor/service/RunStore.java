@@ -49,6 +49,18 @@ public class RunStore {
         return true;
     }
 
+    /** Records that a run waits for a reviewer (state {@code SUSPENDED}), keeping the steps seen so far. */
+    public synchronized void suspend(String taskId, String runId, String agent) {
+        RunView v = runs.get(taskId);
+        runs.put(taskId, new RunView(taskId, runId, agent, "SUSPENDED", v == null ? List.of() : v.steps(), null));
+    }
+
+    /** Records that a suspended run goes on (a reviewer decided), keeping the steps seen so far. */
+    public synchronized void resume(String taskId, String runId, String agent) {
+        RunView v = runs.get(taskId);
+        runs.put(taskId, new RunView(taskId, runId, agent, "RUNNING", v == null ? List.of() : v.steps(), null));
+    }
+
     /** Adds a published step to its run. */
     public synchronized void step(StepEvent step) {
         RunView v = runs.get(step.taskId());

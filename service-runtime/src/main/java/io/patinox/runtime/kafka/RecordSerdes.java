@@ -1,6 +1,8 @@
 package io.patinox.runtime.kafka;
 
 import io.patinox.contracts.events.EvolutionProposal;
+import io.patinox.contracts.events.ReviewDecision;
+import io.patinox.contracts.events.ReviewRequest;
 import io.patinox.contracts.events.RunResult;
 import io.patinox.contracts.events.StepEvent;
 import io.patinox.contracts.events.TaskSubmitted;
@@ -22,6 +24,10 @@ public final class RecordSerdes {
 
     public static final class EvolutionProposalSerializer extends ContractSerializer<EvolutionProposal> { }
     public static final class EvolutionProposalDeserializer extends ContractDeserializer<EvolutionProposal> { }
+    public static final class ReviewDecisionSerializer extends ContractSerializer<ReviewDecision> { }
+    public static final class ReviewDecisionDeserializer extends ContractDeserializer<ReviewDecision> { }
+    public static final class ReviewRequestSerializer extends ContractSerializer<ReviewRequest> { }
+    public static final class ReviewRequestDeserializer extends ContractDeserializer<ReviewRequest> { }
     public static final class RunResultSerializer extends ContractSerializer<RunResult> { }
     public static final class RunResultDeserializer extends ContractDeserializer<RunResult> { }
     public static final class StepEventSerializer extends ContractSerializer<StepEvent> { }

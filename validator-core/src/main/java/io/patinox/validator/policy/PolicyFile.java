@@ -11,9 +11,20 @@ import java.util.Map;
  * @param failMode        {@code closed} (default) or {@code open}
  * @param latencyBudgetMs the whole chain's time limit; validators not started in time count as failed
  * @param validators      the chain; run cheapest first (by cost), ties in file order
+ * @param review          the executor's human-review settings ({@code timeout}, {@code onTimeout}): how long a run
+ *                        whose step this policy diverts to a person may wait. The executor reads them, not the validator
  */
 public record PolicyFile(String name, String description, String failMode, Integer latencyBudgetMs,
-                         List<Entry> validators) {
+                         List<Entry> validators, Review review) {
+
+    /**
+     * How long a run diverted to a person may wait for a decision, and what is decided when nobody does.
+     *
+     * @param timeout   ISO-8601, e.g. {@code PT24H}
+     * @param onTimeout {@code reject} or {@code approve}
+     */
+    public record Review(String timeout, String onTimeout) {
+    }
 
     /**
      * One validator of the chain.

@@ -58,6 +58,16 @@ class PolicyLoaderTest {
     }
 
     @Test
+    void aPolicyMayCarryTheExecutorsReviewSettings() throws IOException {
+        write("p.yaml", """
+                review: {timeout: PT24H, onTimeout: reject}
+                validators: [{type: rules}]
+                """);
+        assertThat(loader.loadAll(dir).get("p").steps()).extracting(s -> s.validator().name()).containsExactly("rules");
+        assertThat(loader.loadAll(Path.of("../config"))).containsKey("refunds");
+    }
+
+    @Test
     void namesFileAndFieldOfAnUnknownField() throws IOException {
         Path file = write("bad.yaml", "failMode: closed\nvalidatorz: []\n");
         assertThatThrownBy(() -> loader.loadAll(dir)).isInstanceOf(PolicyException.class)

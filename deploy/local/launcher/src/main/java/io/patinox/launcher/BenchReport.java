@@ -51,15 +51,31 @@ final class BenchReport {
         out.accept(String.format(Locale.ROOT, "%-34s %10.1f", "round trip / in-process chain (p50)", meshRatio()));
         out.accept(String.format(Locale.ROOT, "%-34s %10.1f", "tasks/s", rec.results() / seconds));
         out.accept(String.format(Locale.ROOT, "%-34s %10.1f", "steps/s", rec.stepCount() / seconds));
-        out.accept(String.format(Locale.ROOT, "%-12s %10s %8s", "process", "rss MB", "cpu %"));
-        stats.rssMb().forEach((name, mb) -> out.accept(String.format(Locale.ROOT, "%-12s %10.0f %8.0f", name, mb,
-                stats.cpuPercent().getOrDefault(name, -1.0))));
+        out.accept(String.format(Locale.ROOT, "%-12s %10s %8s %14s", "process", "rss MB", "cpu %", "cpu ms/step"));
+        Map<String, Double> perStep = cpuMillisPerStep();
+        stats.rssMb().forEach((name, mb) -> out.accept(String.format(Locale.ROOT, "%-12s %10.0f %8.0f %14.3f", name, mb,
+                stats.cpuPercent().getOrDefault(name, -1.0), perStep.getOrDefault(name, Double.NaN))));
+        out.accept(String.format(Locale.ROOT, "%-12s %10s %8.0f %14.3f", "total", "",
+                stats.cpuPercent().values().stream().mapToDouble(Double::doubleValue).sum(), totalCpuMillisPerStep()));
         out.accept("consumer lag (max during run / at end):");
         stats.maxLag().forEach((group, lag) -> out.accept(String.format(Locale.ROOT, "  %-60s %6d / %d", group, lag,
                 stats.endLag().getOrDefault(group, 0L))));
         out.accept("overhead = validator round trip seen by the executor − time inside the validator (its"
                 + " ValidationReply.latencyMicros): Kafka hops, (de)serialisation, queueing");
         out.accept("in-process chain = the same chain called in process, timed by the validator on the same requests");
+    }
+
+    /** CPU milliseconds per measured step, per process (broker included). */
+    private Map<String, Double> cpuMillisPerStep() {
+        long steps = rec.stepCount();
+        Map<String, Double> perStep = new java.util.LinkedHashMap<>();
+        stats.cpuMillis().forEach((name, ms) -> perStep.put(name, steps > 0 ? ms / steps : Double.NaN));
+        return perStep;
+    }
+
+    /** CPU milliseconds per measured step summed over the processes: what one step costs the whole mesh. */
+    private double totalCpuMillisPerStep() {
+        return cpuMillisPerStep().values().stream().mapToDouble(Double::doubleValue).sum();
     }
 
     /** How many times longer a step's verdict takes through the mesh than the same chain called in process. */
@@ -89,6 +105,8 @@ final class BenchReport {
                 num(pct(taskMs, 50)), num(pct(taskMs, 99))));
         b.append("\"rss_mb\":").append(object(stats.rssMb(), "%.0f")).append(',');
         b.append("\"cpu_pct\":").append(object(stats.cpuPercent(), "%.0f")).append(',');
+        b.append("\"cpu_ms_per_step\":").append(num(totalCpuMillisPerStep())).append(',');
+        b.append("\"cpu_ms_per_step_by_process\":").append(object(cpuMillisPerStep(), "%.3f")).append(',');
         b.append("\"max_lag\":").append(object(stats.maxLag(), "%d"));
         return b.append('}').toString();
     }

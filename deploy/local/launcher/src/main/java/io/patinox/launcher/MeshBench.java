@@ -54,14 +54,15 @@ final class MeshBench {
         this.out = out;
     }
 
-    /** {@code bench mesh [--tasks N] [--rate R] [--keep]}. */
+    /** {@code bench mesh [--tasks N] [--warmup N] [--rate R] [--keep]}. */
     static int command(LocalMesh mesh, Workspace ws, List<String> args) {
         if (args.isEmpty() || !args.get(0).equals("mesh")) {
-            throw new IllegalArgumentException("usage: ./patinox bench mesh [--tasks N] [--rate R] [--keep]");
+            throw new IllegalArgumentException("usage: ./patinox bench mesh [--tasks N] [--warmup N] [--rate R] [--keep]");
         }
         List<String> rest = new ArrayList<>(args.subList(1, args.size()));
         int tasks = Integer.parseInt(Patinox.option(rest, "--tasks", "2000"));
         double rate = Double.parseDouble(Patinox.option(rest, "--rate", "0"));
+        int warmup = Integer.parseInt(Patinox.option(rest, "--warmup", "1000"));
         boolean keep = rest.remove("--keep");
         boolean wasUp = mesh.isUp();
         if (!wasUp) {
@@ -69,7 +70,7 @@ final class MeshBench {
             mesh.up();
         }
         try {
-            return new MeshBench(mesh, ws, System.out::println).run(tasks, rate) ? 0 : 1;
+            return new MeshBench(mesh, ws, System.out::println).run(tasks, warmup, rate) ? 0 : 1;
         } finally {
             if (!wasUp && !keep) {
                 mesh.down();
@@ -77,7 +78,7 @@ final class MeshBench {
         }
     }
 
-    boolean run(int tasks, double rate) {
+    boolean run(int tasks, int warmup, double rate) {
         String prefix = "bench-" + Long.toString(System.currentTimeMillis(), 36) + "-";
         List<String> inputs = Demo.SAMPLE_TASKS;
         Semaphore slots = new Semaphore(MAX_IN_FLIGHT);
@@ -100,7 +101,7 @@ final class MeshBench {
             }, "bench-reader");
             reader.start();
 
-            warmUp(producer, warm, prefix);
+            warmUp(producer, warm, prefix, warmup);
             out.accept(String.format("driving %d tasks (%s, at most %d in flight)...", tasks,
                     rate > 0 ? rate + " tasks/s" : "as fast as possible", MAX_IN_FLIGHT));
             stats.begin();
@@ -194,8 +195,12 @@ final class MeshBench {
         }
     }
 
-    /** Submits a warm-up task every few seconds until one completes: JIT, connections and caches are then warm. */
-    private void warmUp(KafkaProducer<String, byte[]> producer, Map<String, Long> warm, String prefix) {
+    /**
+     * Submits a warm-up task every few seconds until one completes, then {@code burst} more (at most the in-flight
+     * bound at a time) and waits for most of them: the measured tasks then run JIT-compiled code, not the
+     * interpreter's, with connections and caches warm.
+     */
+    private void warmUp(KafkaProducer<String, byte[]> producer, Map<String, Long> warm, String prefix, int burst) {
         out.accept("warming up (a task must complete first)...");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         int n = 0;
@@ -210,14 +215,18 @@ final class MeshBench {
                 sleepNanos(100_000_000L);
             }
         }
-        // A short burst afterwards so the hot paths are compiled before the clock starts.
-        for (int i = 0; i < 50; i++) {
+        // A burst afterwards so the hot paths are compiled before the clock starts.
+        out.accept("warm-up burst of " + burst + " tasks...");
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60 + burst / 10);
+        for (int i = 0; i < burst && System.nanoTime() < until; i++) {
+            while (warm.size() + MAX_IN_FLIGHT <= i && System.nanoTime() < until) {
+                sleepNanos(10_000_000L);
+            }
             String id = prefix + "warm-burst-" + i;
             producer.send(new ProducerRecord<>(Topics.TASKS, id,
                     Json.encode(TaskSubmitted.of(id, "support", Demo.SAMPLE_TASKS.get(0)))));
         }
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (warm.size() < 40 && System.nanoTime() < until) {
+        while (warm.size() < burst * 0.9 && System.nanoTime() < until) {
             sleepNanos(100_000_000L);
         }
         out.accept("warm (" + warm.size() + " warm-up tasks completed)");

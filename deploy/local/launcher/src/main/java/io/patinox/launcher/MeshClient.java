@@ -1,5 +1,7 @@
 package io.patinox.launcher;
 
+import io.patinox.contracts.events.ReviewDecision;
+import io.patinox.contracts.events.ReviewRequest;
 import io.patinox.contracts.events.RunResult;
 import io.patinox.contracts.events.StepEvent;
 import io.patinox.contracts.events.TaskSubmitted;
@@ -27,8 +29,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * A client of the mesh as any user would write one: publishes {@link TaskSubmitted} to
- * {@code patinox.tasks} and reads {@link StepEvent}s and {@link RunResult}s as they arrive. It reads from
- * the end of the topics as of {@link #open}, so it sees only what happens after it started.
+ * {@code patinox.tasks} and reads {@link StepEvent}s, {@link RunResult}s and {@link ReviewRequest}s as they arrive;
+ * publishes a reviewer's {@link ReviewDecision} as any service may. It reads from the end of the topics as of
+ * {@link #open}, so it sees only what happens after it started.
  */
 public final class MeshClient implements AutoCloseable {
 
@@ -55,7 +58,7 @@ public final class MeshClient implements AutoCloseable {
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         var consumer = new KafkaConsumer<String, byte[]>(c);
         List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(Topics.STEPS, Topics.RESULTS)) {
+        for (String topic : List.of(Topics.STEPS, Topics.RESULTS, Topics.REVIEW_REQUESTS)) {
             for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
                 partitions.add(new TopicPartition(topic, info.partition()));
             }
@@ -76,12 +79,29 @@ public final class MeshClient implements AutoCloseable {
         }
     }
 
+    /** Publishes a review decision to {@code patinox.review.decisions} and waits for the broker to acknowledge it. */
+    public void decide(ReviewDecision decision) {
+        try {
+            producer.send(new ProducerRecord<>(Topics.REVIEW_DECISIONS, decision.reviewId(), Json.encode(decision)))
+                    .get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot publish the decision on review " + decision.reviewId(), e);
+        }
+    }
+
     /** Reads what arrived within {@code wait}, handing each event to its listener. */
     public void poll(Duration wait, Consumer<StepEvent> onStep, Consumer<RunResult> onResult) {
+        poll(wait, onStep, onResult, review -> { });
+    }
+
+    /** Reads what arrived within {@code wait}, handing each event, review requests included, to its listener. */
+    public void poll(Duration wait, Consumer<StepEvent> onStep, Consumer<RunResult> onResult, Consumer<ReviewRequest> onReview) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(wait)) {
             try {
                 if (Topics.STEPS.equals(r.topic())) {
                     onStep.accept(Json.decode(r.value(), StepEvent.class));
+                } else if (Topics.REVIEW_REQUESTS.equals(r.topic())) {
+                    onReview.accept(Json.decode(r.value(), ReviewRequest.class));
                 } else {
                     onResult.accept(Json.decode(r.value(), RunResult.class));
                 }

@@ -20,7 +20,8 @@ public final class Patinox {
               up                    start the broker and the four services; wait until all are ready
               down                  stop them
               status                what runs, where
-              demo [--keep]         up, submit sample tasks, print each verdict and result, summary, down
+              demo [--keep]         up, submit sample tasks, print each verdict and result, summary; then run the
+                                    sample workflow (branch, parallel, a refund a reviewer approves), down
                                     (--keep leaves the mesh running; a mesh that was already up stays up)
               submit "<text>" [--agent NAME] [--no-wait]
                                     publish one task and print its steps and result
@@ -28,6 +29,10 @@ public final class Patinox {
                                     run the Kafka broker in the foreground (what 'up' starts)
               proposals list | show <id> | approve <id> | reject <id> [reason] | revert <id>
                                     the evolution service's proposals (REST on http://127.0.0.1:8084/proposals)
+              review list | show <id> | approve <id> | edit <id> '<action json>' | reject <id> <reason>
+                                    runs suspended for a person (REST on http://127.0.0.1:8081/reviews)
+              check-config [dir]    check agents and workflows as the executor loads them (default: config/);
+                                    prints file:line: field: message per problem, exit code 1 if any
               bench mesh [--tasks N] [--rate R] [--keep]
                                     drive the mesh with N tasks (default 2000) and print throughput and latencies
               bench door [--seconds S] [--rate R] [--flood-rate F] [--keep]
@@ -80,6 +85,12 @@ public final class Patinox {
                 return new ProposalsCommand(java.net.URI.create("http://127.0.0.1:"
                         + ServiceSpec.named("evolution").port() + "/"), System.out::println).run(args);
             }
+            case "review" -> {
+                return new ReviewCommand(ExecutorApi.local(ws), System.out::println).run(args);
+            }
+            case "check-config" -> {
+                return CheckConfigCommand.run(args, ws.sampleConfig(), System.out::println, System.err::println);
+            }
             case "bench" -> {
                 if (!args.isEmpty() && args.get(0).equals("door")) {
                     return DoorBench.command(mesh, ws, args);
@@ -104,7 +115,9 @@ public final class Patinox {
         try {
             boolean ok = new Demo(System.out::println).run(mesh.bootstrap(), "support", Demo.SAMPLE_TASKS,
                     Duration.ofSeconds(120));
-            return ok ? 0 : 1;
+            System.out.println();
+            boolean workflow = new WorkflowDemo(System.out::println).run(mesh.bootstrap(), Duration.ofSeconds(120));
+            return ok && workflow ? 0 : 1;
         } finally {
             if (!wasUp && !keep) {
                 System.out.println();

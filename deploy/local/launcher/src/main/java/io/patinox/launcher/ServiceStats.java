@@ -35,6 +35,7 @@ final class ServiceStats {
     private final String bootstrap;
     private final Map<String, Long> cpuTicksAtBegin = new LinkedHashMap<>();
     private final Map<String, Double> cpuPercent = new LinkedHashMap<>();
+    private final Map<String, Double> cpuMillis = new LinkedHashMap<>();
     private final Map<String, Double> rssMb = new LinkedHashMap<>();
     private final Map<String, Long> maxLag = new LinkedHashMap<>();
     private final Map<String, Long> endLag = new LinkedHashMap<>();
@@ -57,6 +58,7 @@ final class ServiceStats {
             long after = cpuTicks(pid);
             if (before != null && before >= 0 && after >= 0) {
                 cpuPercent.put(name, 100.0 * (after - before) / CLOCK_TICKS / seconds);
+                cpuMillis.put(name, 1000.0 * (after - before) / CLOCK_TICKS);
             }
             rssMb.put(name, rssKb(pid) / 1024.0);
         });
@@ -119,6 +121,11 @@ final class ServiceStats {
 
     Map<String, Double> cpuPercent() {
         return cpuPercent;
+    }
+
+    /** CPU time (user + system) each process used between {@link #begin} and {@link #end}, in milliseconds. */
+    Map<String, Double> cpuMillis() {
+        return cpuMillis;
     }
 
     synchronized Map<String, Long> maxLag() {

@@ -47,6 +47,8 @@ final class RunningMesh implements AutoCloseable {
     private final Set<String> judged = ConcurrentHashMap.newKeySet();
     /** The test client of this mesh's broker. */
     final TestKafka kafka;
+    /** The executor's REST API key ({@code X-API-Key}), as {@code ./patinox up} hands it one. */
+    static final String API_KEY = "ptx_mesh_it";
 
     RunningMesh() throws IOException {
         this(SharedTestBroker.bootstrapServers(), ServiceSpec.ALL.stream().map(ServiceSpec::name).toList());
@@ -68,8 +70,7 @@ final class RunningMesh implements AutoCloseable {
         }
     }
 
-    /** API keys of the front door (REST) in these tests; quotas of the flood and metered keys are small. */
-    static final String KEY = "it-key-main";
+    /** SecurityIT's other API keys of the front door; quotas of the flood and metered keys are small. */
     static final String FLOOD_KEY = "it-key-flood";
     static final String METERED_KEY = "it-key-metered";
     static final String VICTIM_KEY = "it-key-victim";
@@ -193,16 +194,19 @@ final class RunningMesh implements AutoCloseable {
             properties.put("patinox.evolution.outcome.min-steps", "8");
         }
         if (name.equals("executor")) {
-            // The door with authentication on (as packaged): four keys, the flood key at 5 requests/s, the metered key
-            // and SecurityIT's agent 'budget' at 1 token a day; the victim key has the defaults.
-            properties.put("patinox.executor.api-keys", String.join(",", KEY, FLOOD_KEY, METERED_KEY, VICTIM_KEY));
+            // The door with authentication on (as packaged): the tests' own key and SecurityIT's flood key (5 requests/s),
+            // metered key (1 token a day) and victim key (the defaults); SecurityIT's agent 'budget' at 1 token a day.
+            properties.put("patinox.executor.api-keys", String.join(",", API_KEY, FLOOD_KEY, METERED_KEY, VICTIM_KEY));
             properties.put("patinox.executor.quota.keys.\"" + keyId(FLOOD_KEY) + "\".requests-per-second", "5");
             properties.put("patinox.executor.quota.keys.\"" + keyId(FLOOD_KEY) + "\".burst", "5");
             properties.put("patinox.executor.quota.keys.\"" + keyId(METERED_KEY) + "\".tokens-per-day", "1");
             properties.put("patinox.executor.quota.agents.budget.tokens-per-day", "1");
-            // A killed executor must leave the group quickly so that its tasks are redelivered within the tests' time.
+            // A killed executor must leave the groups quickly so that its tasks and review decisions are redelivered
+            // within the tests' time.
             properties.put("mp.messaging.incoming.tasks.session.timeout.ms", "8000");
             properties.put("mp.messaging.incoming.tasks.heartbeat.interval.ms", "1000");
+            properties.put("mp.messaging.incoming.review-decisions.session.timeout.ms", "8000");
+            properties.put("mp.messaging.incoming.review-decisions.heartbeat.interval.ms", "1000");
         }
         Process p = Processes.startService(root, spec, properties, log(name));
         processes.put(name, p);

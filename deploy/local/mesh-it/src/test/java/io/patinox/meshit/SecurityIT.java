@@ -119,7 +119,7 @@ class SecurityIT {
     @Test
     void llm10_anInputOverTheSizeLimitIsA413NamingTheLimitAndNothingIsPublished() {
         String taskId = "sec-large-" + UUID.randomUUID();
-        HttpResponse<String> response = door.post(RunningMesh.KEY, FrontDoor.task(taskId, "rogue", "x".repeat(5 * 1024 * 1024)));
+        HttpResponse<String> response = door.post(RunningMesh.API_KEY, FrontDoor.task(taskId, "rogue", "x".repeat(5 * 1024 * 1024)));
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(response.body()).contains("over the limit of 65536 bytes").contains("max-input-bytes");
         nothingPublished(taskId);
@@ -206,15 +206,15 @@ class SecurityIT {
     @Test
     void asi03_theCallersKeyIdIsStampedOnTheTaskAndCannotBeForged() {
         String taskId = "sec-stamp-" + UUID.randomUUID();
-        assertThat(door.post(RunningMesh.KEY, FrontDoor.task(taskId, "support", "What is 17 * 23?")).statusCode()).isEqualTo(202);
+        assertThat(door.post(RunningMesh.API_KEY, FrontDoor.task(taskId, "support", "What is 17 * 23?")).statusCode()).isEqualTo(202);
         TaskSubmitted published = mesh.kafka.await(Topics.TASKS, taskId, TaskSubmitted.class, 1, WAIT).get(0);
-        assertThat(published.metadata()).containsEntry("patinox.apiKey", RunningMesh.keyId(RunningMesh.KEY))
+        assertThat(published.metadata()).containsEntry("patinox.apiKey", RunningMesh.keyId(RunningMesh.API_KEY))
                 .containsKey("patinox.apiKeyProof");
-        assertThat(published.metadata().values()).noneMatch(v -> v.contains(RunningMesh.KEY));
+        assertThat(published.metadata().values()).noneMatch(v -> v.contains(RunningMesh.API_KEY));
 
         String forged = "{\"agent\":\"support\",\"input\":\"hi\",\"metadata\":{\"patinox.apiKey\":\""
                 + RunningMesh.keyId(RunningMesh.METERED_KEY) + "\"}}";
-        HttpResponse<String> refused = door.post(RunningMesh.KEY, forged);
+        HttpResponse<String> refused = door.post(RunningMesh.API_KEY, forged);
         assertThat(refused.statusCode()).isEqualTo(422);
         assertThat(refused.body()).contains("reserved");
     }
@@ -262,11 +262,11 @@ class SecurityIT {
     @Test
     void anUnknownAgentIs404AndANameThatIsNoIdentifierIs422AndNothingIsPublished() {
         String unknown = "sec-unknown-" + UUID.randomUUID();
-        HttpResponse<String> r404 = door.post(RunningMesh.KEY, FrontDoor.task(unknown, "nobody", "hello"));
+        HttpResponse<String> r404 = door.post(RunningMesh.API_KEY, FrontDoor.task(unknown, "nobody", "hello"));
         assertThat(r404.statusCode()).isEqualTo(404);
         assertThat(r404.body()).contains("unknown agent 'nobody'");
         String path = "sec-path-" + UUID.randomUUID();
-        HttpResponse<String> r422 = door.post(RunningMesh.KEY, FrontDoor.task(path, "../../etc/passwd", "hello"));
+        HttpResponse<String> r422 = door.post(RunningMesh.API_KEY, FrontDoor.task(path, "../../etc/passwd", "hello"));
         assertThat(r422.statusCode()).isEqualTo(422);
         assertThat(r422.body()).contains("is not a valid identifier");
         nothingPublished(unknown);
@@ -278,7 +278,7 @@ class SecurityIT {
     /** Submits {@code input} to {@code agent} through the front door with the main key and waits for its result. */
     private static RunResult run(String agent, String input) {
         String taskId = "sec-" + agent + "-" + UUID.randomUUID();
-        HttpResponse<String> accepted = door.post(RunningMesh.KEY, FrontDoor.task(taskId, agent, input));
+        HttpResponse<String> accepted = door.post(RunningMesh.API_KEY, FrontDoor.task(taskId, agent, input));
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
         return result(taskId);
     }

@@ -1,0 +1,9 @@
+package io.patinox.executor.workflow;
+
+/** A workflow file that cannot be used; the message starts with the file and names the field and its line. */
+public class InvalidWorkflowConfig extends RuntimeException {
+
+    public InvalidWorkflowConfig(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
