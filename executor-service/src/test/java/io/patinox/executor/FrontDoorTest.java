@@ -164,6 +164,36 @@ class FrontDoorTest {
     }
 
     @Test
+    void aKeyOverItsRateIsRefusedBeforeItsBodyIsEvenRead() {
+        Response malformed = null;
+        for (int round = 0; round < 10 && (malformed == null || malformed.statusCode() != 429); round++) {
+            for (int i = 0; i < 3; i++) {
+                post(RATED, task("door-early-" + UUID.randomUUID(), "calc", "hello"));
+            }
+            malformed = post(RATED, "{this is not json");
+        }
+        assertThat(malformed.statusCode()).as("not 400: the body was never parsed").isEqualTo(429);
+        assertThat(malformed.header("Retry-After")).isNotNull();
+        assertThat(malformed.jsonPath().getString("error")).contains("more than 1 requests per second");
+        post(PLAIN, "{this is not json").then().statusCode(400);
+    }
+
+    @Test
+    void quotaRefusalsAreCountedPerKeyIdAndEveryKnownKeyAndAgentHasItsSeriesFromTheStart() {
+        String metrics = given().get("/q/metrics").asString();
+        assertThat(metrics).contains("patinox_executor_quota_refused_total{name=\"" + ApiKeys.id(PLAIN) + "\",quota=\"cost\",scope=\"key\"}")
+                .contains("patinox_executor_quota_refused_total{name=\"calc\",quota=\"rate\",scope=\"agent\"}")
+                .doesNotContain(PLAIN + "\"");
+        for (int i = 0; i < 6; i++) {
+            post(RATED, task("door-counted-" + UUID.randomUUID(), "calc", "hello"));
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("patinox_executor_quota_refused_total\\{name=\""
+                + ApiKeys.id(RATED) + "\",quota=\"rate\",scope=\"key\"} ([0-9.]+)").matcher(given().get("/q/metrics").asString());
+        assertThat(m.find()).isTrue();
+        assertThat(Double.parseDouble(m.group(1))).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
     void aKeyWithARunInProgressAtItsLimitGets429UntilTheRunEnds() {
         String first = "door-single-" + UUID.randomUUID();
         validator.on(first, r -> new TestValidator.Answer(Verdict.allow(), 1500));

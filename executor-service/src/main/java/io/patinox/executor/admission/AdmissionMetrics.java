@@ -13,9 +13,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * The door's and the quotas' metrics at {@code /q/metrics}: {@code patinox_executor_tasks_refused_total{reason,path}}
  * (reason {@code malformed|invalid|unknown_target|too_large|quota}, path {@code rest|kafka}),
  * {@code patinox_executor_quota_refusals_total{scope,quota,path}} (scope {@code key|agent}, quota
- * {@code rate|concurrency|tokens|cost}), and per key id and agent {@code patinox_executor_quota_tokens_today},
- * {@code _quota_cost_usd_today} and {@code _quota_runs_in_progress} (label {@code scope}, {@code name}). Every counter
- * exists from the start at zero, so dashboards and alerts always find their series.
+ * {@code rate|concurrency|tokens|cost}), and per key id and agent (labels {@code scope}, {@code name})
+ * {@code patinox_executor_quota_refused_total{scope,name,quota}} (whose quota refused how many tasks),
+ * {@code _quota_tokens_today}, {@code _quota_cost_usd_today} and {@code _quota_runs_in_progress}. Every counter exists
+ * from the start at zero (per key and agent: those configured at start, others from their first task), so dashboards
+ * and alerts always find their series. Key ids, never keys; the names are bounded by the configured keys and agents.
  */
 @ApplicationScoped
 public class AdmissionMetrics {
@@ -53,6 +55,8 @@ public class AdmissionMetrics {
         if (refusal.quota() != null) {
             String[] q = refusal.quota().split(" ");
             quota(q[0], q[1], path).increment();
+            watch(Scope.valueOf(q[0].toUpperCase(Locale.ROOT)), refusal.subject());
+            refusedFor(q[0], refusal.subject(), q[1]).increment();
         }
     }
 
@@ -60,6 +64,9 @@ public class AdmissionMetrics {
     void watch(Scope scope, String name) {
         if (name == null || !watched.add(scope + ":" + name)) {
             return;
+        }
+        for (String quota : QUOTAS) {
+            refusedFor(scope.tag(), name, quota);
         }
         Gauge.builder("patinox.executor.quota.tokens.today", () -> ledger.tokensToday(scope, name))
                 .description("Model tokens used today (UTC) by the key or agent").tag("scope", scope.tag()).tag("name", name)
@@ -75,6 +82,11 @@ public class AdmissionMetrics {
     private Counter refused(Refusal.Kind kind, String path) {
         return Counter.builder("patinox.executor.tasks.refused").description("Tasks refused before a run, by reason")
                 .tag("reason", kind.name().toLowerCase(Locale.ROOT)).tag("path", path).register(registry);
+    }
+
+    private Counter refusedFor(String scope, String name, String quota) {
+        return Counter.builder("patinox.executor.quota.refused").description("Tasks refused over a quota of this key or agent")
+                .tag("scope", scope).tag("name", name).tag("quota", quota).register(registry);
     }
 
     private Counter quota(String scope, String quota, String path) {

@@ -16,7 +16,7 @@ import javax.crypto.spec.SecretKeySpec;
  * id and a proof (HMAC-SHA256 of the task id and the key id, keyed with the key). The consumer, on this or another
  * executor, believes the id only when the proof checks out against a configured key, so a client writing to
  * {@code patinox.tasks} directly cannot charge its tasks to someone else's key; its tasks count against their agent.
- * Metadata keys starting with {@value #RESERVED_PREFIX} are refused at the door (docs/adr/0013).
+ * Metadata keys starting with {@value #RESERVED_PREFIX} are refused at the door (docs/adr/0014).
  */
 public final class CallerStamp {
 

@@ -13,7 +13,7 @@ import java.util.OptionalLong;
  * runs in progress, and tokens and cost per day (UTC days of the injected clock, from the usage on the runs'
  * results). Over a quota, {@code POST /tasks} answers 429 with {@code Retry-After}; a task arriving over Kafka ends
  * at once with a {@code RunResult} {@code BUDGET_EXCEEDED} whose reason names the quota. Zero means no limit.
- * Counted by each executor instance (docs/adr/0013-quotas-and-the-caller-of-a-task.md).
+ * Counted by each executor instance (docs/adr/0014-the-front-door.md).
  */
 public interface QuotaConfig {
 

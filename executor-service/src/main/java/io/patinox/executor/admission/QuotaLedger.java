@@ -85,7 +85,7 @@ public class QuotaLedger {
                 if (limit > 0 && running >= limit) {
                     return Optional.of(new Refusal(Refusal.Kind.QUOTA, String.format(Locale.ROOT,
                             "quota exceeded: %s '%s' has %d runs in progress (limit %d concurrent runs)",
-                            scope.label(), s[1], running, limit), Duration.ofSeconds(1), scope.tag() + " concurrency"));
+                            scope.label(), s[1], running, limit), Duration.ofSeconds(1), scope.tag() + " concurrency", s[1]));
                 }
             }
         }
@@ -104,12 +104,28 @@ public class QuotaLedger {
                     return Optional.of(new Refusal(Refusal.Kind.QUOTA, String.format(Locale.ROOT,
                             "quota exceeded: %s '%s' sent more than %d requests per second (burst %d)",
                             scope.label(), s[1], limits.requestsPerSecond(), Math.max(limits.burst(), limits.requestsPerSecond())),
-                            Duration.ofNanos(probe.getNanosToWaitForRefill()), scope.tag() + " rate"));
+                            Duration.ofNanos(probe.getNanosToWaitForRefill()), scope.tag() + " rate", s[1]));
                 }
                 taken.add(bucket);
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Why the API key {@code key} is over its request rate right now, taking nothing from its bucket: the door asks
+     * this before it reads a request's body, so that a flooding key costs little; {@link #check} still takes the token.
+     */
+    public synchronized Optional<Refusal> rateExhausted(String key) {
+        Bucket bucket = buckets.get(slot(Scope.KEY, key));
+        if (bucket == null || bucket.getAvailableTokens() >= 1) {
+            return Optional.empty();
+        }
+        QuotaConfig.Effective limits = limits(Scope.KEY, key);
+        return Optional.of(new Refusal(Refusal.Kind.QUOTA, String.format(Locale.ROOT,
+                "quota exceeded: %s '%s' sent more than %d requests per second (burst %d)", Scope.KEY.label(), key,
+                limits.requestsPerSecond(), Math.max(limits.burst(), limits.requestsPerSecond())),
+                Duration.ofNanos(bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill()), Scope.KEY.tag() + " rate", key));
     }
 
     /** Counts task {@code taskId} as in progress for {@code key} (null: none) and {@code agent}; once per task. */
@@ -176,12 +192,12 @@ public class QuotaLedger {
         if (limits.tokensPerDay() > 0 && s.tokens >= limits.tokensPerDay()) {
             return Optional.of(new Refusal(Refusal.Kind.QUOTA, String.format(Locale.ROOT,
                     "quota exceeded: %s '%s' has used %d tokens today (limit %d tokens per day; resets at %s)",
-                    scope.label(), name, s.tokens, limits.tokensPerDay(), midnight), untilMidnight, scope.tag() + " tokens"));
+                    scope.label(), name, s.tokens, limits.tokensPerDay(), midnight), untilMidnight, scope.tag() + " tokens", name));
         }
         if (limits.costUsdPerDay() > 0 && s.costUsd >= limits.costUsdPerDay()) {
             return Optional.of(new Refusal(Refusal.Kind.QUOTA, String.format(Locale.ROOT,
                     "quota exceeded: %s '%s' has spent %.4f USD today (limit %.4f USD per day; resets at %s)",
-                    scope.label(), name, s.costUsd, limits.costUsdPerDay(), midnight), untilMidnight, scope.tag() + " cost"));
+                    scope.label(), name, s.costUsd, limits.costUsdPerDay(), midnight), untilMidnight, scope.tag() + " cost", name));
         }
         return Optional.empty();
     }

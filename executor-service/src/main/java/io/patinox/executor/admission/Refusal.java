@@ -11,8 +11,9 @@ import java.util.Objects;
  * @param message    the refusal, naming the limit or the name at fault (never the task's content)
  * @param retryAfter for a quota, when trying again may succeed; else null
  * @param quota      for a quota, which one ({@code key|agent} and {@code rate|concurrency|tokens|cost}); else null
+ * @param subject    for a quota, whose: the key id or the agent name; else null
  */
-public record Refusal(Kind kind, String message, Duration retryAfter, String quota) {
+public record Refusal(Kind kind, String message, Duration retryAfter, String quota, String subject) {
 
     /** What is wrong with a task, and the HTTP status the door answers for it. */
     public enum Kind {
@@ -42,14 +43,14 @@ public record Refusal(Kind kind, String message, Duration retryAfter, String quo
     public Refusal {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(message, "message");
-        if (kind == Kind.QUOTA && (retryAfter == null || quota == null)) {
-            throw new IllegalArgumentException("a quota refusal needs retryAfter and quota");
+        if (kind == Kind.QUOTA && (retryAfter == null || quota == null || subject == null)) {
+            throw new IllegalArgumentException("a quota refusal needs retryAfter, quota and subject");
         }
     }
 
     /** A refusal that is not about a quota. */
     public static Refusal of(Kind kind, String message) {
-        return new Refusal(kind, message, null, null);
+        return new Refusal(kind, message, null, null, null);
     }
 
     /** {@code Retry-After} in whole seconds, at least 1. */

@@ -45,7 +45,8 @@ public class ApiKeyFilter {
         }
     }
 
-    @ServerRequestFilter
+    /** On the I/O thread: it only compares keys, and a request without a valid one should cost next to nothing. */
+    @ServerRequestFilter(nonBlocking = true, priority = jakarta.ws.rs.Priorities.AUTHENTICATION)
     public Optional<Response> check(ContainerRequestContext request) {
         if (!config.auth().enabled()) {
             return Optional.empty();

@@ -70,7 +70,11 @@ final class LocalMesh {
             properties.put("kafka.bootstrap.servers", bootstrap());
             properties.put("patinox.config.dir", ws.configRepo().toString());
             if (service.name().equals("executor")) { // its REST front door requires a key outside dev mode
-                properties.put("patinox.executor.api-keys", LocalApiKey.ensure(ws.work().resolve("api-key")));
+                String benchKey = LocalApiKey.ensure(ws.work().resolve(LocalApiKey.BENCH_FILE));
+                properties.put("patinox.executor.api-keys", LocalApiKey.ensure(ws.work().resolve("api-key")) + "," + benchKey);
+                String bench = "patinox.executor.quota.keys.\"" + LocalApiKey.id(benchKey) + "\".";
+                properties.put(bench + "requests-per-second", Integer.toString(LocalApiKey.BENCH_RATE));
+                properties.put(bench + "burst", Integer.toString(LocalApiKey.BENCH_RATE));
             }
             Process p = Processes.startService(ws.root(), service, properties, ws.log(service.name()));
             Processes.writePid(ws.pidFile(service.name()), p.pid());

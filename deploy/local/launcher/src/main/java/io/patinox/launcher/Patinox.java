@@ -35,6 +35,9 @@ public final class Patinox {
                                     prints file:line: field: message per problem, exit code 1 if any
               bench mesh [--tasks N] [--rate R] [--keep]
                                     drive the mesh with N tasks (default 2000) and print throughput and latencies
+              bench door [--seconds S] [--rate R] [--flood-rate F] [--keep]
+                                    another key's POST /tasks and completion latency (p50/p99) alone and while a
+                                    second key floods the front door (default 200 requests/s for 10 s)
               bench validator [--sequential N] [--requests N] [--in-flight N] [--policy P] [--unique] [--keep]
                                     the validator's Kafka round trip (default policy strict): p50/p99 sequential,
                                     verdicts/s with 32 in flight; starts only the broker and the validator
@@ -89,6 +92,9 @@ public final class Patinox {
                 return CheckConfigCommand.run(args, ws.sampleConfig(), System.out::println, System.err::println);
             }
             case "bench" -> {
+                if (!args.isEmpty() && args.get(0).equals("door")) {
+                    return DoorBench.command(mesh, ws, args);
+                }
                 if (!args.isEmpty() && args.get(0).equals("validator")) {
                     return ValidatorBench.command(mesh, args.subList(1, args.size()));
                 }

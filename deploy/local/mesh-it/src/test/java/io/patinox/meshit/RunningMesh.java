@@ -62,12 +62,40 @@ final class RunningMesh implements AutoCloseable {
         work = Files.createDirectories(root.resolve("deploy/local/mesh-it/target/mesh-it"));
         configRepo = work.resolve("config-repo-" + runId);
         // The launcher's own config repository: the evolution service pushes approved proposals to its branch.
-        configVersion = ConfigRepo.ensure(root.resolve("config"), configRepo);
+        configVersion = withSecurityAgents(ConfigRepo.ensure(root.resolve("config"), configRepo));
         for (ServiceSpec spec : ServiceSpec.ALL) {
             if (names.contains(spec.name())) {
                 services.put(spec.name(), spec.onPort(freePort()));
             }
         }
+    }
+
+    /** SecurityIT's other API keys of the front door; quotas of the flood and metered keys are small. */
+    static final String FLOOD_KEY = "it-key-flood";
+    static final String METERED_KEY = "it-key-metered";
+    static final String VICTIM_KEY = "it-key-victim";
+
+    /** The id the executor gives a key: {@code key-} and the first 12 hex digits of its SHA-256. */
+    static String keyId(String key) {
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "key-" + java.util.HexFormat.of().formatHex(hash, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Adds SecurityIT's agents and scripts (test resources {@code security-config/}) to the config repository, once. */
+    private String withSecurityAgents(String head) {
+        if (Files.exists(configRepo.resolve("agents/rogue.yaml"))) {
+            return head;
+        }
+        Path overlay = root.resolve("deploy/local/mesh-it/src/test/resources/security-config");
+        io.patinox.contracts.config.ConfigTree.copy(overlay, configRepo);
+        git("add", "-A");
+        git("-c", "user.name=Patinox Test", "-c", "user.email=test@localhost", "commit", "-q", "-m",
+                "Agents of the security tests");
+        return git("rev-parse", "HEAD");
     }
 
     /**
@@ -166,13 +194,19 @@ final class RunningMesh implements AutoCloseable {
             properties.put("patinox.evolution.outcome.min-steps", "8");
         }
         if (name.equals("executor")) {
+            // The door with authentication on (as packaged): the tests' own key and SecurityIT's flood key (5 requests/s),
+            // metered key (1 token a day) and victim key (the defaults); SecurityIT's agent 'budget' at 1 token a day.
+            properties.put("patinox.executor.api-keys", String.join(",", API_KEY, FLOOD_KEY, METERED_KEY, VICTIM_KEY));
+            properties.put("patinox.executor.quota.keys.\"" + keyId(FLOOD_KEY) + "\".requests-per-second", "5");
+            properties.put("patinox.executor.quota.keys.\"" + keyId(FLOOD_KEY) + "\".burst", "5");
+            properties.put("patinox.executor.quota.keys.\"" + keyId(METERED_KEY) + "\".tokens-per-day", "1");
+            properties.put("patinox.executor.quota.agents.budget.tokens-per-day", "1");
             // A killed executor must leave the groups quickly so that its tasks and review decisions are redelivered
             // within the tests' time.
             properties.put("mp.messaging.incoming.tasks.session.timeout.ms", "8000");
             properties.put("mp.messaging.incoming.tasks.heartbeat.interval.ms", "1000");
             properties.put("mp.messaging.incoming.review-decisions.session.timeout.ms", "8000");
             properties.put("mp.messaging.incoming.review-decisions.heartbeat.interval.ms", "1000");
-            properties.put("patinox.executor.api-keys", API_KEY);
         }
         Process p = Processes.startService(root, spec, properties, log(name));
         processes.put(name, p);
