@@ -38,7 +38,8 @@ import org.apache.kafka.streams.StreamsConfig;
 /**
  * Aggregation throughput and end-to-end lag of the analyzer's topology on the real local broker.
  *
- * <p>Throughput: {@code bench.warmup} and then {@code bench.events} events (per run: 3 steps with a tool call, 3
+ * <p>
+ * Throughput: {@code bench.warmup} and then {@code bench.events} events (per run: 3 steps with a tool call, 3
  * validation replies with one finding each, 1 result; 8 agents) are published first, then a fresh Kafka Streams
  * instance with the service's settings folds them all; the rate is the measured events over the time from the
  * moment the totals hold every warm-up event (the JIT has compiled the hot paths) to the moment they hold every
@@ -48,7 +49,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * warm, single run results are published one at a time and the time until their aggregate is readable (committed)
  * on {@code patinox.aggregates} is measured. The last line printed is one JSON object.
  *
- * <p>Settings: {@code -Dbench.events=140000 -Dbench.warmup=70000 -Dbench.guarantee=exactly_once_v2 -Dbench.threads=1
+ * <p>
+ * Settings: {@code -Dbench.events=140000 -Dbench.warmup=70000 -Dbench.guarantee=exactly_once_v2 -Dbench.threads=1
  * -Dbench.commitMs=100 -Dbench.probes=50} (defaults: the service's settings);
  * {@code -Dbench.metrics=false} skips the Prometheus metrics the service records per event;
  * {@code -Dbench.streams.<kafka streams key>=<value>} overrides any other setting;
@@ -94,8 +96,10 @@ public final class AggregationBenchmark {
         Path stateDir = Path.of("target", "bench-state", tag);
         // The service counts every decoded event into its Prometheus metrics on the stream thread: so does this.
         var metrics = Boolean.parseBoolean(System.getProperty("bench.metrics", "true"))
-                ? new TelemetryMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), 100) : null;
-        Consumer<Event> onDecoded = metrics == null ? event -> { } : metrics::record;
+                ? new TelemetryMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), 100)
+                : null;
+        Consumer<Event> onDecoded = metrics == null ? event -> {
+        } : metrics::record;
         try (var instance = new StreamsInstance("bench-" + tag, stateDir, onDecoded, overrides)) {
             // Warm-up: the JIT compiles the hot paths (of the broker in this JVM too) while the first batch is folded.
             waitUntilCounted(instance, warmTag, warmRuns * 7L);
@@ -125,9 +129,9 @@ public final class AggregationBenchmark {
             System.out.printf(Locale.ROOT, "end-to-end lag over %d probes: p50 %.1f ms, p95 %.1f ms, max %.1f ms%n",
                     lags.size(), p50, p95, max);
             System.out.printf(Locale.ROOT, "{\"events\":%d,\"seconds\":%.3f,\"eventsPerSecond\":%.0f,"
-                            + "\"publishSeconds\":%.3f,\"guarantee\":\"%s\",\"threads\":%d,\"commitMs\":%d,\"lagProbes\":%d,"
-                            + "\"lagMsP50\":%.1f,\"lagMsP95\":%.1f,\"lagMsMax\":%.1f,\"cores\":%d,"
-                            + "\"streamThreadCpuSeconds\":%.2f,\"eventsPerStreamCpuSecond\":%.0f,\"loadAverage\":%.1f}%n",
+                    + "\"publishSeconds\":%.3f,\"guarantee\":\"%s\",\"threads\":%d,\"commitMs\":%d,\"lagProbes\":%d,"
+                    + "\"lagMsP50\":%.1f,\"lagMsP95\":%.1f,\"lagMsMax\":%.1f,\"cores\":%d,"
+                    + "\"streamThreadCpuSeconds\":%.2f,\"eventsPerStreamCpuSecond\":%.0f,\"loadAverage\":%.1f}%n",
                     measured, foldSeconds, rate, publishSeconds, guarantee, threads, commitMs, lags.size(), p50, p95, max,
                     Runtime.getRuntime().availableProcessors(), streamCpuSeconds, measured / streamCpuSeconds,
                     ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
@@ -160,7 +164,8 @@ public final class AggregationBenchmark {
 
     private static long processCpuNanos() {
         return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-                ? os.getProcessCpuTime() : 0;
+                ? os.getProcessCpuTime()
+                : 0;
     }
 
     private static void publish(String bootstrap, String tag, int runs) {

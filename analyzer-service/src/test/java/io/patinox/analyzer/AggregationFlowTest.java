@@ -56,7 +56,7 @@ class AggregationFlowTest {
                 TestEvents.step(agent, version, "r1", 0, "lookup", Verdict.allow(), StepOutcome.EXECUTED,
                         VerdictSource.VALIDATOR, new Usage(100, 20, 0.01), 1_000, 2_000, 500, at),
                 TestEvents.step(agent, version, "r1", 1, "lookup", new Verdict.Modify(
-                                new io.patinox.contracts.events.Action.FinalAnswer("[redacted]"), "pii"),
+                        new io.patinox.contracts.events.Action.FinalAnswer("[redacted]"), "pii"),
                         StepOutcome.EXECUTED, VerdictSource.VALIDATOR, new Usage(50, 10, 0.005), 2_000, 4_000, 0,
                         at),
                 TestEvents.step(agent, version, "r2", 0, "search", new Verdict.Retry("ground it"),
@@ -114,7 +114,7 @@ class AggregationFlowTest {
                 aggregates.poll();
                 return scoped.keySet().stream().allMatch(subject -> aggregates.latest(subject, TelemetryAggregate.class) != null
                         && aggregates.latest(subject, TelemetryAggregate.class).steps() == 2
-                        + (subject.contains("tool=lookup") ? 1 : 0));
+                                + (subject.contains("tool=lookup") ? 1 : 0));
             });
             scoped.forEach((subject, check) -> {
                 TelemetryAggregate a = aggregates.latest(subject, TelemetryAggregate.class);
@@ -338,8 +338,8 @@ class AggregationFlowTest {
                 StepOutcome.EXECUTED, VerdictSource.VALIDATOR, Usage.NONE, 1, 1, 1, at));
         kafka.send(Topics.RESULTS, "task-r9", TestEvents.result(agent, "v1", "r9", RunStatus.COMPLETED, at));
         try (var stepsDlq = kafka.follow(Topics.dlq(Topics.STEPS));
-             var resultsDlq = kafka.follow(Topics.dlq(Topics.RESULTS));
-             var aggregates = kafka.follow(Topics.AGGREGATES)) {
+                var resultsDlq = kafka.follow(Topics.dlq(Topics.RESULTS));
+                var aggregates = kafka.follow(Topics.AGGREGATES)) {
             String subject = "agent=" + agent + "|version=v1|window=total";
             await().atMost(WAIT).until(() -> {
                 aggregates.poll();

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 class FailureClustersFlowTest {
 
     private static StepEvent step(String agent, int index, Action action, Verdict verdict, StepOutcome outcome,
-                                  String error) {
+            String error) {
         return new StepEvent(StepEvent.SCHEMA_VERSION, "task-" + agent, "run-" + agent, index, agent, "v1",
                 TestEvents.SCRIPTED, action, verdict, VerdictSource.VALIDATOR, List.of(), outcome, null, error,
                 Usage.NONE, 1, 1, 1, Instant.now());

@@ -45,7 +45,7 @@ class LateEventsTest {
         // Ten minutes back: its minute window closed long ago.
         Instant tooLate = now.minus(Duration.ofMinutes(10));
         int index = 0;
-        for (Instant at : new Instant[] {recent, withinGrace, tooLate}) {
+        for (Instant at : new Instant[] { recent, withinGrace, tooLate }) {
             // One key, one partition: processed in this order.
             TestKafka.shared().send(Topics.STEPS, "late-" + agent, TestEvents.step(agent, "v1", "r-" + agent, index++,
                     Verdict.allow(), StepOutcome.EXECUTED, VerdictSource.VALIDATOR, Usage.NONE, 1_000, 1_000, 0, at));

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * Exactly-once across failures, against the real broker: while events stream in, the stream thread crashes
  * mid-transaction, later the whole instance stops while more events arrive, and a new one starts with an empty
  * state directory (restoring from the changelogs). Every event is counted exactly once, in the agent's and the
- * tool's totals, and no over-count is ever published. The topology runs in its own Kafka Streams instances here (the service's settings, another
+ * tool's totals, and no over-count is ever published. The topology runs in its own Kafka Streams instances here (the service's
+ * settings, another
  * application id); {@code @QuarkusTest} only so that it shares the test JVM's broker.
  */
 @QuarkusTest
@@ -79,7 +80,8 @@ class RestartWithoutDoubleCountingTest {
             }
             assertThat(countedBeforeRestart).as("the restart happens mid-stream")
                     .isLessThan((long) RUNS * STEPS_PER_RUN);
-            try (var second = new StreamsInstance(applicationId, stateRoot.resolve("b"), event -> { }, TINY_CACHE)) {
+            try (var second = new StreamsInstance(applicationId, stateRoot.resolve("b"), event -> {
+            }, TINY_CACHE)) {
                 firstHalf.join(120_000);
                 secondHalf.join(120_000);
                 await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {

@@ -45,7 +45,7 @@ public final class StreamsInstance implements AutoCloseable {
     }
 
     private StreamsInstance(String applicationId, Path stateDir, Consumer<Event> onDecoded, Properties overrides,
-                            Windowing windowing) {
+            Windowing windowing) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokerResource.bootstrapServers());
@@ -62,10 +62,10 @@ public final class StreamsInstance implements AutoCloseable {
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6_000);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 1_000);
         p.putAll(overrides);
-        streams = new KafkaStreams(AggregationTopology.build(windowing, onDecoded, topic -> { }), p);
+        streams = new KafkaStreams(AggregationTopology.build(windowing, onDecoded, topic -> {
+        }), p);
         // A failed stream thread is replaced: it resumes from the last committed transaction, like a restarted pod.
-        streams.setUncaughtExceptionHandler(e -> StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
-                .REPLACE_THREAD);
+        streams.setUncaughtExceptionHandler(e -> StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD);
         streams.start();
     }
 
@@ -78,7 +78,7 @@ public final class StreamsInstance implements AutoCloseable {
     public Tally total(String groupKey, Scope scope) {
         try {
             return streams.store(StoreQueryParameters.fromNameAndType(AggregationTopology.TOTALS_STORE,
-                    QueryableStoreTypes.<String, Tally>keyValueStore())).get(scope.storeKey(groupKey));
+                    QueryableStoreTypes.<String, Tally> keyValueStore())).get(scope.storeKey(groupKey));
         } catch (RuntimeException e) {
             return null;
         }

@@ -24,16 +24,16 @@ public final class TestEvents {
     }
 
     static StepEvent step(String agent, String version, String runId, int index, Verdict verdict, StepOutcome outcome,
-                          VerdictSource source, Usage usage, long modelMicros, long validationMicros,
-                          long executionMicros, Instant at) {
+            VerdictSource source, Usage usage, long modelMicros, long validationMicros,
+            long executionMicros, Instant at) {
         return step(agent, version, runId, index, "lookup", verdict, outcome, source, usage, modelMicros,
                 validationMicros, executionMicros, at);
     }
 
     /** A step that calls {@code tool}, or gives a final answer when {@code tool} is null. */
     static StepEvent step(String agent, String version, String runId, int index, String tool, Verdict verdict,
-                          StepOutcome outcome, VerdictSource source, Usage usage, long modelMicros,
-                          long validationMicros, long executionMicros, Instant at) {
+            StepOutcome outcome, VerdictSource source, Usage usage, long modelMicros,
+            long validationMicros, long executionMicros, Instant at) {
         Action action = tool == null ? new Action.FinalAnswer("the answer " + index)
                 : new Action.ToolCall(tool, Map.of("q", "order " + index));
         return new StepEvent(StepEvent.SCHEMA_VERSION, "task-" + runId, runId, index, agent, version, SCRIPTED,
@@ -43,13 +43,13 @@ public final class TestEvents {
     }
 
     static ValidationReply reply(String agent, String version, String runId, int index, Verdict verdict,
-                                 long latencyMicros, Instant at) {
+            long latencyMicros, Instant at) {
         return reply(agent, version, runId, index, verdict, latencyMicros, at,
                 List.of(new Finding("rules", verdict.kind(), 0.0, "test", latencyMicros)));
     }
 
     static ValidationReply reply(String agent, String version, String runId, int index, Verdict verdict,
-                                 long latencyMicros, Instant at, List<Finding> findings) {
+            long latencyMicros, Instant at, List<Finding> findings) {
         return new ValidationReply(ValidationReply.SCHEMA_VERSION, "req-" + runId + "-" + index, "task-" + runId, runId,
                 index, agent, version, "default", verdict, findings, latencyMicros, at);
     }

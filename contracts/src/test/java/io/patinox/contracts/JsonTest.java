@@ -118,7 +118,8 @@ class JsonTest {
         assertThatThrownBy(() -> Json.decode(secret + " is not json", TaskSubmitted.class))
                 .hasMessageContaining("not valid JSON").hasMessageContaining("Unrecognized token (not shown)")
                 .hasMessageNotContaining("jane");
-        String wrongType = Json.encodeToString(Samples.request()).replace("\"stepIndex\":0", "\"stepIndex\":\"" + secret + "\"");
+        String wrongType = Json.encodeToString(Samples.request()).replace("\"stepIndex\":0",
+                "\"stepIndex\":\"" + secret + "\"");
         assertThatThrownBy(() -> Json.decode(wrongType, ValidationRequest.class))
                 .hasMessageContaining("'stepIndex'").hasMessageNotContaining("jane");
     }

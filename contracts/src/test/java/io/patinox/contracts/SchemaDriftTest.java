@@ -27,7 +27,7 @@ class SchemaDriftTest {
     void committedSchemasMatchTheRecords() throws IOException {
         Map<String, String> generated = SchemaGenerator.generateAll();
         if (Boolean.getBoolean("patinox.schemas.update")) {
-            SchemaGenerator.main(new String[] {DIR.toString()});
+            SchemaGenerator.main(new String[] { DIR.toString() });
         }
         assertThat(generated).hasSize(Event.class.getPermittedSubclasses().length);
         for (var e : generated.entrySet()) {

@@ -26,10 +26,10 @@ public class ConfigRepoResource implements QuarkusTestResourceLifecycleManager {
             Path config = root.resolve("config");
             Files.createDirectories(config.resolve("agents"));
             Path samples = Path.of("..", "config").toAbsolutePath().normalize();
-            for (String dir : new String[] {"policies", "models", "corpus"}) {
+            for (String dir : new String[] { "policies", "models", "corpus" }) {
                 ConfigTree.copy(samples.resolve(dir), config.resolve(dir));
             }
-            for (String agent : new String[] {SLOW_AGENT, CALM_AGENT}) {
+            for (String agent : new String[] { SLOW_AGENT, CALM_AGENT }) {
                 Files.writeString(config.resolve("agents/" + agent + ".yaml"), """
                         # A test agent.
                         name: %s

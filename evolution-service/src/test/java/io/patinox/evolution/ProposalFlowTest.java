@@ -42,7 +42,7 @@ class ProposalFlowTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     private static TelemetryAggregate total(String agent, long steps, long timeouts, List<FailureCluster> clusters,
-                                            String suffix) {
+            String suffix) {
         return new TelemetryAggregate(TelemetryAggregate.SCHEMA_VERSION,
                 "agent=" + agent + "|version=v1|window=total" + suffix, agent, "v1", null, null,
                 TelemetryAggregate.TOTAL, null, null, 2, steps, Map.of("allow", steps - timeouts, "block", timeouts),

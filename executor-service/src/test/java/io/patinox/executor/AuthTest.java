@@ -42,7 +42,8 @@ class AuthTest {
     void rightKeyIsAccepted() {
         given().header("X-API-Key", FrontDoorTest.PLAIN).contentType("application/json").body(BODY).post("/tasks")
                 .then().statusCode(202);
-        given().header("Authorization", "Bearer " + FrontDoorTest.PLAIN).contentType("application/json").body(BODY).post("/tasks")
+        given().header("Authorization", "Bearer " + FrontDoorTest.PLAIN).contentType("application/json").body(BODY)
+                .post("/tasks")
                 .then().statusCode(202);
         // Past the door: an unknown run is a 404, not a 401.
         given().header("Authorization", "bearer " + FrontDoorTest.PLAIN).get("/runs/no-such-task").then().statusCode(404);

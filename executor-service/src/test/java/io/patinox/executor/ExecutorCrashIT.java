@@ -52,7 +52,8 @@ class ExecutorCrashIT {
         AtomicBoolean crashed = new AtomicBoolean();
         // Step 0 (the calculator) is allowed; step 1 gets no answer until the executor was killed.
         validator.on(taskId, r -> r.stepIndex() == 0 || crashed.get()
-                ? TestValidator.Answer.now(Verdict.allow()) : TestValidator.Answer.silent());
+                ? TestValidator.Answer.now(Verdict.allow())
+                : TestValidator.Answer.silent());
 
         executor = start(bootstrap, 1);
         ExecutorFlowTest.submit(TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
@@ -67,7 +68,8 @@ class ExecutorCrashIT {
         RunResult result = results.get(0);
         assertThat(result.status()).isEqualTo(RunStatus.COMPLETED);
         assertThat(result.answer()).isEqualTo("6 × 7 = 42.");
-        List<StepEvent> steps = TestKafka.shared().await(Topics.STEPS, result.runId(), StepEvent.class, 3, Duration.ofSeconds(5));
+        List<StepEvent> steps = TestKafka.shared().await(Topics.STEPS, result.runId(), StepEvent.class, 3,
+                Duration.ofSeconds(5));
         assertThat(steps).as("one event per step, both under the run id of the first start")
                 .extracting(StepEvent::stepIndex).containsExactlyInAnyOrder(0, 1);
         assertThat(steps).allSatisfy(s -> assertThat(s.outcome()).isEqualTo(StepOutcome.EXECUTED));

@@ -136,7 +136,8 @@ class ExecutorFlowTest {
         List<ToolExecutions.Execution> ran = executions.forRun(result.runId());
         assertThat(ran).hasSize(1);
         assertThat(ran.get(0).startedAt()).isAfterOrEqualTo(toolStep.replySentAt());
-        assertThat(Duration.between(toolStep.receivedAt(), ran.get(0).startedAt())).isGreaterThanOrEqualTo(Duration.ofMillis(500));
+        assertThat(Duration.between(toolStep.receivedAt(), ran.get(0).startedAt()))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(500));
         assertThat(steps(result.runId(), 2).get(0).validationLatencyMicros()).isGreaterThanOrEqualTo(500_000);
     }
 
@@ -191,7 +192,8 @@ class ExecutorFlowTest {
     void modifyOfAToolCallRunsTheChangedArguments() {
         String taskId = newTaskId("modify-tool");
         validator.on(taskId, r -> r.action() instanceof Action.ToolCall
-                ? TestValidator.Answer.now(new Verdict.Modify(new Action.ToolCall("calculator", java.util.Map.of("expression", "6 * 8")), "test"))
+                ? TestValidator.Answer.now(
+                        new Verdict.Modify(new Action.ToolCall("calculator", java.util.Map.of("expression", "6 * 8")), "test"))
                 : TestValidator.Answer.now(Verdict.allow()));
         submit(TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
 
@@ -231,7 +233,8 @@ class ExecutorFlowTest {
     @Test
     void divertToHumanReviewEndsTheRunAndGoesToTheReviewTopic() {
         String taskId = newTaskId("divert");
-        validator.on(taskId, r -> TestValidator.Answer.now(new Verdict.Divert(Verdict.Divert.HUMAN_REVIEW, "refund above 500")));
+        validator.on(taskId,
+                r -> TestValidator.Answer.now(new Verdict.Divert(Verdict.Divert.HUMAN_REVIEW, "refund above 500")));
         submit(TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
 
         RunResult result = result(taskId);
@@ -400,7 +403,8 @@ class ExecutorFlowTest {
         assertThat(result.usage().inputTokens()).isEqualTo(220);
         assertThat(executions.forRun(runId)).as("the tool of the checkpointed step is not run again").isEmpty();
         assertThat(validator.seen(taskId)).extracting(s -> s.request().stepIndex()).containsExactly(1);
-        Awaitility.await().atMost(WAIT).until(() -> journal.find(taskId).map(c -> c.state() == RunCheckpoint.State.DONE).orElse(false));
+        Awaitility.await().atMost(WAIT)
+                .until(() -> journal.find(taskId).map(c -> c.state() == RunCheckpoint.State.DONE).orElse(false));
     }
 
     @Test
@@ -429,7 +433,8 @@ class ExecutorFlowTest {
         // What an executor killed during the refund left behind: the validated call marked in flight.
         RunCheckpoint checkpoint = new RunCheckpoint(RunCheckpoint.SCHEMA_VERSION, taskId, runId, RunCheckpoint.State.RUNNING,
                 task, 1, 0, 0, new io.patinox.contracts.events.Usage(30, 6, 0), List.of(ChatEntry.user(task.input())),
-                List.of(), java.time.Instant.now().minusSeconds(5), null, java.time.Instant.now()).withToolInFlight(call, java.time.Instant.now());
+                List.of(), java.time.Instant.now().minusSeconds(5), null, java.time.Instant.now())
+                .withToolInFlight(call, java.time.Instant.now());
         KAFKA.send("patinox.runs", taskId, checkpoint);
         Awaitility.await().atMost(WAIT).until(() -> journal.find(taskId).isPresent());
         submit(task);
@@ -471,7 +476,8 @@ class ExecutorFlowTest {
         String taskId = newTaskId("done-before");
         TaskSubmitted task = TaskSubmitted.of(taskId, "calc", "What is 6 * 7?");
         RunResult earlier = new RunResult(RunResult.SCHEMA_VERSION, taskId, "run-earlier", "calc", "abc", RunStatus.COMPLETED,
-                "6 × 7 = 42.", null, 2, null, null, null, java.time.Instant.now().minusSeconds(60), java.time.Instant.now().minusSeconds(59));
+                "6 × 7 = 42.", null, 2, null, null, null, java.time.Instant.now().minusSeconds(60),
+                java.time.Instant.now().minusSeconds(59));
         KAFKA.send("patinox.runs", taskId, new RunCheckpoint(RunCheckpoint.SCHEMA_VERSION, taskId,
                 "run-earlier", RunCheckpoint.State.DONE, task, 2, 0, 0, null, null, null, earlier.startedAt(), earlier,
                 java.time.Instant.now()));
@@ -499,7 +505,8 @@ class ExecutorFlowTest {
         String prefix = "bad-" + UUID.randomUUID();
         KAFKA.sendRaw(Topics.TASKS, prefix + "-json", "not json".getBytes());
         KAFKA.sendRaw(Topics.TASKS, prefix + "-version",
-                Json.encodeToString(TaskSubmitted.of("t", "calc", "x")).replace("\"schemaVersion\":1", "\"schemaVersion\":99").getBytes());
+                Json.encodeToString(TaskSubmitted.of("t", "calc", "x")).replace("\"schemaVersion\":1", "\"schemaVersion\":99")
+                        .getBytes());
         KAFKA.sendRaw(Topics.TASKS, prefix + "-missing",
                 "{\"schemaVersion\":1,\"taskId\":\"t\",\"input\":\"x\",\"occurredAt\":\"2026-01-01T00:00:00Z\"}".getBytes());
         String taskId = newTaskId("after-bad");

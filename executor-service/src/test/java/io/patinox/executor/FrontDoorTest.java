@@ -181,14 +181,17 @@ class FrontDoorTest {
     @Test
     void quotaRefusalsAreCountedPerKeyIdAndEveryKnownKeyAndAgentHasItsSeriesFromTheStart() {
         String metrics = given().get("/q/metrics").asString();
-        assertThat(metrics).contains("patinox_executor_quota_refused_total{name=\"" + ApiKeys.id(PLAIN) + "\",quota=\"cost\",scope=\"key\"}")
+        assertThat(metrics)
+                .contains(
+                        "patinox_executor_quota_refused_total{name=\"" + ApiKeys.id(PLAIN) + "\",quota=\"cost\",scope=\"key\"}")
                 .contains("patinox_executor_quota_refused_total{name=\"calc\",quota=\"rate\",scope=\"agent\"}")
                 .doesNotContain(PLAIN + "\"");
         for (int i = 0; i < 6; i++) {
             post(RATED, task("door-counted-" + UUID.randomUUID(), "calc", "hello"));
         }
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("patinox_executor_quota_refused_total\\{name=\""
-                + ApiKeys.id(RATED) + "\",quota=\"rate\",scope=\"key\"} ([0-9.]+)").matcher(given().get("/q/metrics").asString());
+                + ApiKeys.id(RATED) + "\",quota=\"rate\",scope=\"key\"} ([0-9.]+)")
+                .matcher(given().get("/q/metrics").asString());
         assertThat(m.find()).isTrue();
         assertThat(Double.parseDouble(m.group(1))).isGreaterThanOrEqualTo(1);
     }
@@ -204,8 +207,8 @@ class FrontDoorTest {
         assertThat(second.jsonPath().getString("error")).contains("has 1 runs in progress (limit 1 concurrent runs)");
 
         assertThat(KAFKA.await(Topics.RESULTS, first, RunResult.class, 1, WAIT).get(0).status()).isEqualTo(RunStatus.COMPLETED);
-        Awaitility.await().atMost(WAIT).until(() ->
-                post(SINGLE, task("door-single-" + UUID.randomUUID(), "calc", "hello")).statusCode() == 202);
+        Awaitility.await().atMost(WAIT)
+                .until(() -> post(SINGLE, task("door-single-" + UUID.randomUUID(), "calc", "hello")).statusCode() == 202);
     }
 
     @Test
@@ -214,12 +217,13 @@ class FrontDoorTest {
         post(METERED, task(first, "calc", "What is 6 * 7?")).then().statusCode(202);
         assertThat(KAFKA.await(Topics.RESULTS, first, RunResult.class, 1, WAIT).get(0).usage().totalTokens()).isPositive();
 
-        Response over = Awaitility.await().atMost(WAIT).until(() ->
-                post(METERED, task("door-metered-" + UUID.randomUUID(), "calc", "hello")), r -> r.statusCode() == 429);
+        Response over = Awaitility.await().atMost(WAIT).until(
+                () -> post(METERED, task("door-metered-" + UUID.randomUUID(), "calc", "hello")), r -> r.statusCode() == 429);
         assertThat(over.jsonPath().getString("error")).contains("has used 238 tokens today (limit 1 tokens per day")
                 .contains("resets at");
         long untilMidnight = Duration.between(Instant.now(),
-                Instant.now().atZone(java.time.ZoneOffset.UTC).toLocalDate().plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC)).toSeconds();
+                Instant.now().atZone(java.time.ZoneOffset.UTC).toLocalDate().plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC))
+                .toSeconds();
         assertThat(Long.parseLong(over.header("Retry-After"))).isBetween(untilMidnight - 5, untilMidnight + 5);
         assertThat(given().get("/q/metrics").asString())
                 .contains("patinox_executor_quota_refusals_total{path=\"rest\",quota=\"tokens\",scope=\"key\"}")
@@ -249,7 +253,8 @@ class FrontDoorTest {
         Map<String, String> forged = Map.of(CallerStamp.KEY_ID, ApiKeys.id(METERED), CallerStamp.PROOF, "made-up");
         KAFKA.send(Topics.TASKS, taskId, new TaskSubmitted(TaskSubmitted.SCHEMA_VERSION, taskId, "calc", "What is 6 * 7?",
                 forged, Instant.now()));
-        assertThat(KAFKA.await(Topics.RESULTS, taskId, RunResult.class, 1, WAIT).get(0).status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(KAFKA.await(Topics.RESULTS, taskId, RunResult.class, 1, WAIT).get(0).status())
+                .isEqualTo(RunStatus.COMPLETED);
     }
 
     @Test
@@ -261,7 +266,8 @@ class FrontDoorTest {
 
         var dead = KAFKA.await(Topics.dlq(Topics.TASKS), r -> taskId.equals(r.key()), 1, WAIT);
         assertThat(TestKafka.header(dead.get(0), ReplyHeaders.DEAD_LETTER_REASON))
-                .isEqualTo("task input of 2000 bytes is over the limit of 1000 bytes (patinox.executor.limits.max-input-bytes)");
+                .isEqualTo(
+                        "task input of 2000 bytes is over the limit of 1000 bytes (patinox.executor.limits.max-input-bytes)");
         assertThat(KAFKA.await(Topics.RESULTS, next, RunResult.class, 1, WAIT).get(0).status()).isEqualTo(RunStatus.COMPLETED);
         assertThat(KAFKA.readAll(Topics.RESULTS, r -> taskId.equals(r.key()))).isEmpty();
     }

@@ -103,8 +103,9 @@ class LogRedactionTest {
         assertThat(ExecutorFlowTest.result(blocked).status()).isEqualTo(RunStatus.BLOCKED);
         RunResult unknown = ExecutorFlowTest.result(unknownAgent);
         assertThat(unknown.status()).isNotEqualTo(RunStatus.COMPLETED);
-        Awaitility.await().atMost(WAIT).until(() ->
-                !TestKafka.shared().await(Topics.dlq(Topics.TASKS), r -> r.key() != null && r.key().startsWith("pii-bad-"), 1, WAIT)
+        Awaitility.await().atMost(WAIT)
+                .until(() -> !TestKafka.shared()
+                        .await(Topics.dlq(Topics.TASKS), r -> r.key() != null && r.key().startsWith("pii-bad-"), 1, WAIT)
                         .isEmpty());
 
         // The runs did log (so the capture works), but only ids, statuses and reasons.

@@ -76,7 +76,8 @@ class MemoryPoisoningTest {
         assertThat(((Action.ToolCall) write.action()).arguments().get("source")).asString()
                 .contains("task " + first).contains(result.runId());
         StepEvent writeStep = KAFKA.await(Topics.STEPS, result.runId(), StepEvent.class, 3, SLOW).stream()
-                .filter(s -> s.action() instanceof Action.ToolCall c && c.tool().equals(MemoryGate.WRITE)).findFirst().orElseThrow();
+                .filter(s -> s.action() instanceof Action.ToolCall c && c.tool().equals(MemoryGate.WRITE)).findFirst()
+                .orElseThrow();
         assertThat(writeStep.outcome()).isEqualTo(StepOutcome.BLOCKED);
         assertThat(writeStep.error()).contains("memory poisoning suspected");
 

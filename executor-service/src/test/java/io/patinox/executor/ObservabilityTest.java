@@ -47,12 +47,14 @@ class ObservabilityTest {
     void runModelAndToolSpansCarryGenAiAttributes() {
         RunResult result = runCalc();
         AttributeKey<String> runId = AttributeKey.stringKey("patinox.run.id");
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
-                spans.getFinishedSpanItems().stream().anyMatch(s -> result.runId().equals(s.getAttributes().get(runId))
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(
+                () -> spans.getFinishedSpanItems().stream().anyMatch(s -> result.runId().equals(s.getAttributes().get(runId))
                         && s.getName().equals("invoke_agent calc")));
         SpanData run = spans.getFinishedSpanItems().stream()
-                .filter(s -> result.runId().equals(s.getAttributes().get(runId)) && s.getName().startsWith("invoke_agent")).findFirst().orElseThrow();
-        List<SpanData> trace = spans.getFinishedSpanItems().stream().filter(s -> s.getTraceId().equals(run.getTraceId())).toList();
+                .filter(s -> result.runId().equals(s.getAttributes().get(runId)) && s.getName().startsWith("invoke_agent"))
+                .findFirst().orElseThrow();
+        List<SpanData> trace = spans.getFinishedSpanItems().stream().filter(s -> s.getTraceId().equals(run.getTraceId()))
+                .toList();
         SpanData chat = trace.stream().filter(s -> s.getName().equals("chat test")).findFirst().orElseThrow();
         assertThat(chat.getAttributes().get(AttributeKey.stringKey("gen_ai.operation.name"))).isEqualTo("chat");
         assertThat(chat.getAttributes().get(AttributeKey.stringKey("gen_ai.request.model"))).isEqualTo("test");

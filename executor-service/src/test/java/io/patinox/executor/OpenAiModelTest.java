@@ -56,7 +56,8 @@ class OpenAiModelTest {
 
         // 429 first, retried; then the tool call; then the answer to the tool's output.
         List<Chat> requests = FakeOpenAiServer.requests().subList(before, FakeOpenAiServer.requests().size());
-        assertThat(FakeOpenAiServer.statuses().subList(before, FakeOpenAiServer.statuses().size())).containsExactly(429, 200, 200);
+        assertThat(FakeOpenAiServer.statuses().subList(before, FakeOpenAiServer.statuses().size())).containsExactly(429, 200,
+                200);
         JsonNode toolDef = requests.get(1).body().path("tools").get(0).path("function");
         assertThat(toolDef.path("name").asText()).isEqualTo("calculator");
         assertThat(toolDef.path("parameters").path("required").toString()).contains("expression");
@@ -69,8 +70,10 @@ class OpenAiModelTest {
         assertThat(tool.path("content").asText()).isEqualTo("391");
         assertThat(tool.path("tool_call_id").asText()).isEqualTo(assistant.path("tool_calls").get(0).path("id").asText());
 
-        List<StepEvent> steps = TestKafka.shared().await(Topics.STEPS, result.runId(), StepEvent.class, 2, Duration.ofSeconds(10));
-        assertThat(steps).extracting(StepEvent::action).contains(new Action.ToolCall("calculator", Map.of("expression", "17 * 23")));
+        List<StepEvent> steps = TestKafka.shared().await(Topics.STEPS, result.runId(), StepEvent.class, 2,
+                Duration.ofSeconds(10));
+        assertThat(steps).extracting(StepEvent::action)
+                .contains(new Action.ToolCall("calculator", Map.of("expression", "17 * 23")));
         assertThat(steps).allSatisfy(s -> assertThat(s.model().scripted()).isFalse());
         assertThat(validator.seen(taskId)).hasSize(2);
     }

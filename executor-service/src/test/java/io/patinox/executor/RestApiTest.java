@@ -31,8 +31,8 @@ class RestApiTest {
                 .body("{\"agent\":\"calc\",\"input\":\"What is 6 * 7?\",\"taskId\":\"" + taskId + "\"}")
                 .post("/tasks").then().statusCode(202).body("taskId", equalTo(taskId));
 
-        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                given().get("/runs/" + taskId).then().statusCode(200)
+        Awaitility.await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> given().get("/runs/" + taskId).then().statusCode(200)
                         .body("state", equalTo("COMPLETED"))
                         .body("result.answer", equalTo("6 × 7 = 42."))
                         .body("steps.size()", equalTo(2)));

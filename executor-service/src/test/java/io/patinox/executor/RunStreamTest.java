@@ -42,7 +42,8 @@ class RunStreamTest {
         validator.on(taskId, r -> new TestValidator.Answer(io.patinox.contracts.verdict.Verdict.allow(), 300));
         HttpClient http = HttpClient.newHttpClient();
         var stream = http.sendAsync(HttpRequest.newBuilder(URI.create(runs + "/" + taskId + "/steps"))
-                .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofLines());
+                .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofLines());
         given().contentType("application/json")
                 .body("{\"agent\":\"calc\",\"input\":\"What is 6 * 7?\",\"taskId\":\"" + taskId + "\"}")
                 .post("/tasks").then().statusCode(202);
@@ -63,7 +64,7 @@ class RunStreamTest {
         long[] overheadMicros = new long[runs];
         // Followed from their end, so each run's records are read once, not every topic from its start per run.
         try (var results = TestKafka.shared().followFromEnd(io.patinox.contracts.topics.Topics.RESULTS);
-             var stepEvents = TestKafka.shared().followFromEnd(io.patinox.contracts.topics.Topics.STEPS)) {
+                var stepEvents = TestKafka.shared().followFromEnd(io.patinox.contracts.topics.Topics.STEPS)) {
             for (int i = 0; i < runs; i++) {
                 String taskId = "overhead-" + UUID.randomUUID();
                 ExecutorFlowTest.submit(io.patinox.contracts.events.TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));

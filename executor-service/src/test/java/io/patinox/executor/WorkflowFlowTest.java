@@ -73,8 +73,9 @@ class WorkflowFlowTest {
 
     static String submit(String label, String workflow, String input) {
         String taskId = label + "-" + UUID.randomUUID();
-        KAFKA.send(Topics.TASKS, taskId, new TaskSubmitted(TaskSubmitted.SCHEMA_VERSION, taskId, workflow, input, Map.of("user", "ada"),
-                Instant.now(), workflow));
+        KAFKA.send(Topics.TASKS, taskId,
+                new TaskSubmitted(TaskSubmitted.SCHEMA_VERSION, taskId, workflow, input, Map.of("user", "ada"),
+                        Instant.now(), workflow));
         return taskId;
     }
 
@@ -93,13 +94,15 @@ class WorkflowFlowTest {
     static Function<ValidationRequest, TestValidator.Answer> refundsAbove500ToAPerson() {
         return r -> r.action() instanceof Action.ToolCall call && call.tool().equals("refund")
                 && ((Number) call.arguments().get("amount")).doubleValue() > 500
-                ? TestValidator.Answer.now(new Verdict.Divert(Verdict.Divert.HUMAN_REVIEW, "refunds above 500 need a human"))
-                : TestValidator.Answer.now(Verdict.allow());
+                        ? TestValidator.Answer
+                                .now(new Verdict.Divert(Verdict.Divert.HUMAN_REVIEW, "refunds above 500 need a human"))
+                        : TestValidator.Answer.now(Verdict.allow());
     }
 
     static ReviewRequest reviewOf(String taskId) {
         Awaitility.await().atMost(WAIT).until(() -> KAFKA.readAll(Topics.REVIEW_REQUESTS, r -> true).stream()
-                .map(r -> io.patinox.contracts.json.Json.decode(r.value(), ReviewRequest.class)).anyMatch(q -> q.taskId().equals(taskId)));
+                .map(r -> io.patinox.contracts.json.Json.decode(r.value(), ReviewRequest.class))
+                .anyMatch(q -> q.taskId().equals(taskId)));
         return KAFKA.readAll(Topics.REVIEW_REQUESTS, r -> true).stream()
                 .map(r -> io.patinox.contracts.json.Json.decode(r.value(), ReviewRequest.class))
                 .filter(q -> q.taskId().equals(taskId)).findFirst().orElseThrow();
@@ -157,7 +160,8 @@ class WorkflowFlowTest {
         RunResult result = result(taskId);
         assertThat(result.status()).as(result.reason()).isEqualTo(RunStatus.COMPLETED);
         assertThat(result.answer()).isEqualTo("42");
-        assertThat(executions.forRun(result.runId())).extracting(ToolExecutions.Execution::tool).containsExactly("clock", "calculator");
+        assertThat(executions.forRun(result.runId())).extracting(ToolExecutions.Execution::tool).containsExactly("clock",
+                "calculator");
     }
 
     @Test
@@ -174,8 +178,10 @@ class WorkflowFlowTest {
         assertThat(review.reason()).isEqualTo("refunds above 500 need a human");
         assertThat(KAFKA.await(Topics.RESULTS, taskId, RunResult.class, 1, Duration.ofSeconds(1))).isEmpty();
         given().get("/runs/" + taskId).then().statusCode(200).body("state", equalTo("SUSPENDED"));
-        given().get("/reviews").then().statusCode(200).body("find { it.reviewId == '" + review.reviewId() + "' }.status", equalTo("WAITING"));
-        given().get("/reviews/" + review.reviewId()).then().statusCode(200).body("reason", equalTo("refunds above 500 need a human"));
+        given().get("/reviews").then().statusCode(200).body("find { it.reviewId == '" + review.reviewId() + "' }.status",
+                equalTo("WAITING"));
+        given().get("/reviews/" + review.reviewId()).then().statusCode(200).body("reason",
+                equalTo("refunds above 500 need a human"));
 
         given().contentType(ContentType.JSON).body("{\"reviewer\":\"ada\"}")
                 .post("/reviews/" + review.reviewId() + "/approve").then().statusCode(202).body("decidedBy", equalTo("ada"));
@@ -188,7 +194,8 @@ class WorkflowFlowTest {
         assertThat(steps.get(5).verdictSource()).isEqualTo(VerdictSource.REVIEWER);
         assertThat(steps.get(5).stepIndex()).isEqualTo(4);
         assertThat(executions.forRun(result.runId())).filteredOn(e -> e.tool().equals("refund")).hasSize(1);
-        given().contentType(ContentType.JSON).body("{}").post("/reviews/" + review.reviewId() + "/approve").then().statusCode(404);
+        given().contentType(ContentType.JSON).body("{}").post("/reviews/" + review.reviewId() + "/approve").then()
+                .statusCode(404);
     }
 
     @Test
@@ -199,7 +206,8 @@ class WorkflowFlowTest {
                 Map.of(), Instant.now(), "refund-flow"));
         ReviewRequest review = reviewOf(taskId);
 
-        given().contentType(ContentType.JSON).body("{}").post("/reviews/" + review.reviewId() + "/reject").then().statusCode(400);
+        given().contentType(ContentType.JSON).body("{}").post("/reviews/" + review.reviewId() + "/reject").then()
+                .statusCode(400);
         given().contentType(ContentType.JSON).body("{\"reviewer\":\"bob\",\"reason\":\"the order was never paid\"}")
                 .post("/reviews/" + review.reviewId() + "/reject").then().statusCode(202);
 
@@ -215,8 +223,8 @@ class WorkflowFlowTest {
         String taskId = "wf-edit-" + UUID.randomUUID();
         validator.on(taskId, r -> r.action() instanceof Action.ToolCall call && call.tool().equals("refund")
                 && ((Number) call.arguments().get("amount")).doubleValue() > 5000
-                ? TestValidator.Answer.now(new Verdict.Block("refunds above 5000 are never allowed"))
-                : refundsAbove500ToAPerson().apply(r));
+                        ? TestValidator.Answer.now(new Verdict.Block("refunds above 5000 are never allowed"))
+                        : refundsAbove500ToAPerson().apply(r));
         KAFKA.send(Topics.TASKS, taskId, new TaskSubmitted(1, taskId, "refund-flow", refundInput(900, "refund please"),
                 Map.of(), Instant.now(), "refund-flow"));
         ReviewRequest review = reviewOf(taskId);
@@ -254,7 +262,8 @@ class WorkflowFlowTest {
     void aReviewNobodyDecidesInTimeIsDecidedByThePolicysOnTimeout() {
         String taskId = "wf-timeout-" + UUID.randomUUID();
         validator.on(taskId, refundsAbove500ToAPerson());
-        KAFKA.send(Topics.TASKS, taskId, new TaskSubmitted(1, taskId, "slow-review", "go", Map.of(), Instant.now(), "slow-review"));
+        KAFKA.send(Topics.TASKS, taskId,
+                new TaskSubmitted(1, taskId, "slow-review", "go", Map.of(), Instant.now(), "slow-review"));
 
         RunResult result = result(taskId);
         assertThat(result.status()).isEqualTo(RunStatus.BLOCKED);
@@ -354,7 +363,8 @@ class WorkflowFlowTest {
         assertThat(result.status()).as(result.reason()).isEqualTo(RunStatus.COMPLETED);
         assertThat(result.workflow()).isEqualTo("refund-flow");
         given().contentType(ContentType.JSON).body(Map.of("workflow", "no-such-flow", "input", "{}"))
-                .post("/tasks").then().statusCode(404).body("error", org.hamcrest.Matchers.containsString("unknown workflow 'no-such-flow'"));
+                .post("/tasks").then().statusCode(404)
+                .body("error", org.hamcrest.Matchers.containsString("unknown workflow 'no-such-flow'"));
         given().contentType(ContentType.JSON).body(Map.of("agent", "triage", "workflow", "refund-flow", "input", "{}"))
                 .post("/tasks").then().statusCode(400);
     }
@@ -362,6 +372,7 @@ class WorkflowFlowTest {
     @Test
     void theToolListThatCheckConfigUsesIsTheRegistrysOwn() {
         assertThat(tools.names()).containsExactlyInAnyOrderElementsOf(BuiltInTools.IDEMPOTENT.keySet());
-        BuiltInTools.IDEMPOTENT.forEach((name, idempotent) -> assertThat(tools.idempotent(name)).as(name).isEqualTo(idempotent));
+        BuiltInTools.IDEMPOTENT
+                .forEach((name, idempotent) -> assertThat(tools.idempotent(name)).as(name).isEqualTo(idempotent));
     }
 }

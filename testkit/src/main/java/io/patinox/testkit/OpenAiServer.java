@@ -77,7 +77,7 @@ public final class OpenAiServer implements AutoCloseable {
      * tokens, so tests can assert the sums the client makes.
      */
     public record Reply(int status, String content, String toolName, String toolArguments, String error,
-                        Duration delay, int promptTokens, int completionTokens) {
+            Duration delay, int promptTokens, int completionTokens) {
         /** An assistant message with {@code content}. */
         public static Reply text(String content) {
             return new Reply(200, content, null, null, null, Duration.ZERO, 50, 7);

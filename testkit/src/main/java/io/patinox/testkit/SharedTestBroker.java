@@ -7,7 +7,8 @@ import io.patinox.deploy.local.TopicSetup;
  * One real broker per test JVM, started on first use with every topic of the mesh created, and stopped
  * by a shutdown hook. Plain JUnit tests use it directly; Quarkus tests through {@link KafkaBrokerResource}.
  *
- * <p>Set {@code -Dpatinox.test.kafka.bootstrap=host:port} to run the tests against a broker that is
+ * <p>
+ * Set {@code -Dpatinox.test.kafka.bootstrap=host:port} to run the tests against a broker that is
  * already running instead (e.g. a Testcontainers or Strimzi one where a container engine exists).
  */
 public final class SharedTestBroker {

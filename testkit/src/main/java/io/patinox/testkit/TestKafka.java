@@ -144,7 +144,7 @@ public final class TestKafka implements AutoCloseable {
      * returns the matching records (fewer if the time ran out: assert on the size).
      */
     public List<ConsumerRecord<String, byte[]>> await(String topic, Predicate<ConsumerRecord<String, byte[]>> filter,
-                                                      int count, Duration timeout) {
+            int count, Duration timeout) {
         List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = consumer(null)) {
             List<TopicPartition> partitions = partitions(consumer, topic);

@@ -9,10 +9,10 @@ import java.util.regex.Pattern;
 /**
  * A scalar column of a vector dataset and how its value is read from the record type {@code R} a service stores.
  *
- * @param name  a lower-case identifier (it appears in filters); not one of the names the store uses itself
- * @param type  what the column holds
+ * @param name a lower-case identifier (it appears in filters); not one of the names the store uses itself
+ * @param type what the column holds
  * @param value reads the column's value from a record: a {@code String} for {@link Type#TEXT}, a {@code Long} for
- *              {@link Type#INT64}; never null
+ *        {@link Type#INT64}; never null
  */
 public record Column<R>(String name, Type type, Function<R, ?> value) {
 

@@ -8,6 +8,7 @@ import java.util.function.Function;
 /**
  * The typed layout of a vector dataset for records of type {@code R}: its scalar columns, its vector column and
  * how a stored row becomes an {@code R} again. A service declares one as a constant next to its record, e.g.
+ *
  * <pre>{@code
  * record Memory(String id, String agent, String text, float[] vector) {
  *     static final VectorSchema<Memory> SCHEMA = new VectorSchema<>(MiniLmEmbedder.DIMENSION,
@@ -18,12 +19,12 @@ import java.util.function.Function;
  * }</pre>
  *
  * @param dimension the vectors' length
- * @param columns   the scalar columns, in the dataset's order; names unique
- * @param vector    reads a record's vector
- * @param reader    makes a record of a stored row
+ * @param columns the scalar columns, in the dataset's order; names unique
+ * @param vector reads a record's vector
+ * @param reader makes a record of a stored row
  */
 public record VectorSchema<R>(int dimension, List<Column<R>> columns, Function<R, float[]> vector,
-                              Function<Stored, R> reader) {
+        Function<Stored, R> reader) {
 
     public VectorSchema {
         if (dimension <= 0) {

@@ -177,8 +177,8 @@ public final class VectorStore<R> implements AutoCloseable {
         int dimension = schema.dimension();
         List<Match<R>> rows = new ArrayList<>();
         try (Dataset dataset = Dataset.open(uri, allocator);
-             LanceScanner scanner = dataset.newScan(options);
-             ArrowReader reader = scanner.scanBatches()) {
+                LanceScanner scanner = dataset.newScan(options);
+                ArrowReader reader = scanner.scanBatches()) {
             while (reader.loadNextBatch()) {
                 VectorSchemaRoot root = reader.getVectorSchemaRoot();
                 FixedSizeListVector vec = (FixedSizeListVector) root.getVector(VECTOR);

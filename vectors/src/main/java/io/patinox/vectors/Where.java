@@ -7,7 +7,7 @@ import java.util.Objects;
  * chosen, so a search returns the {@code k} nearest rows that satisfy it.
  *
  * @param column a text column of the dataset
- * @param value  the value it must equal
+ * @param value the value it must equal
  */
 public record Where(String column, String value) {
 

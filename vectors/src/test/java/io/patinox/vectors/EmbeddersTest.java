@@ -41,7 +41,7 @@ class EmbeddersTest {
         assertThat(model.embedAll(List.of())).isEmpty();
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
-            List<Callable<float[]>> calls = texts.stream().<Callable<float[]>>map(t -> () -> model.embed(t)).toList();
+            List<Callable<float[]>> calls = texts.stream().<Callable<float[]>> map(t -> () -> model.embed(t)).toList();
             List<Future<float[]>> single = pool.invokeAll(calls);
             for (int i = 0; i < texts.size(); i++) {
                 assertThat(dot(batch.get(i), single.get(i).get())).isCloseTo(1, within(1e-5));
@@ -63,7 +63,7 @@ class EmbeddersTest {
         @Override
         public float[] embed(String text) {
             calls.incrementAndGet();
-            return new float[] {text.length(), 1};
+            return new float[] { text.length(), 1 };
         }
     }
 

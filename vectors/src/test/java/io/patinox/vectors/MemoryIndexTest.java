@@ -51,8 +51,8 @@ class MemoryIndexTest {
 
     @Test
     void anEmptyIndexFindsNothingAndAZeroVectorIsSimilarToNothing() {
-        assertThat(MemoryIndex.of(2, List.<Point>of(), Point::vector).nearest(new float[] {1, 0})).isEmpty();
-        var index = MemoryIndex.of(2, List.of(new Point("zero", new float[] {0, 0})), Point::vector);
-        assertThat(index.nearest(new float[] {1, 0}).orElseThrow().similarity()).isZero();
+        assertThat(MemoryIndex.of(2, List.<Point> of(), Point::vector).nearest(new float[] { 1, 0 })).isEmpty();
+        var index = MemoryIndex.of(2, List.of(new Point("zero", new float[] { 0, 0 })), Point::vector);
+        assertThat(index.nearest(new float[] { 1, 0 }).orElseThrow().similarity()).isZero();
     }
 }

@@ -34,7 +34,7 @@ class VectorStoreTest {
         try (var store = store()) {
             assertThat(store.exists()).isFalse();
             assertThat(store.all()).isEmpty();
-            assertThat(store.nearest(new float[] {1, 0, 0}, 3)).isEmpty();
+            assertThat(store.nearest(new float[] { 1, 0, 0 }, 3)).isEmpty();
             store.append(List.of());
             assertThat(store.exists()).isFalse();
         }
@@ -60,7 +60,7 @@ class VectorStoreTest {
     void findsTheNearestByCosineNearestFirst() {
         try (var store = store()) {
             store.append(List.of(note("x", "ann", 1, 0, 0), note("xy", "ann", 1, 1, 0), note("z", "bob", 0, 0, 5)));
-            var found = store.nearest(new float[] {2, 0.2f, 0}, 2);
+            var found = store.nearest(new float[] { 2, 0.2f, 0 }, 2);
             assertThat(found).extracting(m -> m.row().id()).containsExactly("x", "xy");
             assertThat(found.get(0).similarity()).isCloseTo(2 / Math.sqrt(4.04), within(1e-5));
             assertThat(found.get(1).similarity()).isCloseTo(2.2 / Math.sqrt(4.04 * 2), within(1e-5));
@@ -72,9 +72,9 @@ class VectorStoreTest {
         try (var store = store()) {
             store.append(List.of(note("x", "ann", 1, 0, 0), note("y", "bob", 0, 1, 0), note("z", "o'brien", 0, 0, 1),
                     note("w", "o'brien", 0, 1, 1)));
-            assertThat(store.nearest(new float[] {0, 1, 0.1f}, 2, Where.equal("owner", "o'brien")))
+            assertThat(store.nearest(new float[] { 0, 1, 0.1f }, 2, Where.equal("owner", "o'brien")))
                     .extracting(m -> m.row().id()).containsExactly("w", "z");
-            assertThat(store.nearest(new float[] {1, 0, 0}, 5, Where.equal("owner", "nobody"))).isEmpty();
+            assertThat(store.nearest(new float[] { 1, 0, 0 }, 5, Where.equal("owner", "nobody"))).isEmpty();
         }
     }
 
@@ -83,10 +83,10 @@ class VectorStoreTest {
         try (var store = store()) {
             assertThatThrownBy(() -> store.append(List.of(note("a", "ann", 1, 0))))
                     .hasMessage("vector of 2 dimensions, expected 3");
-            assertThatThrownBy(() -> store.nearest(new float[] {1}, 1)).hasMessage("vector of 1 dimensions, expected 3");
-            assertThatThrownBy(() -> store.nearest(new float[] {1, 0, 0}, 1, Where.equal("at", "1")))
+            assertThatThrownBy(() -> store.nearest(new float[] { 1 }, 1)).hasMessage("vector of 1 dimensions, expected 3");
+            assertThatThrownBy(() -> store.nearest(new float[] { 1, 0, 0 }, 1, Where.equal("at", "1")))
                     .hasMessage("column 'at' is not a text column");
-            assertThatThrownBy(() -> store.nearest(new float[] {1, 0, 0}, 1, Where.equal("nope", "1")))
+            assertThatThrownBy(() -> store.nearest(new float[] { 1, 0, 0 }, 1, Where.equal("nope", "1")))
                     .hasMessage("no column 'nope'");
         }
     }
@@ -96,7 +96,7 @@ class VectorStoreTest {
         assertThatThrownBy(() -> new VectorSchema<Note>(3, List.of(Column.text("id", Note::id),
                 Column.text("id", Note::owner)), Note::vector, row -> null))
                 .hasMessage("column 'id' is declared twice");
-        assertThatThrownBy(() -> Column.<Note>text("vec", Note::id)).hasMessageContaining("must match");
-        assertThatThrownBy(() -> Column.<Note>text("Owner", Note::id)).hasMessageContaining("must match");
+        assertThatThrownBy(() -> Column.<Note> text("vec", Note::id)).hasMessageContaining("must match");
+        assertThatThrownBy(() -> Column.<Note> text("Owner", Note::id)).hasMessageContaining("must match");
     }
 }

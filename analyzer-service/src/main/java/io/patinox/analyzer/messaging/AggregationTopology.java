@@ -32,7 +32,8 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The analyzer's Kafka Streams topology: decode the three telemetry topics (bad records to their dead-letter
- * topics, records already counted dropped), re-key every contribution by (agent, config version), fold it into running totals and tumbling
+ * topics, records already counted dropped), re-key every contribution by (agent, config version), fold it into running totals
+ * and tumbling
  * windows of the agent, its tools and its validators ({@link TallyProcessor}), and publish changed aggregates to the
  * compacted {@code patinox.aggregates}.
  */
@@ -45,8 +46,8 @@ public class AggregationTopology {
     public static final String WINDOWS_STORE = TallyProcessor.WINDOWS_STORE;
 
     /** The aggregates as every other producer of the topic writes them: the contracts' JSON. */
-    private static final Serde<TelemetryAggregate> AGGREGATES =
-            Serdes.serdeFrom(new TelemetryAggregateSerializer(), new TelemetryAggregateDeserializer());
+    private static final Serde<TelemetryAggregate> AGGREGATES = Serdes.serdeFrom(new TelemetryAggregateSerializer(),
+            new TelemetryAggregateDeserializer());
 
     @Inject
     AnalyzerConfig config;
@@ -61,18 +62,19 @@ public class AggregationTopology {
 
     /** The topology, outside CDI too (restart test, benchmark), duplicates dropped silently. */
     public static Topology build(Windowing windowing, Consumer<Event> onDecoded, Consumer<String> onDeadLetter) {
-        return build(windowing, onDecoded, onDeadLetter, topic -> { });
+        return build(windowing, onDecoded, onDeadLetter, topic -> {
+        });
     }
 
     /**
      * The topology.
      *
-     * @param onDecoded    called with every event that decoded and is counted (not a duplicate)
+     * @param onDecoded called with every event that decoded and is counted (not a duplicate)
      * @param onDeadLetter called with the source topic of every refused record
-     * @param onDuplicate  called with the source topic of every record dropped as already counted
+     * @param onDuplicate called with the source topic of every record dropped as already counted
      */
     public static Topology build(Windowing windowing, Consumer<Event> onDecoded, Consumer<String> onDeadLetter,
-                                 Consumer<String> onDuplicate) {
+            Consumer<String> onDuplicate) {
         StreamsBuilder builder = new StreamsBuilder();
         var tallySerde = new TallySerde(windowing.digits());
         // The fold keeps changed tallies in memory and writes each once right before the commit (the stores' flush
@@ -86,7 +88,8 @@ public class AggregationTopology {
                 .withCachingDisabled()));
 
         // Duplicates can arrive as long as any window still takes their event.
-        Duration remembered = windowing.windows().stream().max(Duration::compareTo).orElse(Duration.ZERO).plus(windowing.grace());
+        Duration remembered = windowing.windows().stream().max(Duration::compareTo).orElse(Duration.ZERO)
+                .plus(windowing.grace());
         Counting counting = new Counting(remembered, onDecoded, onDeadLetter, onDuplicate);
         decoded(builder, Topics.STEPS, new StepEventDeserializer(), counting)
                 .merge(decoded(builder, Topics.VALIDATION_REPLIES, new ValidationReplyDeserializer(), counting))
@@ -101,13 +104,13 @@ public class AggregationTopology {
 
     /** How decoded records are counted: how long identities are remembered, and who hears of what. */
     private record Counting(Duration remembered, Consumer<Event> onDecoded, Consumer<String> onDeadLetter,
-                            Consumer<String> onDuplicate) {
+            Consumer<String> onDuplicate) {
     }
 
     /** The good contributions of one topic, each once; its bad records go to its dead-letter topic. */
     private static <E extends Event> KStream<String, Contribution> decoded(StreamsBuilder builder, String topic,
-                                                                          ContractDeserializer<E> deserializer,
-                                                                          Counting counting) {
+            ContractDeserializer<E> deserializer,
+            Counting counting) {
         String name = topic.substring(Topics.PREFIX.length()).replace('.', '-');
         String seen = "seen-" + name;
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(seen, counting.remembered(),

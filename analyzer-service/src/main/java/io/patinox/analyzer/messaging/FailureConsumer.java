@@ -59,7 +59,7 @@ public class FailureConsumer {
     private final Tracer tracer;
 
     FailureConsumer(AnalyzerConfig config, FailureClusterService clusters,
-                    @Channel(OUT) Emitter<Record<String, TelemetryAggregate>> aggregates, Tracer tracer) {
+            @Channel(OUT) Emitter<Record<String, TelemetryAggregate>> aggregates, Tracer tracer) {
         this.config = config;
         this.clusters = clusters;
         this.aggregates = aggregates;

@@ -17,12 +17,14 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * the cost. Every store of the fold is wrapped with the same hook, so whichever the task flushes first writes all
  * of them; later calls find nothing pending.
  *
- * <p>Reads from other threads (interactive queries) see the state as of the last flush.
+ * <p>
+ * Reads from other threads (interactive queries) see the state as of the last flush.
  */
 final class FlushHookStore<K, V> extends WrappedStateStore<KeyValueStore<K, V>, K, V> implements KeyValueStore<K, V> {
 
     /** Registered by the processor that owns the pending writes; runs on the stream thread. */
-    private volatile Runnable hook = () -> { };
+    private volatile Runnable hook = () -> {
+    };
 
     private FlushHookStore(KeyValueStore<K, V> inner) {
         super(inner);

@@ -26,18 +26,21 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * subject an event touches: its agent (at its config version), the tool a step called, and each validator whose
  * finding a reply carries.
  *
- * <p>Why not the DSL's {@code windowedBy}: it drops events past the grace period silently, and they must be
+ * <p>
+ * Why not the DSL's {@code windowedBy}: it drops events past the grace period silently, and they must be
  * counted. Here a window takes an event while {@code end > streamTime - grace} (Kafka Streams' own rule); a later
  * event is counted as late in its window and in the totals (its figures still go into the totals). Stream time
  * is kept in a store, so a restart keeps judging lateness the same way.
  *
- * <p>State: the tallies touched since the last commit live in memory and are written to the stores once each in
+ * <p>
+ * State: the tallies touched since the last commit live in memory and are written to the stores once each in
  * the stores' flush hook ({@link FlushHookStore}), which Kafka Streams runs right before every commit. So under
  * exactly-once the state, the offsets and the outputs still commit together, but a tally is serialised once per
  * commit rather than once per event. If a task is closed without a commit (a crash), its memory is dropped with
  * it and the stores are restored from the changelogs.
  *
- * <p>Publishing is coalesced: subjects changed since the last {@code emitInterval} are published once each. After
+ * <p>
+ * Publishing is coalesced: subjects changed since the last {@code emitInterval} are published once each. After
  * a (re)start every total and open window is published again, so a change committed just before a crash but not
  * yet published is not lost from the topic.
  */
@@ -79,7 +82,7 @@ final class TallyProcessor implements Processor<String, Contribution, String, Te
      * saved then, so memory stays bounded however many subjects one commit interval touches.
      */
     private static Map<String, Tally> lru(int capacity, Map<String, Tally> unsaved,
-                                          java.util.function.Supplier<KeyValueStore<String, Tally>> store) {
+            java.util.function.Supplier<KeyValueStore<String, Tally>> store) {
         return new LinkedHashMap<>(256, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Tally> eldest) {
@@ -110,7 +113,8 @@ final class TallyProcessor implements Processor<String, Contribution, String, Te
         streamTime = saved == null ? Long.MIN_VALUE : saved;
         context.schedule(windowing.emitInterval(), PunctuationType.WALL_CLOCK_TIME, now -> emit());
         Duration purgeEvery = windowing.retention().compareTo(Duration.ofMinutes(1)) < 0
-                ? windowing.retention() : Duration.ofMinutes(1);
+                ? windowing.retention()
+                : Duration.ofMinutes(1);
         context.schedule(purgeEvery.isZero() ? Duration.ofSeconds(1) : purgeEvery,
                 PunctuationType.WALL_CLOCK_TIME, now -> purge());
         republishCurrent();

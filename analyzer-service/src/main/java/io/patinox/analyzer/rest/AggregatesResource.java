@@ -27,8 +27,8 @@ public class AggregatesResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response aggregates(@QueryParam("agent") String agent, @QueryParam("version") String version,
-                               @QueryParam("window") String window, @QueryParam("tool") String tool,
-                               @QueryParam("validator") String validator) {
+            @QueryParam("window") String window, @QueryParam("tool") String tool,
+            @QueryParam("validator") String validator) {
         if (blankToNull(tool) != null && blankToNull(validator) != null) {
             return Response.status(Response.Status.BAD_REQUEST)
                     .entity("{\"error\":\"an aggregate is narrowed to a tool or a validator, not both\"}").build();

@@ -33,7 +33,8 @@ public class ClustersResource {
     public byte[] similar(@QueryParam("text") String text, @QueryParam("k") @DefaultValue("5") int k) {
         List<Map<String, String>> rows = clusters.similar(text == null ? "" : text, Math.max(1, Math.min(k, 50)))
                 .stream().map(r -> Map.of("id", r.id(), "agent", r.agent(), "version", r.version(), "kind", r.kind(),
-                        "text", r.text())).toList();
+                        "text", r.text()))
+                .toList();
         return Json.encode(rows);
     }
 

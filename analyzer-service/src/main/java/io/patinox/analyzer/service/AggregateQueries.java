@@ -48,7 +48,7 @@ public class AggregateQueries {
      * @throws InvalidStateStoreException while the stores are not queryable (starting, rebalancing)
      */
     public List<TelemetryAggregate> find(String agent, String version, String window, String tool,
-                                         String validator) {
+            String validator) {
         Filter filter = new Filter(agent, version, tool, validator);
         List<TelemetryAggregate> found = new ArrayList<>();
         if (window == null || TelemetryAggregate.TOTAL.equals(window)) {

@@ -16,39 +16,43 @@ import java.util.List;
  * What one consumed event adds to the aggregates of its (agent, config version) and of its tool or validators, in
  * a compact form that crosses the repartition topic without the full event.
  *
- * @param kind              which topic it came from
- * @param agent             the agent
- * @param configVersion     the config commit
- * @param verdict           the applied verdict of a step, else null
- * @param outcome           the outcome of a step, else null
- * @param source            where a step's verdict came from, else null
- * @param status            how a run ended, else null
- * @param tool              the tool a step called, else null (final answers, replies, runs)
- * @param inputTokens       prompt tokens of a step
- * @param outputTokens      completion tokens of a step
- * @param costUsd           cost of a step
- * @param stepMicros        model + validation + execution time of a step
- * @param validationMicros  verdict round trip of a step
- * @param modelMicros       model time of a step
- * @param toolMicros        execution time of a step's tool call
- * @param validatorMicros   time spent in the validator service, from a reply
- * @param checks            each validator's finding, from a reply; empty otherwise
- * @param eventTimeMillis   when the event happened (its {@code occurredAt})
+ * @param kind which topic it came from
+ * @param agent the agent
+ * @param configVersion the config commit
+ * @param verdict the applied verdict of a step, else null
+ * @param outcome the outcome of a step, else null
+ * @param source where a step's verdict came from, else null
+ * @param status how a run ended, else null
+ * @param tool the tool a step called, else null (final answers, replies, runs)
+ * @param inputTokens prompt tokens of a step
+ * @param outputTokens completion tokens of a step
+ * @param costUsd cost of a step
+ * @param stepMicros model + validation + execution time of a step
+ * @param validationMicros verdict round trip of a step
+ * @param modelMicros model time of a step
+ * @param toolMicros execution time of a step's tool call
+ * @param validatorMicros time spent in the validator service, from a reply
+ * @param checks each validator's finding, from a reply; empty otherwise
+ * @param eventTimeMillis when the event happened (its {@code occurredAt})
  */
 public record Contribution(Kind kind, String agent, String configVersion, Verdict.Kind verdict, StepOutcome outcome,
-                           VerdictSource source, RunStatus status, String tool, long inputTokens, long outputTokens,
-                           double costUsd, long stepMicros, long validationMicros, long modelMicros, long toolMicros,
-                           long validatorMicros, List<Check> checks, long eventTimeMillis) {
+        VerdictSource source, RunStatus status, String tool, long inputTokens, long outputTokens,
+        double costUsd, long stepMicros, long validationMicros, long modelMicros, long toolMicros,
+        long validatorMicros, List<Check> checks, long eventTimeMillis) {
 
     /** The topic a contribution came from. */
-    public enum Kind { STEP, REPLY, RUN }
+    public enum Kind {
+        STEP,
+        REPLY,
+        RUN
+    }
 
     /**
      * One validator's part of a reply.
      *
      * @param validator the validator's name
-     * @param outcome   the verdict kind it asked for
-     * @param micros    how long it took
+     * @param outcome the verdict kind it asked for
+     * @param micros how long it took
      */
     public record Check(String validator, Verdict.Kind outcome, long micros) {
     }

@@ -28,7 +28,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Failure clusters per (agent, config version): each blocked, retried or failed step is embedded in-process
- * (all-MiniLM-L6-v2), stored in Lance ({@link StoredFailure}) and assigned to a cluster. The clusters are published as the aggregate subject
+ * (all-MiniLM-L6-v2), stored in Lance ({@link StoredFailure}) and assigned to a cluster. The clusters are published as the
+ * aggregate subject
  * {@code agent=<a>|version=<v>|window=total|clusters}. A step seen twice (redelivery) is stored and counted once.
  */
 @ApplicationScoped

@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * The text of a failed, retried or blocked step that is embedded and clustered:
- * {@code <kind>: <what went wrong> | <what the agent proposed>}, e.g. {@code blocked: prompt injection | Ignore ...}. Exemplars leave the service, so e-mail addresses and long digit runs (cards, phone numbers) are
+ * {@code <kind>: <what went wrong> | <what the agent proposed>}, e.g. {@code blocked: prompt injection | Ignore ...}. Exemplars
+ * leave the service, so e-mail addresses and long digit runs (cards, phone numbers) are
  * masked first.
  */
 public final class FailureText {

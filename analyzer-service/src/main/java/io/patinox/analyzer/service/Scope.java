@@ -5,12 +5,16 @@ package io.patinox.analyzer.service;
  * that judged its steps.
  *
  * @param dimension what the slice is narrowed by
- * @param name      the tool's or validator's name; null for the agent itself
+ * @param name the tool's or validator's name; null for the agent itself
  */
 public record Scope(Dimension dimension, String name) {
 
     /** What a slice is narrowed by. */
-    public enum Dimension { AGENT, TOOL, VALIDATOR }
+    public enum Dimension {
+        AGENT,
+        TOOL,
+        VALIDATOR
+    }
 
     /** The agent itself, not narrowed. */
     public static final Scope AGENT = new Scope(Dimension.AGENT, null);

@@ -10,10 +10,10 @@ import java.util.List;
  * scanned in order to rebuild the clusters after a restart, searched for similar failures.
  *
  * @param occurredAtMillis the step's event time
- * @param vector           the unit vector of {@code text}
+ * @param vector the unit vector of {@code text}
  */
 public record StoredFailure(String id, String agent, String version, String kind, String text, long occurredAtMillis,
-                            float[] vector) {
+        float[] vector) {
 
     /** The dataset's columns (names as written by earlier versions, so existing datasets stay readable). */
     static final VectorSchema<StoredFailure> SCHEMA = new VectorSchema<>(MiniLmEmbedder.DIMENSION,

@@ -19,7 +19,8 @@ import org.HdrHistogram.Histogram;
  * memory and writes them to its state stores once per commit. Latencies go into HdrHistograms, which merge exactly
  * and answer percentiles within their stated precision.
  *
- * <p>What each scope counts: the agent scope every step, reply and run; a tool scope the steps that called that
+ * <p>
+ * What each scope counts: the agent scope every step, reply and run; a tool scope the steps that called that
  * tool ({@code steps}, verdicts, errors, timeouts, tokens, latencies {@code step}, {@code validation},
  * {@code model}, {@code tool}); a validator scope that validator's findings from the replies ({@code steps} =
  * steps it judged, {@code verdicts} = what it asked for, latency {@code validator} = its own time per step).

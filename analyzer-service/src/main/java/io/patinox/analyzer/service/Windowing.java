@@ -9,7 +9,7 @@ import java.util.List;
  * interval, histogram precision and the in-memory tally cache.
  */
 public record Windowing(List<Duration> windows, Duration grace, Duration retention, Duration emitInterval,
-                        int digits, int hotTallies) {
+        int digits, int hotTallies) {
 
     /** The settings of the running service. */
     public static Windowing of(AnalyzerConfig config) {

@@ -9,18 +9,19 @@ import java.time.Instant;
  * decision for a review that is still waiting and ignores later ones.
  *
  * @param schemaVersion {@value #SCHEMA_VERSION}
- * @param decisionId    this decision, for logs and deduplication
- * @param reviewId      the review decided
- * @param taskId        the task of the suspended run
- * @param decision      approve, edit or reject
- * @param action        for {@code EDIT}: the action to run instead; validated again before it runs
- * @param reason        for {@code REJECT}: why (the run ends with it); optional otherwise
- * @param decidedBy     who decided (a reviewer's name, or {@code timeout} when the policy's time limit decided)
- * @param occurredAt    when it was decided
+ * @param decisionId this decision, for logs and deduplication
+ * @param reviewId the review decided
+ * @param taskId the task of the suspended run
+ * @param decision approve, edit or reject
+ * @param action for {@code EDIT}: the action to run instead; validated again before it runs
+ * @param reason for {@code REJECT}: why (the run ends with it); optional otherwise
+ * @param decidedBy who decided (a reviewer's name, or {@code timeout} when the policy's time limit decided)
+ * @param occurredAt when it was decided
  */
 public record ReviewDecision(int schemaVersion, String decisionId, String reviewId, String taskId, Kind decision,
-                             @OptionalField Action action, @OptionalField String reason, String decidedBy,
-                             Instant occurredAt) implements Event {
+        @OptionalField Action action, @OptionalField String reason, String decidedBy,
+        Instant occurredAt) implements Event {
+
     /** The version of this record's schema that this build writes and reads. */
     public static final int SCHEMA_VERSION = 1;
 

@@ -9,17 +9,19 @@ import java.util.Map;
  * The executor runs a task id once, however often it is published.
  *
  * @param schemaVersion {@value #SCHEMA_VERSION}
- * @param taskId        the client's id for this task; the idempotency key
- * @param agent         the name of the agent that should run it; for a workflow task, the workflow's name (the field
- *                      stays required on the wire, and a result's {@code agent} names the workflow too)
- * @param input         the task in the user's words (a workflow whose input has a schema reads it as JSON)
- * @param metadata      free-form labels (tenant, user, source), copied to the result
- * @param occurredAt    when the client submitted it
- * @param workflow      the name of the workflow that should run it, when the task is for a workflow; then equal to {@code agent}
+ * @param taskId the client's id for this task; the idempotency key
+ * @param agent the name of the agent that should run it; for a workflow task, the workflow's name (the field
+ *        stays required on the wire, and a result's {@code agent} names the workflow too)
+ * @param input the task in the user's words (a workflow whose input has a schema reads it as JSON)
+ * @param metadata free-form labels (tenant, user, source), copied to the result
+ * @param occurredAt when the client submitted it
+ * @param workflow the name of the workflow that should run it, when the task is for a workflow; then equal to {@code agent}
  */
 public record TaskSubmitted(int schemaVersion, String taskId, String agent, String input,
-                            Map<String, String> metadata, Instant occurredAt, @OptionalField String workflow)
-        implements Event {
+        Map<String, String> metadata, Instant occurredAt, @OptionalField String workflow)
+        implements
+            Event {
+
     /** The version of this record's schema that this build writes and reads. */
     public static final int SCHEMA_VERSION = 1;
 
@@ -38,7 +40,7 @@ public record TaskSubmitted(int schemaVersion, String taskId, String agent, Stri
 
     /** A task for an agent (the shape before workflows). */
     public TaskSubmitted(int schemaVersion, String taskId, String agent, String input, Map<String, String> metadata,
-                         Instant occurredAt) {
+            Instant occurredAt) {
         this(schemaVersion, taskId, agent, input, metadata, occurredAt, null);
     }
 

@@ -3,11 +3,12 @@ package io.patinox.contracts.events;
 /**
  * Tokens and cost spent by one step or one run.
  *
- * @param inputTokens  prompt tokens sent to the model
+ * @param inputTokens prompt tokens sent to the model
  * @param outputTokens completion tokens received
- * @param costUsd      estimated cost in US dollars
+ * @param costUsd estimated cost in US dollars
  */
 public record Usage(long inputTokens, long outputTokens, double costUsd) {
+
     /** Nothing spent. */
     public static final Usage NONE = new Usage(0, 0, 0);
 

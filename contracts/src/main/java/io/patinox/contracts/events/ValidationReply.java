@@ -9,22 +9,23 @@ import java.util.List;
  * The validator's answer to one {@link ValidationRequest}. Topic {@code patinox.validation.replies},
  * key: {@code runId}.
  *
- * @param schemaVersion  {@value #SCHEMA_VERSION}
- * @param requestId      the request answered
- * @param taskId         the task the run belongs to
- * @param runId          the run
- * @param stepIndex      the step answered
- * @param agent          the agent's name
- * @param configVersion  the config commit of the policy that judged it
- * @param policy         the policy that judged it
- * @param verdict        the combined verdict: the strongest of the findings
- * @param findings       every validator's finding, in the order they ran
- * @param latencyMicros  time spent in the validator service for this request
- * @param occurredAt     when the validator answered
+ * @param schemaVersion {@value #SCHEMA_VERSION}
+ * @param requestId the request answered
+ * @param taskId the task the run belongs to
+ * @param runId the run
+ * @param stepIndex the step answered
+ * @param agent the agent's name
+ * @param configVersion the config commit of the policy that judged it
+ * @param policy the policy that judged it
+ * @param verdict the combined verdict: the strongest of the findings
+ * @param findings every validator's finding, in the order they ran
+ * @param latencyMicros time spent in the validator service for this request
+ * @param occurredAt when the validator answered
  */
 public record ValidationReply(int schemaVersion, String requestId, String taskId, String runId, int stepIndex,
-                              String agent, String configVersion, String policy, Verdict verdict,
-                              List<Finding> findings, long latencyMicros, Instant occurredAt) implements Event {
+        String agent, String configVersion, String policy, Verdict verdict,
+        List<Finding> findings, long latencyMicros, Instant occurredAt) implements Event {
+
     /** The version of this record's schema that this build writes and reads. */
     public static final int SCHEMA_VERSION = 1;
 
@@ -48,7 +49,7 @@ public record ValidationReply(int schemaVersion, String requestId, String taskId
      * clock, so that a test can fix it).
      */
     public static ValidationReply answering(ValidationRequest request, String configVersion, Verdict verdict,
-                                            List<Finding> findings, long latencyMicros, Instant answeredAt) {
+            List<Finding> findings, long latencyMicros, Instant answeredAt) {
         return new ValidationReply(SCHEMA_VERSION, request.requestId(), request.taskId(), request.runId(),
                 request.stepIndex(), request.agent(), configVersion, request.policy(), verdict, findings,
                 latencyMicros, answeredAt);

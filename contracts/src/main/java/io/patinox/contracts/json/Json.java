@@ -156,5 +156,6 @@ public final class Json {
     /** A JSON string value quoted by Jackson. */
     private static final java.util.regex.Pattern QUOTED_STRING = java.util.regex.Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"");
     /** An unparseable token quoted by Jackson: {@code Unrecognized token 'abc…':}. */
-    private static final java.util.regex.Pattern QUOTED_TOKEN = java.util.regex.Pattern.compile("(Unrecognized token) '.*?'(?=: )");
+    private static final java.util.regex.Pattern QUOTED_TOKEN = java.util.regex.Pattern
+            .compile("(Unrecognized token) '.*?'(?=: )");
 }

@@ -10,6 +10,6 @@ import java.lang.annotation.Target;
  * (absent means empty); every other unmarked component is required in the generated JSON Schema.
  */
 @Retention(RetentionPolicy.RUNTIME)
-@Target({ElementType.RECORD_COMPONENT, ElementType.PARAMETER, ElementType.FIELD, ElementType.METHOD})
+@Target({ ElementType.RECORD_COMPONENT, ElementType.PARAMETER, ElementType.FIELD, ElementType.METHOD })
 public @interface OptionalField {
 }

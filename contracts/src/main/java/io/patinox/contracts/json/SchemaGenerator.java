@@ -185,7 +185,7 @@ public final class SchemaGenerator {
         ArrayNode oneOf = s.putArray("oneOf");
         for (Class<?> sub : permitted) {
             String name = defName(sub);
-            defs.put(name, objectSchema(sub, defs, new String[] {info.property(), names.get(sub)}));
+            defs.put(name, objectSchema(sub, defs, new String[] { info.property(), names.get(sub) }));
             oneOf.addObject().put("$ref", "#/$defs/" + name);
         }
         return s;

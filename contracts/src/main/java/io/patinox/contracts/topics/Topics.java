@@ -52,7 +52,7 @@ public final class Topics {
      * A topic and how it is created.
      *
      * @param retention for a compacted topic, how long records are kept before they are deleted as well
-     *                  ({@code cleanup.policy=compact,delete}); null keeps the latest value of a key forever
+     *        ({@code cleanup.policy=compact,delete}); null keeps the latest value of a key forever
      */
     public record TopicSpec(String name, int partitions, boolean compacted, java.time.Duration retention) {
         /** A topic with the broker's retention. */

@@ -10,8 +10,8 @@ import java.util.Objects;
  * changed action, a {@link Verdict.Divert} its target), a score and a reason.
  *
  * @param verdict the verdict this validator asks for
- * @param score   in [0, 1], 1 = certainly a problem; 0 when the validator has no score
- * @param reason  why, in words an operator can act on; never the personal data or secret that was found
+ * @param score in [0, 1], 1 = certainly a problem; 0 when the validator has no score
+ * @param reason why, in words an operator can act on; never the personal data or secret that was found
  */
 public record Judgement(Verdict verdict, double score, String reason) {
 

@@ -5,12 +5,14 @@ import io.patinox.contracts.events.ValidationRequest;
 /**
  * One check of a validator chain: a proposed step in, a {@link Judgement} out.
  *
- * <p>The chain that runs a validator measures its latency, enforces its time limit, catches what it
+ * <p>
+ * The chain that runs a validator measures its latency, enforces its time limit, catches what it
  * throws and turns the judgement into a {@link io.patinox.contracts.verdict.Finding}; a validator only
  * decides. Implementations must be thread-safe (one instance serves concurrent requests) and must not
  * keep state between requests. A validator that cannot decide throws: the policy's fail mode then applies.
  *
- * <p>When an earlier validator of the chain answered {@code Modify}, later ones see the request with
+ * <p>
+ * When an earlier validator of the chain answered {@code Modify}, later ones see the request with
  * the modified action.
  */
 public interface Validator {

@@ -23,7 +23,11 @@ public sealed interface Verdict {
 
     /** The five verdicts, weakest first: the combined verdict of a chain is the strongest. */
     enum Kind {
-        ALLOW, MODIFY, RETRY, DIVERT, BLOCK;
+        ALLOW,
+        MODIFY,
+        RETRY,
+        DIVERT,
+        BLOCK;
 
         /** The stronger of two kinds: {@code BLOCK > DIVERT > RETRY > MODIFY > ALLOW}. */
         public Kind max(Kind other) {
@@ -75,7 +79,7 @@ public sealed interface Verdict {
 
     /** Exhaustive case analysis: every verdict kind must be handled. */
     default <R> R fold(Function<Allow, R> onAllow, Function<Modify, R> onModify, Function<Retry, R> onRetry,
-                       Function<Divert, R> onDivert, Function<Block, R> onBlock) {
+            Function<Divert, R> onDivert, Function<Block, R> onBlock) {
         if (this instanceof Allow a) {
             return onAllow.apply(a);
         } else if (this instanceof Modify m) {

@@ -8,17 +8,17 @@ import java.util.regex.Pattern;
 /**
  * {@code corpus/injection/build.yaml}: how the builder samples, groups and splits the sources.
  *
- * @param seed           seeds every random choice (sampling, templates, split)
- * @param split          shares of groups for train and validation (the rest is test)
- * @param templates      template expansion
+ * @param seed seeds every random choice (sampling, templates, split)
+ * @param split shares of groups for train and validation (the rest is test)
+ * @param templates template expansion
  * @param nearDuplicates near-duplicate thresholds
- * @param crossSource    the attack family held out entirely for the cross-source split
- * @param families       family name to source id globs ({@code garak-*}); a source in none is its own family
- * @param sources        per-source settings
+ * @param crossSource the attack family held out entirely for the cross-source split
+ * @param families family name to source id globs ({@code garak-*}); a source in none is its own family
+ * @param sources per-source settings
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record BuildConfig(long seed, Split split, Templates templates, NearDuplicates nearDuplicates,
-                          String crossSource, Map<String, List<String>> families, Map<String, SourceSettings> sources) {
+        String crossSource, Map<String, List<String>> families, Map<String, SourceSettings> sources) {
 
     /** Shares of groups per split. */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -32,18 +32,18 @@ public record BuildConfig(long seed, Split split, Templates templates, NearDupli
 
     /**
      * @param shingle characters per shingle
-     * @param drop    Jaccard from which a same-label text is dropped as a near-exact duplicate
-     * @param group   Jaccard from which two texts share a group
+     * @param drop Jaccard from which a same-label text is dropped as a near-exact duplicate
+     * @param group Jaccard from which two texts share a group
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record NearDuplicates(int shingle, double drop, double group) {
     }
 
     /**
-     * @param sample      keep at most this many rows (seeded choice)
-     * @param groupBy     where a row's group comes from
+     * @param sample keep at most this many rows (seeded choice)
+     * @param groupBy where a row's group comes from
      * @param rowCategory whether a row's own {@code category} field overrides the source's (default true; false
-     *                    when that field means something else, such as an intent label)
+     *        when that field means something else, such as an intent label)
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record SourceSettings(Integer sample, GroupBy groupBy, Boolean rowCategory) {
@@ -91,7 +91,8 @@ public record BuildConfig(long seed, Split split, Templates templates, NearDupli
         if (families != null) {
             for (var e : families.entrySet()) {
                 for (String glob : e.getValue()) {
-                    if (glob.endsWith("*") ? sourceId.startsWith(glob.substring(0, glob.length() - 1)) : glob.equals(sourceId)) {
+                    if (glob.endsWith("*") ? sourceId.startsWith(glob.substring(0, glob.length() - 1))
+                            : glob.equals(sourceId)) {
                         return e.getKey();
                     }
                 }

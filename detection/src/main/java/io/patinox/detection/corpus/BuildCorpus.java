@@ -26,17 +26,17 @@ import java.util.stream.Stream;
  * The corpus builder: {@code BuildCorpus <raw dir> <out dir> [--config build.yaml] [--heldout file.jsonl]
  * [--cross-heldout file.jsonl] [--publish dir] [--sources SOURCES.md]}.
  * <ol>
- *   <li>reads every {@code <raw dir>/<source>/source.yaml} and its data files; samples sources the config caps;</li>
- *   <li>expands jailbreak templates with harmful questions ({@code perTemplate} per template, seeded); questions on
- *       their own are not attacks and are not examples;</li>
- *   <li>drops exact duplicates (same normalised text; a text with both labels is dropped everywhere) and
- *       near-exact ones (character-shingle Jaccard ≥ {@code drop}, same label), keeping the first by source order;</li>
- *   <li>groups rows: the source's {@code groupBy}, a template's expansions, a row's {@code family} field, and
- *       every pair at Jaccard ≥ {@code group} (union-find);</li>
- *   <li>splits whole groups into train / validation / test by a seeded hash of the group, so test never shares a
- *       group or a near-duplicate with train (checked, and the check is reported);</li>
- *   <li>writes the cross-source split: every group holding an attack of the {@code crossSource} family is held
- *       out (test, with the benign test rows); train and validation keep the rest.</li>
+ * <li>reads every {@code <raw dir>/<source>/source.yaml} and its data files; samples sources the config caps;</li>
+ * <li>expands jailbreak templates with harmful questions ({@code perTemplate} per template, seeded); questions on
+ * their own are not attacks and are not examples;</li>
+ * <li>drops exact duplicates (same normalised text; a text with both labels is dropped everywhere) and
+ * near-exact ones (character-shingle Jaccard ≥ {@code drop}, same label), keeping the first by source order;</li>
+ * <li>groups rows: the source's {@code groupBy}, a template's expansions, a row's {@code family} field, and
+ * every pair at Jaccard ≥ {@code group} (union-find);</li>
+ * <li>splits whole groups into train / validation / test by a seeded hash of the group, so test never shares a
+ * group or a near-duplicate with train (checked, and the check is reported);</li>
+ * <li>writes the cross-source split: every group holding an attack of the {@code crossSource} family is held
+ * out (test, with the benign test rows); train and validation keep the rest.</li>
  * </ol>
  * Output: {@code train.jsonl}, {@code validation.jsonl}, {@code test.jsonl}, {@code cross-<family>/…},
  * {@code summary.json} and {@code BUILD.md} in the out dir; {@code --heldout} also writes the test split as
@@ -72,12 +72,13 @@ public final class BuildCorpus {
 
     /** The result of a build. */
     record Result(List<CorpusRow> rows, List<CorpusRow> crossTrain, List<CorpusRow> crossValidation,
-                  List<CorpusRow> crossTest, ObjectNode summary, String markdown) {
+            List<CorpusRow> crossTest, ObjectNode summary, String markdown) {
     }
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: BuildCorpus <raw dir> <out dir> [--config build.yaml] [--heldout file.jsonl] [--publish dir]");
+            System.err.println(
+                    "usage: BuildCorpus <raw dir> <out dir> [--config build.yaml] [--heldout file.jsonl] [--publish dir]");
             System.exit(2);
         }
         Path raw = Path.of(args[0]);
@@ -102,9 +103,11 @@ public final class BuildCorpus {
         write(result, out, config);
         if (heldout != null) {
             List<CorpusRow> test = result.rows().stream().filter(r -> r.split().equals("test")).toList();
-            CorpusFiles.writeLabelledSteps(heldout, test, "The test split of the injection corpus (never trained on), written by\n"
-                    + "io.patinox.detection.corpus.BuildCorpus; corpus " + result.summary().path("corpusSha256").asText()
-                    + ". Do not edit: rebuild (detection/README.md).");
+            CorpusFiles.writeLabelledSteps(heldout, test,
+                    "The test split of the injection corpus (never trained on), written by\n"
+                            + "io.patinox.detection.corpus.BuildCorpus; corpus "
+                            + result.summary().path("corpusSha256").asText()
+                            + ". Do not edit: rebuild (detection/README.md).");
         }
         if (publish != null) {
             Files.createDirectories(publish);
@@ -112,9 +115,11 @@ public final class BuildCorpus {
             Files.write(publish.resolve("build-summary.json"), summaryBytes(result.summary()));
         }
         if (crossHeldout != null) {
-            CorpusFiles.writeLabelledSteps(crossHeldout, result.crossTest(), "The cross-source test split: every attack of family '"
-                    + config.crossSource() + "' (held out of training entirely) and the benign test split, written by\n"
-                    + "io.patinox.detection.corpus.BuildCorpus; corpus " + result.summary().path("corpusSha256").asText() + ".");
+            CorpusFiles.writeLabelledSteps(crossHeldout, result.crossTest(),
+                    "The cross-source test split: every attack of family '"
+                            + config.crossSource() + "' (held out of training entirely) and the benign test split, written by\n"
+                            + "io.patinox.detection.corpus.BuildCorpus; corpus "
+                            + result.summary().path("corpusSha256").asText() + ".");
         }
         if (sources != null) {
             Files.writeString(sources, sourcesMarkdown(result.summary()), StandardCharsets.UTF_8);
@@ -134,13 +139,15 @@ public final class BuildCorpus {
     static String sourcesMarkdown(ObjectNode s) {
         StringBuilder md = new StringBuilder();
         md.append("# Injection / jailbreak corpus: sources\n\n");
-        md.append("Generated by `io.patinox.detection.corpus.BuildCorpus --sources` from `corpus/injection/raw/*/source.yaml`\n")
+        md.append(
+                "Generated by `io.patinox.detection.corpus.BuildCorpus --sources` from `corpus/injection/raw/*/source.yaml`\n")
                 .append("(provenance, licence evidence and notes per source) and the build's counts; do not edit by hand.\n")
                 .append("The build and its splits: `corpus/injection/BUILD.md`; how to rebuild and retrain: `detection/README.md`.\n\n");
         md.append("Corpus SHA-256 `").append(s.path("corpusSha256").asText()).append("`: ")
                 .append(s.path("totals").path("all").path("attack").asLong()).append(" attack and ")
                 .append(s.path("totals").path("all").path("benign").asLong()).append(" benign texts after de-duplication.\n\n");
-        md.append("| source | label | kind | licence | url | rows read | rows used |\n| --- | --- | --- | --- | --- | ---: | ---: |\n");
+        md.append(
+                "| source | label | kind | licence | url | rows read | rows used |\n| --- | --- | --- | --- | --- | ---: | ---: |\n");
         s.path("sources").forEach(o -> {
             String kind = o.path("kind").asText();
             String used = kind.equals("question") ? "fills templates" : String.valueOf(o.path("kept").asLong());
@@ -151,7 +158,8 @@ public final class BuildCorpus {
         });
         md.append("\n**Excluded** (never trained or tuned on; kept for independent evaluation; none is in `raw/`):\n");
         EXCLUDED.forEach(e -> md.append("- ").append(e).append("\n"));
-        md.append("\nThe three `patinox-*-project`/`garak-mcp-payloads-flattened` sources read the files of this directory in place\n")
+        md.append(
+                "\nThe three `patinox-*-project`/`garak-mcp-payloads-flattened` sources read the files of this directory in place\n")
                 .append("(`attacks-project.txt`, `attacks-garak.txt`, `benign-project.txt`): attack-similarity and the evolution\n")
                 .append("service use them too, and attacks the evolution service adds there are part of the next build.\n")
                 .append("`heldout.jsonl` is the build's test split in the evaluation format (never trained on).\n");
@@ -439,8 +447,8 @@ public final class BuildCorpus {
     }
 
     private ObjectNode summary(List<CorpusRow> rows, Map<String, Integer> groupSizes, int similarPairs,
-                               int crossLabelPairs, List<CorpusRow> crossTrain, List<CorpusRow> crossValidation,
-                               List<CorpusRow> crossTest) {
+            int crossLabelPairs, List<CorpusRow> crossTrain, List<CorpusRow> crossValidation,
+            List<CorpusRow> crossTest) {
         ObjectNode root = CorpusFiles.JSON.createObjectNode();
         root.put("generatedBy", "io.patinox.detection.corpus.BuildCorpus");
         root.put("corpusSha256", contentHash(rows));
@@ -460,8 +468,8 @@ public final class BuildCorpus {
         g.put("similarPairsAcrossLabels", crossLabelPairs);
         g.put("nearDuplicatePairsAcrossSplits", 0); // checked: the build stops otherwise
         ArrayNode largest = g.putArray("largest");
-        groupSizes.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()
-                        .thenComparing(Map.Entry.comparingByKey())).limit(10)
+        groupSizes.entrySet().stream().sorted(Map.Entry.<String, Integer> comparingByValue().reversed()
+                .thenComparing(Map.Entry.comparingByKey())).limit(10)
                 .forEach(e -> largest.addObject().put("group", e.getKey()).put("rows", e.getValue()));
         ObjectNode cross = root.putObject("crossSource");
         cross.put("family", config.crossSource());
@@ -503,7 +511,8 @@ public final class BuildCorpus {
             List<CorpusRow> sorted = new ArrayList<>(rows);
             sorted.sort(Comparator.comparing(CorpusRow::id));
             for (CorpusRow r : sorted) {
-                md.update((r.id() + "\t" + r.label() + "\t" + r.split() + "\t" + r.text() + "\n").getBytes(StandardCharsets.UTF_8));
+                md.update((r.id() + "\t" + r.label() + "\t" + r.split() + "\t" + r.text() + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
             }
             StringBuilder hex = new StringBuilder();
             for (byte b : md.digest()) {
@@ -518,8 +527,10 @@ public final class BuildCorpus {
     static String markdown(ObjectNode s) {
         StringBuilder md = new StringBuilder();
         md.append("# Injection corpus build\n\n");
-        md.append("Written by `io.patinox.detection.corpus.BuildCorpus` (do not edit; rebuild as `detection/README.md` says).\n\n");
-        md.append("Corpus SHA-256 `").append(s.path("corpusSha256").asText()).append("`, seed ").append(s.path("seed").asLong()).append(".\n\n");
+        md.append(
+                "Written by `io.patinox.detection.corpus.BuildCorpus` (do not edit; rebuild as `detection/README.md` says).\n\n");
+        md.append("Corpus SHA-256 `").append(s.path("corpusSha256").asText()).append("`, seed ").append(s.path("seed").asLong())
+                .append(".\n\n");
         md.append("| split | attack | benign |\n| --- | ---: | ---: |\n");
         for (String split : List.of("train", "validation", "test", "all")) {
             var t = s.path("totals").path(split);
@@ -541,13 +552,15 @@ public final class BuildCorpus {
                 .append(" benign, validation ").append(c.path("validationAttack").asLong()).append(" / ")
                 .append(c.path("validationBenign").asLong()).append(", test ").append(c.path("testAttack").asLong())
                 .append(" / ").append(c.path("testBenign").asLong()).append(".\n\n");
-        md.append("| source | label | kind | family | read | sampled out | expansions | exact dup. | both labels | near dup. | kept | train | validation | test |\n");
+        md.append(
+                "| source | label | kind | family | read | sampled out | expansions | exact dup. | both labels | near dup. | kept | train | validation | test |\n");
         md.append("| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         s.path("sources").forEach(o -> md.append("| ").append(o.path("id").asText()).append(" | ")
                 .append(o.path("label").asText()).append(" | ").append(o.path("kind").asText()).append(" | ")
                 .append(o.path("family").asText()).append(" | ").append(o.path("read").asLong()).append(" | ")
                 .append(o.path("sampledOut").asLong()).append(" | ").append(o.path("templateExpansions").asLong()).append(" | ")
-                .append(o.path("exactDuplicates").asLong()).append(" | ").append(o.path("conflictingLabels").asLong()).append(" | ")
+                .append(o.path("exactDuplicates").asLong()).append(" | ").append(o.path("conflictingLabels").asLong())
+                .append(" | ")
                 .append(o.path("nearDuplicates").asLong()).append(" | ").append(o.path("kept").asLong()).append(" | ")
                 .append(o.path("splits").path("train").asLong()).append(" | ")
                 .append(o.path("splits").path("validation").asLong()).append(" | ")

@@ -7,20 +7,20 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * One labelled text of the built corpus (a line of {@code train.jsonl}, {@code validation.jsonl},
  * {@code test.jsonl}).
  *
- * @param id       stable id: source and row (and template and question for an expansion)
- * @param text     the text as the source has it
- * @param label    {@code attack} or {@code benign}
- * @param source   the source id
- * @param family   the source's family (cross-source unit)
+ * @param id stable id: source and row (and template and question for an expansion)
+ * @param text the text as the source has it
+ * @param label {@code attack} or {@code benign}
+ * @param source the source id
+ * @param family the source's family (cross-source unit)
  * @param category the row's category, else the source's
- * @param lang     the row's language when the source gives one
- * @param group    the group it was split with
- * @param split    {@code train}, {@code validation} or {@code test}
+ * @param lang the row's language when the source gives one
+ * @param group the group it was split with
+ * @param split {@code train}, {@code validation} or {@code test}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record CorpusRow(String id, String text, String label, String source, String family, String category,
-                        String lang, String group, String split) {
+        String lang, String group, String split) {
 
     /** Whether it is an attack. */
     public boolean attack() {

@@ -27,7 +27,7 @@ final class NearDuplicates {
         String p = TfIdfFeatures.prepare(text);
         StringBuilder out = new StringBuilder(p.length());
         boolean space = false;
-        for (int i = 0; i < p.length(); ) {
+        for (int i = 0; i < p.length();) {
             int cp = p.codePointAt(i);
             i += Character.charCount(cp);
             if (Character.isLetterOrDigit(cp)) {
@@ -46,7 +46,7 @@ final class NearDuplicates {
     /** The sorted, distinct hashes of the {@code k}-character shingles of a key (the whole key when shorter). */
     static int[] shingles(String key, int k) {
         if (key.length() <= k) {
-            return new int[] {mix(key.hashCode())};
+            return new int[] { mix(key.hashCode()) };
         }
         int[] out = new int[key.length() - k + 1];
         for (int i = 0; i + k <= key.length(); i++) {

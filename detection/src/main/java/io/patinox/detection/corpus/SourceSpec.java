@@ -8,25 +8,26 @@ import java.util.List;
  * data files are laid out. Fields the builder does not use (commit, paths, licenceEvidence...) are provenance for
  * people and are ignored here.
  *
- * @param id          the folder name
- * @param name        what it is
- * @param url         where it comes from
- * @param licence     SPDX-like licence name
- * @param label       {@code attack} or {@code benign}
- * @param kind        {@code text} (each row is an example), {@code template} (rows hold {@code placeholder}, filled
- *                    with harmful questions) or {@code question} (harmful questions: only used inside templates)
+ * @param id the folder name
+ * @param name what it is
+ * @param url where it comes from
+ * @param licence SPDX-like licence name
+ * @param label {@code attack} or {@code benign}
+ * @param kind {@code text} (each row is an example), {@code template} (rows hold {@code placeholder}, filled
+ *        with harmful questions) or {@code question} (harmful questions: only used inside templates)
  * @param placeholder the template's slot, for kind {@code template}
- * @param category    the default category of its rows
- * @param files       its data files
- * @param notes       provenance notes
+ * @param category the default category of its rows
+ * @param files its data files
+ * @param notes provenance notes
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record SourceSpec(String id, String name, String url, String licence, String label, String kind,
-                         String placeholder, String category, List<DataFile> files, String notes) {
+        String placeholder, String category, List<DataFile> files, String notes) {
 
     /**
      * A data file: {@code jsonl} (one JSON object per line, the text in {@code field}, default {@code text}),
-     * {@code csv} (a header row, the text in column {@code field}) or {@code lines} (one text per line). {@code path} is relative to the source folder.
+     * {@code csv} (a header row, the text in column {@code field}) or {@code lines} (one text per line). {@code path} is
+     * relative to the source folder.
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record DataFile(String path, String format, String field, Integer rows, String note) {

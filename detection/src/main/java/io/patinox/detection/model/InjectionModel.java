@@ -22,12 +22,12 @@ import java.util.TreeMap;
  * The injection model at run time: logistic regression over the {@linkplain TfIdfFeatures tf-idf of hashed n-grams}
  * of a text, read as the most suspicious of
  * <ul>
- *   <li>the whole text,</li>
- *   <li>and, in a text longer than the smallest window, every window of {@code windows[i]} units (a half window
- *       apart): an instruction planted in a long document is read at its own scale, and padding around an attack
- *       cannot dilute it;</li>
- *   <li>the same for the text's decoded readings ({@link Deobfuscator}: base64, hex, URL encoding, ROT13, leetspeak,
- *       spaced letters).</li>
+ * <li>the whole text,</li>
+ * <li>and, in a text longer than the smallest window, every window of {@code windows[i]} units (a half window
+ * apart): an instruction planted in a long document is read at its own scale, and padding around an attack
+ * cannot dilute it;</li>
+ * <li>the same for the text's decoded readings ({@link Deobfuscator}: base64, hex, URL encoding, ROT13, leetspeak,
+ * spaced letters).</li>
  * </ul>
  * The log-odds map to P(attack) by Platt calibration; the file holds thresholds for operating false-positive rates.
  * Instances are immutable and thread-safe. Design and measurements: docs/adr/0007-injection-model.md.
@@ -39,7 +39,7 @@ public final class InjectionModel {
     /** The version of that format this class reads and writes. */
     public static final int FORMAT_VERSION = 2;
     /** The false-positive rates whose thresholds the file holds. */
-    public static final double[] OPERATING_FPRS = {0.01, 0.02, 0.05};
+    public static final double[] OPERATING_FPRS = { 0.01, 0.02, 0.05 };
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Characters of a decoded reading scored either side of what the decoding changed. */
@@ -64,12 +64,12 @@ public final class InjectionModel {
      * windows in units (ascending), Platt calibration {@code a}, {@code b}, the operating threshold.
      */
     public InjectionModel(TfIdfFeatures features, float[] idf, float[] weights, double bias, int[] windows, double a,
-                          double b, double threshold, Map<String, Double> thresholds, String version) {
+            double b, double threshold, Map<String, Double> thresholds, String version) {
         this(features, idf, weights, bias, windows, a, b, threshold, thresholds, version, null);
     }
 
     private InjectionModel(TfIdfFeatures features, float[] idf, float[] weights, double bias, int[] windows, double a,
-                           double b, double threshold, Map<String, Double> thresholds, String version, ObjectNode file) {
+            double b, double threshold, Map<String, Double> thresholds, String version, ObjectNode file) {
         if (idf.length != features.dimension() || weights.length != features.dimension()) {
             throw new IllegalArgumentException("idf and weights need " + features.dimension() + " values");
         }
@@ -153,7 +153,7 @@ public final class InjectionModel {
                 break;
             }
             int step = Math.max(1, size / 2);
-            for (int s = 0; ; s += step) {
+            for (int s = 0;; s += step) {
                 int e = Math.min(n, s + size);
                 best = Math.max(best, logit(units, Math.max(0, e - size), e, counts));
                 if (e == n) {
@@ -223,7 +223,7 @@ public final class InjectionModel {
         }
         int[] index = new int[counts.size()];
         double[] value = new double[counts.size()];
-        int[] n = {0};
+        int[] n = { 0 };
         counts.forEach((bucket, count) -> {
             if (idf[bucket] != 0) {
                 index[n[0]] = bucket;

@@ -10,17 +10,17 @@ import java.util.Locale;
  * Japanese, say) cut into pieces of that length. Each unit carries its features, in two blocks of {@code 2^bits}
  * buckets:
  * <ul>
- *   <li>character block: the character n-grams ({@code minN}..{@code maxN}) of each word padded with a space on
- *       either side ({@code " word "}), a word shorter than an n counted once whole;</li>
- *   <li>word block: the word tokens (runs of letters, digits and {@code _}, and every other non-space character on
- *       its own) and the bigram of each token with the one before it.</li>
+ * <li>character block: the character n-grams ({@code minN}..{@code maxN}) of each word padded with a space on
+ * either side ({@code " word "}), a word shorter than an n counted once whole;</li>
+ * <li>word block: the word tokens (runs of letters, digits and {@code _}, and every other non-space character on
+ * its own) and the bigram of each token with the one before it.</li>
  * </ul>
  * A feature's bucket is a MurmurHash3-style hash of its characters with a seed per kind. The model reads a run of
  * units as tf-idf: {@code (1 + ln count) * idf} per bucket, each block scaled to unit length.
  *
- * @param bits       log2 of the buckets per block
- * @param minN       shortest character n-gram
- * @param maxN       longest character n-gram
+ * @param bits log2 of the buckets per block
+ * @param minN shortest character n-gram
+ * @param maxN longest character n-gram
  * @param chunkChars the longest unit: longer words are cut into pieces of this many characters
  */
 public record TfIdfFeatures(int bits, int minN, int maxN, int chunkChars) {

@@ -17,11 +17,12 @@ import java.util.regex.Pattern;
  * Cheap decodings of the usual obfuscations of an attack, so that a detector can score them as well and keep
  * the highest score. {@link #variants(String)} returns the readings of a (normalised) text that differ from it:
  * <ul>
- *   <li>one with every run that decodes to readable text replaced by what it says: base64 (standard and
- *       URL-safe, 16+ characters), hex (16+ digits, optionally {@code \x}-escaped or separated by spaces or
- *       colons) and URL encoding (a text with three or more {@code %XX} escapes is read decoded); with leetspeak inside words mapped to
- *       letters ({@code 1gn0r3 -> ignore}) and letters spaced out one by one joined ({@code i g n o r e -> ignore});</li>
- *   <li>ROT13 of the whole text, when that reads as English and the text itself does not.</li>
+ * <li>one with every run that decodes to readable text replaced by what it says: base64 (standard and
+ * URL-safe, 16+ characters), hex (16+ digits, optionally {@code \x}-escaped or separated by spaces or
+ * colons) and URL encoding (a text with three or more {@code %XX} escapes is read decoded); with leetspeak inside words mapped
+ * to
+ * letters ({@code 1gn0r3 -> ignore}) and letters spaced out one by one joined ({@code i g n o r e -> ignore});</li>
+ * <li>ROT13 of the whole text, when that reads as English and the text itself does not.</li>
  * </ul>
  * Everything is linear in the length of the text; a text without any of these comes back as no variants.
  */
@@ -33,7 +34,7 @@ public final class Deobfuscator {
     private static final Pattern HEX = Pattern.compile(
             "(?:\\\\x[0-9A-Fa-f]{2}){8,}|(?:[0-9A-Fa-f]{2}[ :]){7,}[0-9A-Fa-f]{2}|[0-9A-Fa-f]{16,}");
     private static final Pattern URL_ESCAPE = Pattern.compile("%[0-9A-Fa-f]{2}");
-    /** Four or more single characters (any but spaces) one to three spaces apart: "i g n o r e   a l l". */
+    /** Four or more single characters (any but spaces) one to three spaces apart: "i g n o r e a l l". */
     private static final Pattern SPACED = Pattern.compile("(?<!\\S)\\S(?: {1,3}\\S){3,}(?!\\S)");
     /** Letters joined by dots, dashes, underscores or stars: "i.g.n.o.r.e". */
     private static final Pattern DOTTED = Pattern.compile("(?<![\\p{L}\\p{N}])\\p{L}(?:[.\\-_*]\\p{L}){3,}(?![\\p{L}\\p{N}])");
@@ -152,13 +153,15 @@ public final class Deobfuscator {
         for (int i = 1; i + 1 < text.length(); i++) {
             char c = text.charAt(i);
             if ((c == '.' || c == '-' || c == '_' || c == '*') && Character.isLetter(text.charAt(i - 1))
-                    && Character.isLetter(text.charAt(i + 1)) && (i + 2 >= text.length() || !Character.isLetter(text.charAt(i + 2)))) {
+                    && Character.isLetter(text.charAt(i + 1))
+                    && (i + 2 >= text.length() || !Character.isLetter(text.charAt(i + 2)))) {
                 if (++links >= 3) {
                     return true;
                 }
                 i++;
             } else if (c != '.' && c != '-' && c != '_' && c != '*' && !(Character.isLetter(c)
-                    && (text.charAt(i - 1) == '.' || text.charAt(i - 1) == '-' || text.charAt(i - 1) == '_' || text.charAt(i - 1) == '*'))) {
+                    && (text.charAt(i - 1) == '.' || text.charAt(i - 1) == '-' || text.charAt(i - 1) == '_'
+                            || text.charAt(i - 1) == '*'))) {
                 links = 0;
             }
         }
@@ -348,7 +351,7 @@ public final class Deobfuscator {
         return bad == 0 && letters * 2 >= s.length() ? s : null;
     }
 
-    /** Characters spaced out one by one ("i g n o r e   a l l", "i.g.n.o.r.e") joined into words. */
+    /** Characters spaced out one by one ("i g n o r e a l l", "i.g.n.o.r.e") joined into words. */
     static String joinSpacedLetters(String text) {
         boolean spaced = hasSpacedCharacters(text);
         if (!spaced && !hasDottedLetters(text)) {

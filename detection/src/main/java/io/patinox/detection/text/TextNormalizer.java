@@ -5,12 +5,12 @@ import java.text.Normalizer;
 /**
  * The text detectors read, with the usual disguises of an attack taken off:
  * <ul>
- *   <li>invisible characters removed: zero-width spaces and joiners, the BOM, soft hyphens, bidirectional
- *       controls (U+202A–202E, U+2066–2069) and Unicode tag characters (U+E0000–E007F, "ASCII smuggling");</li>
- *   <li>NFKC: full-width letters, mathematical alphabets, ligatures and the like become plain letters;</li>
- *   <li>homoglyphs: Cyrillic and Greek letters that look like Latin ones ({@code о}, {@code е}, {@code і},
- *       {@code ο}, {@code ρ}…) become the Latin letter inside words that also hold Latin letters. A word
- *       entirely in Cyrillic or Greek is left alone, so Russian or Greek text keeps its meaning.</li>
+ * <li>invisible characters removed: zero-width spaces and joiners, the BOM, soft hyphens, bidirectional
+ * controls (U+202A–202E, U+2066–2069) and Unicode tag characters (U+E0000–E007F, "ASCII smuggling");</li>
+ * <li>NFKC: full-width letters, mathematical alphabets, ligatures and the like become plain letters;</li>
+ * <li>homoglyphs: Cyrillic and Greek letters that look like Latin ones ({@code о}, {@code е}, {@code і},
+ * {@code ο}, {@code ρ}…) become the Latin letter inside words that also hold Latin letters. A word
+ * entirely in Cyrillic or Greek is left alone, so Russian or Greek text keeps its meaning.</li>
  * </ul>
  * Linear in the length; plain ASCII comes back unchanged without copying. Used for matching only: what the
  * agent does is never rewritten with it.
@@ -26,7 +26,7 @@ public final class TextNormalizer {
             return text;
         }
         StringBuilder visible = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); ) {
+        for (int i = 0; i < text.length();) {
             int cp = text.codePointAt(i);
             i += Character.charCount(cp);
             if (!invisible(cp)) {
@@ -73,7 +73,8 @@ public final class TextNormalizer {
             int start = i;
             boolean latin = false;
             boolean lookalike = false;
-            while (i < n && (Character.isLetter(text.charAt(i)) || Character.getType(text.charAt(i)) == Character.NON_SPACING_MARK)) {
+            while (i < n && (Character.isLetter(text.charAt(i))
+                    || Character.getType(text.charAt(i)) == Character.NON_SPACING_MARK)) {
                 char w = text.charAt(i);
                 if (w < 0x80 || (w >= 0xC0 && w <= 0x24F)) {
                     latin = true;
@@ -102,20 +103,76 @@ public final class TextNormalizer {
     static char latin(char c) {
         return switch (c) {
             // Cyrillic lower case
-            case 'а' -> 'a'; case 'в' -> 'b'; case 'е' -> 'e'; case 'ё' -> 'e'; case 'к' -> 'k'; case 'м' -> 'm';
-            case 'н' -> 'h'; case 'о' -> 'o'; case 'р' -> 'p'; case 'с' -> 'c'; case 'т' -> 't'; case 'у' -> 'y';
-            case 'х' -> 'x'; case 'ѕ' -> 's'; case 'і' -> 'i'; case 'ї' -> 'i'; case 'ј' -> 'j'; case 'ԁ' -> 'd';
-            case 'ԛ' -> 'q'; case 'ԝ' -> 'w'; case 'һ' -> 'h'; case 'ӏ' -> 'l'; case 'ո' -> 'n'; case 'ս' -> 'u';
+            case 'а' -> 'a';
+            case 'в' -> 'b';
+            case 'е' -> 'e';
+            case 'ё' -> 'e';
+            case 'к' -> 'k';
+            case 'м' -> 'm';
+            case 'н' -> 'h';
+            case 'о' -> 'o';
+            case 'р' -> 'p';
+            case 'с' -> 'c';
+            case 'т' -> 't';
+            case 'у' -> 'y';
+            case 'х' -> 'x';
+            case 'ѕ' -> 's';
+            case 'і' -> 'i';
+            case 'ї' -> 'i';
+            case 'ј' -> 'j';
+            case 'ԁ' -> 'd';
+            case 'ԛ' -> 'q';
+            case 'ԝ' -> 'w';
+            case 'һ' -> 'h';
+            case 'ӏ' -> 'l';
+            case 'ո' -> 'n';
+            case 'ս' -> 'u';
             // Cyrillic upper case
-            case 'А' -> 'A'; case 'В' -> 'B'; case 'Е' -> 'E'; case 'К' -> 'K'; case 'М' -> 'M'; case 'Н' -> 'H';
-            case 'О' -> 'O'; case 'Р' -> 'P'; case 'С' -> 'C'; case 'Т' -> 'T'; case 'У' -> 'Y'; case 'Х' -> 'X';
-            case 'Ѕ' -> 'S'; case 'І' -> 'I'; case 'Ј' -> 'J'; case 'Ԁ' -> 'D'; case 'Ԛ' -> 'Q'; case 'Ԝ' -> 'W';
+            case 'А' -> 'A';
+            case 'В' -> 'B';
+            case 'Е' -> 'E';
+            case 'К' -> 'K';
+            case 'М' -> 'M';
+            case 'Н' -> 'H';
+            case 'О' -> 'O';
+            case 'Р' -> 'P';
+            case 'С' -> 'C';
+            case 'Т' -> 'T';
+            case 'У' -> 'Y';
+            case 'Х' -> 'X';
+            case 'Ѕ' -> 'S';
+            case 'І' -> 'I';
+            case 'Ј' -> 'J';
+            case 'Ԁ' -> 'D';
+            case 'Ԛ' -> 'Q';
+            case 'Ԝ' -> 'W';
             // Greek
-            case 'α' -> 'a'; case 'β' -> 'b'; case 'ε' -> 'e'; case 'ι' -> 'i'; case 'κ' -> 'k'; case 'ν' -> 'v';
-            case 'ο' -> 'o'; case 'ρ' -> 'p'; case 'τ' -> 't'; case 'υ' -> 'u'; case 'χ' -> 'x'; case 'γ' -> 'y';
-            case 'Α' -> 'A'; case 'Β' -> 'B'; case 'Ε' -> 'E'; case 'Ζ' -> 'Z'; case 'Η' -> 'H'; case 'Ι' -> 'I';
-            case 'Κ' -> 'K'; case 'Μ' -> 'M'; case 'Ν' -> 'N'; case 'Ο' -> 'O'; case 'Ρ' -> 'P'; case 'Τ' -> 'T';
-            case 'Υ' -> 'Y'; case 'Χ' -> 'X';
+            case 'α' -> 'a';
+            case 'β' -> 'b';
+            case 'ε' -> 'e';
+            case 'ι' -> 'i';
+            case 'κ' -> 'k';
+            case 'ν' -> 'v';
+            case 'ο' -> 'o';
+            case 'ρ' -> 'p';
+            case 'τ' -> 't';
+            case 'υ' -> 'u';
+            case 'χ' -> 'x';
+            case 'γ' -> 'y';
+            case 'Α' -> 'A';
+            case 'Β' -> 'B';
+            case 'Ε' -> 'E';
+            case 'Ζ' -> 'Z';
+            case 'Η' -> 'H';
+            case 'Ι' -> 'I';
+            case 'Κ' -> 'K';
+            case 'Μ' -> 'M';
+            case 'Ν' -> 'N';
+            case 'Ο' -> 'O';
+            case 'Ρ' -> 'P';
+            case 'Τ' -> 'T';
+            case 'Υ' -> 'Y';
+            case 'Χ' -> 'X';
             default -> 0;
         };
     }

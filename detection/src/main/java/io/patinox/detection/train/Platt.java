@@ -77,7 +77,7 @@ public final class Platt {
                 break;
             }
         }
-        return new double[] {a / sd, b - a * mean / sd};
+        return new double[] { a / sd, b - a * mean / sd };
     }
 
     private static double loss(double[] x, double[] t, double a, double b) {

@@ -35,20 +35,20 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
  * Trains the injection model: {@code TrainInjectionModel <split dir> <model.json> [options]}, where the split dir
  * holds {@code train.jsonl}, {@code validation.jsonl} and {@code test.jsonl} as {@code BuildCorpus} wrote them.
  * <ol>
- *   <li>Training examples: every training text whole, and every window of every benign text at the sizes the
- *       scorer reads ({@code --windows 32,64}, half a window apart): the scorer takes the most suspicious window
- *       of a long text, so the model must have seen what ordinary windows of long benign documents look like.</li>
- *   <li>Features: {@link TfIdfFeatures} (hashed character n-grams of words and word uni/bigrams); the idf of a
- *       bucket from its document frequency over the training examples, 0 below {@code --min-df 2} (a bucket only
- *       one example has is noise, and made-up padding words fall there), quantised as the file stores it.</li>
- *   <li>L2-regularised logistic regression by Tribuo's liblinear ({@code --c 16}), the classes weighted to equal
- *       totals.</li>
- *   <li>The weights are exported to the runtime format (checked against Tribuo's own probabilities) and quantised
- *       as the file stores them; everything after that is measured with the runtime scorer
- *       ({@link InjectionModel}), windows and decodings included.</li>
- *   <li>Platt calibration on the validation split; thresholds for 1 %, 2 % and 5 % false positives on it, the
- *       operating one for {@code --target-fpr 0.01}. Test metrics (and how many detected test attacks stay
- *       detected with 40 made-up words added) are reported and stored in the file, never used to choose anything.</li>
+ * <li>Training examples: every training text whole, and every window of every benign text at the sizes the
+ * scorer reads ({@code --windows 32,64}, half a window apart): the scorer takes the most suspicious window
+ * of a long text, so the model must have seen what ordinary windows of long benign documents look like.</li>
+ * <li>Features: {@link TfIdfFeatures} (hashed character n-grams of words and word uni/bigrams); the idf of a
+ * bucket from its document frequency over the training examples, 0 below {@code --min-df 2} (a bucket only
+ * one example has is noise, and made-up padding words fall there), quantised as the file stores it.</li>
+ * <li>L2-regularised logistic regression by Tribuo's liblinear ({@code --c 16}), the classes weighted to equal
+ * totals.</li>
+ * <li>The weights are exported to the runtime format (checked against Tribuo's own probabilities) and quantised
+ * as the file stores them; everything after that is measured with the runtime scorer
+ * ({@link InjectionModel}), windows and decodings included.</li>
+ * <li>Platt calibration on the validation split; thresholds for 1 %, 2 % and 5 % false positives on it, the
+ * operating one for {@code --target-fpr 0.01}. Test metrics (and how many detected test attacks stay
+ * detected with 40 made-up words added) are reported and stored in the file, never used to choose anything.</li>
  * </ol>
  * Options: {@code --c 16}, {@code --min-df 2}, {@code --windows 32,64}, {@code --bits 20}, {@code --target-fpr 0.01},
  * {@code --seed N}, {@code --corpus-summary summary.json} (default: the split dir's or its parent's),
@@ -87,7 +87,7 @@ public final class TrainInjectionModel {
         double c = 16;
         int minDf = 2;
         int bits = TfIdfFeatures.standard().bits();
-        int[] windows = {32, 64};
+        int[] windows = { 32, 64 };
         double targetFpr = 0.01;
         long seed = 20261201L;
         Path summaryFile = null;
@@ -96,7 +96,8 @@ public final class TrainInjectionModel {
             switch (args[i]) {
                 case "--c" -> c = Double.parseDouble(args[++i]);
                 case "--min-df" -> minDf = Integer.parseInt(args[++i]);
-                case "--windows" -> windows = java.util.Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+                case "--windows" ->
+                    windows = java.util.Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                 case "--bits" -> bits = Integer.parseInt(args[++i]);
                 case "--target-fpr" -> targetFpr = Double.parseDouble(args[++i]);
                 case "--seed" -> seed = Long.parseLong(args[++i]);
@@ -110,7 +111,8 @@ public final class TrainInjectionModel {
                     : splitDir.toAbsolutePath().getParent().resolve("summary.json");
         }
         String corpusSha = Files.exists(summaryFile)
-                ? CorpusFiles.JSON.readTree(summaryFile.toFile()).path("corpusSha256").asText("unknown") : "unknown";
+                ? CorpusFiles.JSON.readTree(summaryFile.toFile()).path("corpusSha256").asText("unknown")
+                : "unknown";
         TRIBUO_LOG.setLevel(Level.WARNING);
         Options options = new Options(c, minDf, windows, bits, targetFpr, seed);
         List<CorpusRow> train = CorpusFiles.readSplit(splitDir.resolve("train.jsonl"));
@@ -169,7 +171,7 @@ public final class TrainInjectionModel {
                     if (units.size() <= size) {
                         continue;
                     }
-                    for (int s = 0; ; s += Math.max(1, size / 2)) {
+                    for (int s = 0;; s += Math.max(1, size / 2)) {
                         int e = Math.min(units.size(), s + size);
                         pieces.add(new Piece(units, Math.max(0, e - size), e, false));
                         if (e == units.size()) {
@@ -228,7 +230,8 @@ public final class TrainInjectionModel {
             }
         }
         log.add(String.format(Locale.ROOT, "%d training pieces (%d texts and the windows of benign ones); %d buckets"
-                + " in at least %d of them", pieces.size(), pieces.stream().filter(p -> p.from() == 0 && p.to() == p.units().size()).count(),
+                + " in at least %d of them", pieces.size(),
+                pieces.stream().filter(p -> p.from() == 0 && p.to() == p.units().size()).count(),
                 used, options.minDf()));
         // As the file will store it (8 bits), so that the vectors trained on are those the scorer computes.
         return InjectionModel.storedIdf(idf);
@@ -259,7 +262,7 @@ public final class TrainInjectionModel {
                 new LinearClassificationType(LinearClassificationType.LinearType.L2R_LR), options.c(), 1000, 1e-4,
                 options.seed()).train(data);
         log.add(String.format(Locale.ROOT, "%d examples (%d attack, %d benign; weights %.2f / %.2f), %d features used, "
-                        + "%d non-zeros, liblinear in %.1f s", pieces.size(), attacks, benign, attackWeight, benignWeight,
+                + "%d non-zeros, liblinear in %.1f s", pieces.size(), attacks, benign, attackWeight, benignWeight,
                 data.getFeatureMap().size(), nonZero, (System.nanoTime() - t0) / 1e9));
         InjectionModel model = export(tribuo, idf, names);
         verify(tribuo, model, vectors, pieces, names, attack);
@@ -300,7 +303,7 @@ public final class TrainInjectionModel {
 
     /** The export must give Tribuo's own probabilities, checked on a sample of examples. */
     private void verify(LibLinearModel<Label> tribuo, InjectionModel model, List<SparseVector> vectors,
-                        List<Piece> pieces, String[] names, Label attack) {
+            List<Piece> pieces, String[] names, Label attack) {
         Random random = new Random(options.seed());
         double worst = 0;
         for (int k = 0; k < Math.min(200, pieces.size()); k++) {
@@ -312,7 +315,8 @@ public final class TrainInjectionModel {
             worst = Math.max(worst, Math.abs(probability - 1 / (1 + Math.exp(-logit))));
         }
         if (worst > 1e-4) {
-            throw new IllegalStateException("exported weights disagree with Tribuo's predictions (max difference " + worst + ")");
+            throw new IllegalStateException(
+                    "exported weights disagree with Tribuo's predictions (max difference " + worst + ")");
         }
     }
 
@@ -336,14 +340,17 @@ public final class TrainInjectionModel {
         Map<String, List<CorpusRow>> attacksBySource = new TreeMap<>();
         for (CorpusRow r : rows) {
             (r.attack() ? attacksBySource.computeIfAbsent(r.source(), k -> new ArrayList<>())
-                    : benignByCategory.computeIfAbsent(r.category() == null ? "none" : r.category(), k -> new ArrayList<>())).add(r);
+                    : benignByCategory.computeIfAbsent(r.category() == null ? "none" : r.category(), k -> new ArrayList<>()))
+                    .add(r);
         }
         ObjectNode fpr = m.putObject("fprByCategory");
-        benignByCategory.forEach((c, list) -> fpr.put(c, round(Metrics.fprAt(probabilities(model, list, false), model.threshold()))));
+        benignByCategory
+                .forEach((c, list) -> fpr.put(c, round(Metrics.fprAt(probabilities(model, list, false), model.threshold()))));
         ObjectNode n = m.putObject("benignByCategory");
         benignByCategory.forEach((c, list) -> n.put(c, list.size()));
         ObjectNode recall = m.putObject("recallBySource");
-        attacksBySource.forEach((s, list) -> recall.put(s, round(Metrics.recallAt(probabilities(model, list, true), model.threshold()))));
+        attacksBySource.forEach(
+                (s, list) -> recall.put(s, round(Metrics.recallAt(probabilities(model, list, true), model.threshold()))));
         return m;
     }
 
@@ -390,7 +397,7 @@ public final class TrainInjectionModel {
 
     private static void printMetrics(String name, JsonNode m) {
         System.out.printf(Locale.ROOT, "%-10s attacks %d benign %d  AUC %.4f  recall@1%%FPR %.3f  recall@2%%FPR %.3f  "
-                        + "at threshold: recall %.3f FPR %.3f%n", name, m.path("attacks").asInt(), m.path("benign").asInt(),
+                + "at threshold: recall %.3f FPR %.3f%n", name, m.path("attacks").asInt(), m.path("benign").asInt(),
                 m.path("auc").asDouble(), m.path("recall_at_fpr_1pct").asDouble(), m.path("recall_at_fpr_2pct").asDouble(),
                 m.path("recall").asDouble(), m.path("fpr").asDouble());
         System.out.println("  FPR by benign category: " + m.path("fprByCategory"));

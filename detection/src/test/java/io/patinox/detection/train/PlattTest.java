@@ -25,8 +25,8 @@ class PlattTest {
 
     @Test
     void staysFiniteWhenTheClassesSeparate() {
-        double[] s = {-300, -200, -100, 100, 200, 300};
-        boolean[] y = {false, false, false, true, true, true};
+        double[] s = { -300, -200, -100, 100, 200, 300 };
+        boolean[] y = { false, false, false, true, true, true };
         double[] ab = Platt.fit(s, y);
         assertThat(ab[0]).isPositive().isFinite();
         assertThat(ab[1]).isFinite();

@@ -9,14 +9,12 @@ import java.util.List;
  * fields a patch may touch and loaded the result as an agent.
  *
  * @param rationale why these changes address the failures, for the reviewer
- * @param changes   the fields to change; empty when the model sees nothing worth changing
+ * @param changes the fields to change; empty when the model sees nothing worth changing
  */
 @Description("A change to an AI agent's configuration file that addresses the failures it was shown")
 public record AgentPatch(
-        @Description("One or two sentences for the human reviewer: which failures this addresses and how")
-        String rationale,
-        @Description("The fields to change. Empty when nothing should change.")
-        List<FieldChange> changes) {
+        @Description("One or two sentences for the human reviewer: which failures this addresses and how") String rationale,
+        @Description("The fields to change. Empty when nothing should change.") List<FieldChange> changes) {
 
     public AgentPatch {
         changes = changes == null ? List.of() : List.copyOf(changes);
@@ -25,8 +23,8 @@ public record AgentPatch(
     /**
      * One field's new value.
      *
-     * @param field  the agent file's top-level field
-     * @param value  the new text of a text field ({@code instructions}, {@code policy}); null for a list field
+     * @param field the agent file's top-level field
+     * @param value the new text of a text field ({@code instructions}, {@code policy}); null for a list field
      * @param values the new items of a list field ({@code tools}); null for a text field
      */
     @Description("The new value of one top-level field of the agent file")

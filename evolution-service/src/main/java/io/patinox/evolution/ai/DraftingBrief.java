@@ -9,14 +9,14 @@ import java.util.Objects;
  * their exemplars, which carry the verdicts' reasons: {@code "retried: <why> | <what>"}), and what a patch may
  * choose from.
  *
- * @param agent    the agent's name
- * @param yaml     its file as in force
+ * @param agent the agent's name
+ * @param yaml its file as in force
  * @param clusters the clusters that motivate the change
- * @param tools    the tools a patch may give it
+ * @param tools the tools a patch may give it
  * @param policies the validator policies that exist
  */
 public record DraftingBrief(String agent, String yaml, List<FailureCluster> clusters, List<String> tools,
-                            List<String> policies) {
+        List<String> policies) {
 
     /** Most characters of one exemplar quoted to the model. */
     static final int MAX_EXEMPLAR = 300;

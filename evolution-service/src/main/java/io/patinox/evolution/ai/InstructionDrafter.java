@@ -9,8 +9,8 @@ public interface InstructionDrafter {
      * A revised text of the instructions.
      *
      * @param instructions the revised instructions, or the same text when there is nothing to add
-     * @param added        the guidance added, one item per line
-     * @param drafter      who drafted it, named as such in the evidence (e.g. {@code scripted/...})
+     * @param added the guidance added, one item per line
+     * @param drafter who drafted it, named as such in the evidence (e.g. {@code scripted/...})
      */
     record Revision(String instructions, List<String> added, String drafter) {
     }

@@ -12,7 +12,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 /**
  * Reads the compacted {@code patinox.aggregates} into the {@link AggregateView}. A record that does not decode
  * never gets here: the channel's deserializer refuses it and the dead-letter strategy parks it in
- * {@code patinox.dlq.aggregates} with its original bytes and the reason; the consumer goes on. A changed aggregate is offered to the
+ * {@code patinox.dlq.aggregates} with its original bytes and the reason; the consumer goes on. A changed aggregate is offered
+ * to the
  * proposal rules and to the outcome check of merged proposals (git, on the worker thread).
  */
 @ApplicationScoped

@@ -28,7 +28,7 @@ public final class KnownExamples {
 
     /** Every example of {@code configDir}'s files (missing files are skipped), judged with {@code policy}. */
     public static List<ReplayExample> read(Path configDir, String agent, String policy, List<String> attackFiles,
-                                           List<String> goodFiles, List<String> labelledFiles) {
+            List<String> goodFiles, List<String> labelledFiles) {
         List<ReplayExample> examples = new ArrayList<>();
         for (String file : attackFiles) {
             lines(configDir, file, agent, policy, ReplayExample.Set.ATTACK, examples);
@@ -58,7 +58,7 @@ public final class KnownExamples {
     }
 
     private static void lines(Path configDir, String file, String agent, String policy, ReplayExample.Set set,
-                              List<ReplayExample> examples) {
+            List<ReplayExample> examples) {
         Path path = configDir.resolve(file);
         if (!Files.isRegularFile(path)) {
             return;

@@ -44,7 +44,7 @@ public final class ReplayEvaluator implements AutoCloseable {
             new SimpleMeterRegistry());
 
     public ReplayEvaluator(Duration defaultTimeout, List<String> attackFiles, List<String> goodFiles,
-                           List<String> labelledFiles) {
+            List<String> labelledFiles) {
         this.defaultTimeout = defaultTimeout;
         this.attackFiles = List.copyOf(attackFiles);
         this.goodFiles = List.copyOf(goodFiles);
@@ -72,7 +72,7 @@ public final class ReplayEvaluator implements AutoCloseable {
      * @param recorded builds the recorded examples for a policy name
      */
     public ReplayReport evaluate(String agent, Path current, Path proposed,
-                                 java.util.function.Function<String, List<ReplayExample>> recorded) {
+            java.util.function.Function<String, List<ReplayExample>> recorded) {
         String currentPolicyName = policyOf(current, agent);
         String proposedPolicyName = policyOf(proposed, agent);
         Policy before = load(current, currentPolicyName)

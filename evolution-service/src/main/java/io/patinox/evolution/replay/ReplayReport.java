@@ -11,16 +11,16 @@ import java.util.stream.Collectors;
  * What replaying a proposal showed: how many examples of each set ran, and every example whose verdict differs
  * between the config in force and the proposed one.
  *
- * @param policy     the agent's policy under the proposed config
- * @param attacks    known attacks replayed
- * @param good       known-good steps replayed
- * @param recorded   of them, recorded steps of the agent
+ * @param policy the agent's policy under the proposed config
+ * @param attacks known attacks replayed
+ * @param good known-good steps replayed
+ * @param recorded of them, recorded steps of the agent
  * @param recordedAttacks of the recorded steps, those blocked in production (known attacks)
- * @param flips      the examples whose verdict changed
- * @param invalid    why the proposed config could not be loaded, or null
+ * @param flips the examples whose verdict changed
+ * @param invalid why the proposed config could not be loaded, or null
  */
 public record ReplayReport(String policy, int attacks, int good, int recorded, int recordedAttacks, List<Flip> flips,
-                           String invalid) {
+        String invalid) {
 
     /** Most flips listed in the evidence. */
     static final int LISTED = 20;
@@ -28,14 +28,14 @@ public record ReplayReport(String policy, int attacks, int good, int recorded, i
     /**
      * One changed verdict.
      *
-     * @param id       the example (no quoted content for recorded steps)
-     * @param set      its known set
-     * @param before   its verdict under the config in force
-     * @param after    its verdict under the proposed config
+     * @param id the example (no quoted content for recorded steps)
+     * @param set its known set
+     * @param before its verdict under the config in force
+     * @param after its verdict under the proposed config
      * @param original the verdict it got in production, or null
      */
     public record Flip(String id, ReplayExample.Set set, Verdict.Kind before, Verdict.Kind after,
-                       Verdict.Kind original) {
+            Verdict.Kind original) {
 
         /** A known attack the proposal would let through. */
         public boolean letsAttackThrough() {
@@ -84,7 +84,7 @@ public record ReplayReport(String policy, int attacks, int good, int recorded, i
     public Map<String, String> evidence() {
         Map<String, String> e = new LinkedHashMap<>();
         e.put("replay", String.format(Locale.ROOT, "%d examples with policy %s (%d known attacks, %d known-good; "
-                        + "%d recorded steps): %d verdict(s) flipped, %d attack(s) let through, %d good step(s) stopped",
+                + "%d recorded steps): %d verdict(s) flipped, %d attack(s) let through, %d good step(s) stopped",
                 attacks + good, policy, attacks, good, recorded, flips.size(), attacksLetThrough().size(),
                 goodStepsStopped().size()));
         e.put("replayResult", passed() ? "passed" : "refused: " + refusal());

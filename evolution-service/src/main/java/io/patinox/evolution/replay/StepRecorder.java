@@ -51,7 +51,7 @@ public class StepRecorder {
     /**
      * A recorded step that motivated a proposal.
      *
-     * @param stepId      {@code <run>#<index>}
+     * @param stepId {@code <run>#<index>}
      * @param traceparent the W3C traceparent it was published with, or null
      */
     public record Motivating(String stepId, String traceparent) {
@@ -85,7 +85,7 @@ public class StepRecorder {
         if (agentSteps == null) {
             return found;
         }
-        for (var it = agentSteps.descendingIterator(); it.hasNext() && found.size() < max; ) {
+        for (var it = agentSteps.descendingIterator(); it.hasNext() && found.size() < max;) {
             StepEvent step = it.next();
             if ((version == null || step.configVersion().equals(version)) && which.test(step)) {
                 found.add(new Motivating(step.runId() + "#" + step.stepIndex(), traceparents.get(step)));

@@ -20,7 +20,7 @@ public class AggregatesResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public byte[] aggregates(@QueryParam("agent") String agent, @QueryParam("version") String version,
-                             @QueryParam("window") String window) {
+            @QueryParam("window") String window) {
         return Json.encode(view.find(blankToNull(agent), blankToNull(version), blankToNull(window)));
     }
 

@@ -49,8 +49,8 @@ public final class AgentPatches {
     private final int maxInstructions;
 
     /**
-     * @param tools           the tools a patch may give the agent (the registry's)
-     * @param policyExists    whether a policy of that name exists in the config
+     * @param tools the tools a patch may give the agent (the registry's)
+     * @param policyExists whether a policy of that name exists in the config
      * @param maxInstructions the longest instructions allowed
      */
     public AgentPatches(List<String> tools, Predicate<String> policyExists, int maxInstructions) {
@@ -178,7 +178,7 @@ public final class AgentPatches {
         }
         if (value instanceof List<?> list) {
             List<String> items = new ArrayList<>();
-            for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {
+            for (Iterator<JsonNode> it = node.elements(); it.hasNext();) {
                 items.add(it.next().asText());
             }
             return node.isArray() && items.equals(list);

@@ -70,7 +70,7 @@ public class AggregateView {
     /** One line for the log: the figures that matter to a reviewer, without the computation time. */
     static String summary(TelemetryAggregate a) {
         return String.format("%s runs=%d steps=%d verdicts=%s statuses=%s errors=%d timeouts=%d late=%d tokens=%d "
-                        + "cost=%.4f", a.subject(), a.runs(), a.steps(), a.verdicts(), a.runStatuses(), a.errors(),
+                + "cost=%.4f", a.subject(), a.runs(), a.steps(), a.verdicts(), a.runStatuses(), a.errors(),
                 a.timeouts(), a.lateEvents(), a.usage().totalTokens(), a.usage().costUsd());
     }
 

@@ -36,7 +36,7 @@ public class BlockRateWatch {
 
     @Inject
     public BlockRateWatch(EvolutionConfig config, AggregateView view, StepRecorder recorder, ConfigRemote remote,
-                          ProposalLedger ledger) {
+            ProposalLedger ledger) {
         this.config = config;
         this.view = view;
         this.recorder = recorder;

@@ -31,8 +31,9 @@ public final class CommitHistory {
 
     /** The unified diff of a commit against its first parent. */
     public String diff(String commitId) {
-        try (RevWalk walk = new RevWalk(repository); var out = new ByteArrayOutputStream();
-             DiffFormatter formatter = new DiffFormatter(out)) {
+        try (RevWalk walk = new RevWalk(repository);
+                var out = new ByteArrayOutputStream();
+                DiffFormatter formatter = new DiffFormatter(out)) {
             RevCommit commit = walk.parseCommit(resolve(commitId));
             formatter.setRepository(repository);
             RevCommit parent = walk.parseCommit(commit.getParent(0).getId());
@@ -77,8 +78,9 @@ public final class CommitHistory {
 
     /** Full paths (from the top of the repository) a commit changed against its first parent. */
     public List<String> changedPaths(String commitId) {
-        try (RevWalk walk = new RevWalk(repository); DiffFormatter formatter = new DiffFormatter(
-                new ByteArrayOutputStream())) {
+        try (RevWalk walk = new RevWalk(repository);
+                DiffFormatter formatter = new DiffFormatter(
+                        new ByteArrayOutputStream())) {
             RevCommit commit = walk.parseCommit(resolve(commitId));
             formatter.setRepository(repository);
             List<String> paths = new ArrayList<>();

@@ -41,8 +41,8 @@ final class CommitWriter {
      */
     ObjectId commit(List<ObjectId> parents, Map<String, String> changes, String message, ObjectId tree) {
         try (ObjectInserter inserter = repository.newObjectInserter();
-             ObjectReader reader = repository.newObjectReader();
-             RevWalk walk = new RevWalk(repository)) {
+                ObjectReader reader = repository.newObjectReader();
+                RevWalk walk = new RevWalk(repository)) {
             RevCommit first = walk.parseCommit(parents.get(0));
             DirCache index = DirCache.newInCore();
             DirCacheBuilder builder = index.builder();

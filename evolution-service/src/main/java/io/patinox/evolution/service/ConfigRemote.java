@@ -126,7 +126,8 @@ public class ConfigRemote {
             Optional<String> remote = config.remote().or(() -> checkout.map(Path::toString));
             if (remote.isPresent()) {
                 String configPath = config.configPath().orElseGet(() -> config.remote().isPresent() || checkout.isEmpty()
-                        ? "" : checkout.get().relativize(configDir.toAbsolutePath().normalize()).toString());
+                        ? ""
+                        : checkout.get().relativize(configDir.toAbsolutePath().normalize()).toString());
                 Path workDir = Path.of(config.workDir().orElseGet(() -> Path.of(System.getProperty("java.io.tmpdir"),
                         "patinox-evolution", Draft.idOf(remote.get())).toString()));
                 repository = Optional.of(ConfigRepository.open(workDir, remote.get(), configPath, config.mainBranch(),
@@ -139,8 +140,10 @@ public class ConfigRemote {
                 : new PullRequests.Local(repository.map(ConfigRepository::remote).orElse("none"));
         LOG.infof("Proposals go to %s (reviews: %s)", repository.map(ConfigRepository::remote)
                 .orElse("nowhere (drafts only): committing is off or " + config.configDir()
-                        + " is not in a git checkout"), reviews instanceof GitHubPullRequests
-                ? "GitHub pull requests on " + gh.repository().get() : "local records");
+                        + " is not in a git checkout"),
+                reviews instanceof GitHubPullRequests
+                        ? "GitHub pull requests on " + gh.repository().get()
+                        : "local records");
     }
 
     /** The top of the git checkout holding {@code dir}, or empty. */

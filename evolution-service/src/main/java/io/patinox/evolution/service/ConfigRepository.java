@@ -30,7 +30,8 @@ import org.eclipse.jgit.treewalk.filter.PathFilter;
  * main branch, a revert pushes a commit restoring the previous files. The services' checkout is never written
  * except through a push to the remote.
  *
- * <p>Fetching and pushing are {@link ConfigTransport}'s (which also serves a local checkout like the launcher's),
+ * <p>
+ * Fetching and pushing are {@link ConfigTransport}'s (which also serves a local checkout like the launcher's),
  * writing commits into the object database {@link CommitWriter}'s, what a commit changed {@link CommitHistory}'s.
  */
 public final class ConfigRepository implements AutoCloseable {
@@ -46,7 +47,7 @@ public final class ConfigRepository implements AutoCloseable {
     private final CommitHistory history;
 
     private ConfigRepository(Repository repository, String remoteUrl, String configPath, String mainBranch,
-                             Optional<String> token) {
+            Optional<String> token) {
         this.repository = repository;
         this.remoteUrl = remoteUrl;
         String path = configPath.replace('\\', '/').replaceAll("^/+|/+$", "");
@@ -63,7 +64,7 @@ public final class ConfigRepository implements AutoCloseable {
      * @param configPath the config directory inside the remote repository ({@code ""}: its top)
      */
     public static ConfigRepository open(Path workDir, String remoteUrl, String configPath, String mainBranch,
-                                        Optional<String> token) {
+            Optional<String> token) {
         try {
             Repository repository;
             if (Files.isDirectory(workDir.resolve("objects"))) {
@@ -96,7 +97,8 @@ public final class ConfigRepository implements AutoCloseable {
     public String head() {
         return resolve(Constants.R_REMOTES + REMOTE + "/" + mainBranch)
                 .orElseThrow(() -> new IllegalStateException("the config remote " + remoteUrl + " has no branch "
-                        + mainBranch)).name();
+                        + mainBranch))
+                .name();
     }
 
     /** A config file's content on the main branch, by path relative to the config directory. */
@@ -187,7 +189,7 @@ public final class ConfigRepository implements AutoCloseable {
      * {@code branch} (null content: delete the file); returns the commit id. Fails if the branch already exists.
      */
     public synchronized String commitOnNewBranch(String branch, String parent, Map<String, String> changes,
-                                                 String message) {
+            String message) {
         Map<String, String> full = new LinkedHashMap<>();
         changes.forEach((path, content) -> full.put(prefix + path, content));
         ObjectId id = writer.commit(List.of(resolve(parent).orElseThrow()), full, message, null);

@@ -10,16 +10,16 @@ import java.util.Map;
  * A proposed change before it is committed: which rule fired, for which agent and config version, the files to
  * change (paths relative to the config directory, full new content) and the evidence behind it.
  *
- * @param key      identifies the proposal: the same rule firing on the same facts gives the same key
- * @param kind     the rule, e.g. {@code raise-deadline}, {@code add-known-attacks}
- * @param agent    the agent concerned
+ * @param key identifies the proposal: the same rule firing on the same facts gives the same key
+ * @param kind the rule, e.g. {@code raise-deadline}, {@code add-known-attacks}
+ * @param agent the agent concerned
  * @param baseVersion the config version the aggregates were measured on
- * @param summary  one line for a reviewer
- * @param changes  path (relative to the config directory) to new content
+ * @param summary one line for a reviewer
+ * @param changes path (relative to the config directory) to new content
  * @param evidence what justified it
  */
 public record Draft(String key, String kind, String agent, String baseVersion, String summary,
-                    Map<String, String> changes, Map<String, String> evidence) {
+        Map<String, String> changes, Map<String, String> evidence) {
 
     /** The proposal's id: derived from the key, so the same facts never open it twice, even across restarts. */
     public String id() {

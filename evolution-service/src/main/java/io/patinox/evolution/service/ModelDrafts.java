@@ -69,13 +69,13 @@ public final class ModelDrafts {
      * The drafts of one aggregate: the rules' {@code ruleDrafts}, with the {@code revise-instructions} one replaced
      * by the model's when a model is configured.
      *
-     * @param read     a config file's content on the main branch
+     * @param read a config file's content on the main branch
      * @param policies the policies that exist
-     * @param known    whether a proposal id exists already
+     * @param known whether a proposal id exists already
      */
     public synchronized List<Drafted> draft(TelemetryAggregate a, List<Draft> ruleDrafts,
-                                            Function<String, Optional<String>> read, List<String> policies,
-                                            Predicate<String> known) {
+            Function<String, Optional<String>> read, List<String> policies,
+            Predicate<String> known) {
         List<Drafted> out = new ArrayList<>();
         Draft ruleRevision = null;
         for (Draft d : ruleDrafts) {
@@ -139,7 +139,7 @@ public final class ModelDrafts {
     }
 
     private static Drafted refuse(String key, TelemetryAggregate a, String summary, Map<String, String> evidence,
-                                  String reason) {
+            String reason) {
         Map<String, String> e = new LinkedHashMap<>(evidence);
         e.put("refused", reason);
         return new Drafted.Refuse(new Draft(key, KIND, a.agent(), a.configVersion(), summary, Map.of(), e), reason);

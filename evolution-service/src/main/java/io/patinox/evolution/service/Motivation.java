@@ -67,7 +67,7 @@ final class Motivation {
         var usage = a.usage();
         String cost = usage.inputTokens() + usage.outputTokens() == 0 && usage.costUsd() == 0 ? "cost not recorded"
                 : String.format(Locale.ROOT, "%d input + %d output tokens, cost %.4f USD", usage.inputTokens(),
-                usage.outputTokens(), usage.costUsd());
+                        usage.outputTokens(), usage.costUsd());
         return String.format(Locale.ROOT, "%d steps at config version %s: %d errors, %d timeouts; %s", a.steps(),
                 a.configVersion(), a.errors(), a.timeouts(), cost);
     }

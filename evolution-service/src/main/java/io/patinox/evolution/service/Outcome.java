@@ -11,15 +11,15 @@ import java.util.Map;
  * the previous version's. A {@code raise-deadline} is judged by its timeout rate, any other change by its failure
  * rate (fail-mode verdicts and failed steps); a move within {@code tolerance} is no effect.
  *
- * @param status   {@code IMPROVED}, {@code NO_EFFECT} or {@code REGRESSED}
- * @param metric   the rate compared
- * @param before   its value at the previous version
- * @param after    its value at the new version
+ * @param status {@code IMPROVED}, {@code NO_EFFECT} or {@code REGRESSED}
+ * @param metric the rate compared
+ * @param before its value at the previous version
+ * @param after its value at the new version
  * @param stepsBefore steps seen at the previous version
- * @param stepsAfter  steps seen at the new version
+ * @param stepsAfter steps seen at the new version
  */
 public record Outcome(ProposalStatus status, String metric, double before, double after, long stepsBefore,
-                      long stepsAfter) {
+        long stepsAfter) {
 
     /** Compares {@code before} (previous version) with {@code after} (new version). */
     public static Outcome judge(String kind, TelemetryAggregate before, TelemetryAggregate after, double tolerance) {

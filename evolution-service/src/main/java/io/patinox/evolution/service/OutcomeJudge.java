@@ -72,6 +72,7 @@ public class OutcomeJudge {
         evidence.put("regression", regressed.evidence().getOrDefault("outcome", ""));
         return new Draft(REVERT + "|" + regressed.proposalId(), REVERT, regressed.agent(),
                 regressed.evidence().get("mergedConfigVersion"), "Revert proposal " + regressed.proposalId() + " ("
-                + regressed.kind() + "): the aggregates of its config version regressed", changes, evidence);
+                        + regressed.kind() + "): the aggregates of its config version regressed",
+                changes, evidence);
     }
 }

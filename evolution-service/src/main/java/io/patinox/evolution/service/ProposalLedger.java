@@ -58,7 +58,7 @@ public class ProposalLedger {
 
     /** Keeps and publishes a new proposal made from {@code draft}, stamped now; returns it. */
     public EvolutionProposal record(Draft draft, ProposalStatus status, String branch, String commit,
-                                    PullRequests.Review review, Map<String, String> evidence) {
+            PullRequests.Review review, Map<String, String> evidence) {
         if (review != null) {
             synchronized (this) {
                 openReviews.put(draft.id(), review);

@@ -109,7 +109,9 @@ public final class ProposalRules {
                 "raise-deadline", a.agent(), a.configVersion(), summary, Map.of(path, changed), evidence));
     }
 
-    /** A {@code stepDeadline} value as the executor reads it: bare milliseconds, {@code ms}, {@code s}, {@code m} or ISO-8601. */
+    /**
+     * A {@code stepDeadline} value as the executor reads it: bare milliseconds, {@code ms}, {@code s}, {@code m} or ISO-8601.
+     */
     static Duration deadline(String value) {
         Matcher m = SHORT_DURATION.matcher(value);
         if (!m.matches()) {

@@ -53,7 +53,7 @@ public class ProposalService {
 
     @Inject
     public ProposalService(EvolutionConfig config, ProposalLedger ledger, ConfigRemote remote, DraftReplay replay,
-                           OutcomeJudge outcomes, BlockRateWatch blockRates, StepRecorder recorder, Tracer tracer) {
+            OutcomeJudge outcomes, BlockRateWatch blockRates, StepRecorder recorder, Tracer tracer) {
         this.ledger = ledger;
         this.remote = remote;
         this.replay = replay;
@@ -82,7 +82,7 @@ public class ProposalService {
         }
         blockRates.flag(aggregate).ifPresent(made::add);
         Function<String, Optional<String>> read = remote.repository()
-                .<Function<String, Optional<String>>>map(r -> r::read).orElse(path -> Optional.empty());
+                .<Function<String, Optional<String>>> map(r -> r::read).orElse(path -> Optional.empty());
         List<String> policies = remote.repository().map(r -> r.list("policies").stream()
                 .filter(n -> n.endsWith(".yaml")).map(n -> n.substring(0, n.length() - ".yaml".length())).toList())
                 .orElse(List.of());
@@ -136,7 +136,8 @@ public class ProposalService {
             Optional<ReplayReport> report = replay.onConfigDir(draft);
             report.ifPresent(r -> evidence.putAll(r.evidence()));
             ProposalStatus status = report.map(ReplayReport::passed).orElse(true)
-                    ? ProposalStatus.DRAFTED : ProposalStatus.REJECTED;
+                    ? ProposalStatus.DRAFTED
+                    : ProposalStatus.REJECTED;
             return Optional.of(ledger.record(draft, status, null, null, null, evidence));
         }
         ConfigRepository repo = clone.get();

@@ -78,7 +78,7 @@ class GitHubProposalFlowTest {
             Files.createDirectories(dev.resolve("config/agents"));
             Files.writeString(dev.resolve("config/agents/support.yaml"), "name: support\nmaxSteps: 8\npolicy: default\n");
             Path samples = Path.of("..", "config");
-            for (String dir : new String[] {"policies", "models", "corpus"}) {
+            for (String dir : new String[] { "policies", "models", "corpus" }) {
                 ConfigTree.copy(samples.resolve(dir), dev.resolve("config").resolve(dir));
             }
             git.add().addFilepattern(".").call();

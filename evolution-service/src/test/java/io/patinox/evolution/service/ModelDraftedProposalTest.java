@@ -65,7 +65,7 @@ class ModelDraftedProposalTest {
         Path dev = tmp.resolve("dev");
         try (Git git = Git.init().setDirectory(dev.toFile()).setInitialBranch("main").call()) {
             Path config = dev.resolve("config");
-            for (String dir : new String[] {"agents", "policies", "models", "corpus"}) {
+            for (String dir : new String[] { "agents", "policies", "models", "corpus" }) {
                 ConfigTree.copy(Path.of("..", "config", dir), config.resolve(dir));
             }
             // A policy that would let injections through: no input rules, no classifier.

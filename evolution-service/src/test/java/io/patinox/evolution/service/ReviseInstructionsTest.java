@@ -18,13 +18,33 @@ import org.junit.jupiter.api.Test;
 class ReviseInstructionsTest {
 
     private static final EvolutionConfig.Rules RULES = new EvolutionConfig.Rules() {
-        public long minSteps() { return 10; }
-        public double timeoutRate() { return 0.2; }
-        public int deadlineFactor() { return 2; }
-        public Duration maxDeadline() { return Duration.ofSeconds(30); }
-        public long minClusterSize() { return 3; }
-        public double blockRateJump() { return 0.2; }
-        public String knownAttacks() { return "corpus/injection/attacks-project.txt"; }
+        public long minSteps() {
+            return 10;
+        }
+
+        public double timeoutRate() {
+            return 0.2;
+        }
+
+        public int deadlineFactor() {
+            return 2;
+        }
+
+        public Duration maxDeadline() {
+            return Duration.ofSeconds(30);
+        }
+
+        public long minClusterSize() {
+            return 3;
+        }
+
+        public double blockRateJump() {
+            return 0.2;
+        }
+
+        public String knownAttacks() {
+            return "corpus/injection/attacks-project.txt";
+        }
     };
 
     private static final String YAML = """
@@ -53,7 +73,8 @@ class ReviseInstructionsTest {
                 "retried: answer contains an e-mail address | Write to [email]"));
         var small = new FailureCluster("c-s", 1, 1, List.of("retried: too long | ..."));
         List<Draft> drafts = rules.draft(clusters(retried, small), path -> path.equals("agents/support.yaml")
-                ? Optional.of(YAML) : Optional.empty());
+                ? Optional.of(YAML)
+                : Optional.empty());
         Draft draft = drafts.stream().filter(d -> d.kind().equals("revise-instructions")).findFirst().orElseThrow();
         assertThat(draft.changes().get("agents/support.yaml")).isEqualTo("""
                 name: support

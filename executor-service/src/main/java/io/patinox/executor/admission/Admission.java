@@ -60,9 +60,11 @@ public class Admission {
         return atDoor(taskId, agent, null, input, metadata, key);
     }
 
-    /** The door's decision on a task for {@code agent}, or for {@code workflow} when not null (then {@code agent} names it too). */
+    /**
+     * The door's decision on a task for {@code agent}, or for {@code workflow} when not null (then {@code agent} names it too).
+     */
     public Optional<Refusal> atDoor(String taskId, String agent, String workflow, String input, Map<String, String> metadata,
-                                    String key) {
+            String key) {
         String keyId = key == null ? null : ApiKeys.id(key);
         Optional<Refusal> refusal = targets.check(agent, workflow)
                 .or(() -> sizes.check(input, metadata))
@@ -91,7 +93,8 @@ public class Admission {
         Optional<String> keyId = CallerStamp.verified(task.taskId(), task.metadata(), keys());
         boolean atDoor = keyId.isPresent();
         Optional<Refusal> refusal = config.quota().enabled()
-                ? ledger.check(keyId.orElse(null), task.agent(), !atDoor, !atDoor) : Optional.empty();
+                ? ledger.check(keyId.orElse(null), task.agent(), !atDoor, !atDoor)
+                : Optional.empty();
         return decided(refusal, task.taskId(), keyId.orElse(null), task.agent(), "kafka");
     }
 

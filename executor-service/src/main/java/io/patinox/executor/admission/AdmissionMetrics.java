@@ -22,8 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class AdmissionMetrics {
 
-    static final String[] PATHS = {"rest", "kafka"};
-    static final String[] QUOTAS = {"rate", "concurrency", "tokens", "cost"};
+    static final String[] PATHS = { "rest", "kafka" };
+    static final String[] QUOTAS = { "rate", "concurrency", "tokens", "cost" };
 
     @Inject
     MeterRegistry registry;

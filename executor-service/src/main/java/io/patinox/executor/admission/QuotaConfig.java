@@ -98,7 +98,8 @@ public interface QuotaConfig {
                     o.flatMap(v -> box(v.concurrentRuns())).orElse(base.concurrentRuns()),
                     o.flatMap(v -> v.tokensPerDay().isPresent() ? Optional.of(v.tokensPerDay().getAsLong()) : Optional.empty())
                             .orElse(base.tokensPerDay()),
-                    o.flatMap(v -> v.costUsdPerDay().isPresent() ? Optional.of(v.costUsdPerDay().getAsDouble()) : Optional.empty())
+                    o.flatMap(v -> v.costUsdPerDay().isPresent() ? Optional.of(v.costUsdPerDay().getAsDouble())
+                            : Optional.empty())
                             .orElse(base.costUsdPerDay()));
         }
 

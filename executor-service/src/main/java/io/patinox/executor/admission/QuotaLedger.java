@@ -68,9 +68,9 @@ public class QuotaLedger {
         expireOpen();
         List<String[]> subjects = new ArrayList<>(2);
         if (key != null) {
-            subjects.add(new String[] {Scope.KEY.name(), key});
+            subjects.add(new String[] { Scope.KEY.name(), key });
         }
-        subjects.add(new String[] {Scope.AGENT.name(), agent});
+        subjects.add(new String[] { Scope.AGENT.name(), agent });
         for (String[] s : subjects) {
             Optional<Refusal> r = daily(Scope.valueOf(s[0]), s[1]);
             if (r.isPresent()) {
@@ -103,7 +103,8 @@ public class QuotaLedger {
                     taken.forEach(b -> b.addTokens(1));
                     return Optional.of(new Refusal(Refusal.Kind.QUOTA, String.format(Locale.ROOT,
                             "quota exceeded: %s '%s' sent more than %d requests per second (burst %d)",
-                            scope.label(), s[1], limits.requestsPerSecond(), Math.max(limits.burst(), limits.requestsPerSecond())),
+                            scope.label(), s[1], limits.requestsPerSecond(),
+                            Math.max(limits.burst(), limits.requestsPerSecond())),
                             Duration.ofNanos(probe.getNanosToWaitForRefill()), scope.tag() + " rate", s[1]));
                 }
                 taken.add(bucket);
@@ -125,7 +126,8 @@ public class QuotaLedger {
         return Optional.of(new Refusal(Refusal.Kind.QUOTA, String.format(Locale.ROOT,
                 "quota exceeded: %s '%s' sent more than %d requests per second (burst %d)", Scope.KEY.label(), key,
                 limits.requestsPerSecond(), Math.max(limits.burst(), limits.requestsPerSecond())),
-                Duration.ofNanos(bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill()), Scope.KEY.tag() + " rate", key));
+                Duration.ofNanos(bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill()), Scope.KEY.tag() + " rate",
+                key));
     }
 
     /** Counts task {@code taskId} as in progress for {@code key} (null: none) and {@code agent}; once per task. */
@@ -192,12 +194,14 @@ public class QuotaLedger {
         if (limits.tokensPerDay() > 0 && s.tokens >= limits.tokensPerDay()) {
             return Optional.of(new Refusal(Refusal.Kind.QUOTA, String.format(Locale.ROOT,
                     "quota exceeded: %s '%s' has used %d tokens today (limit %d tokens per day; resets at %s)",
-                    scope.label(), name, s.tokens, limits.tokensPerDay(), midnight), untilMidnight, scope.tag() + " tokens", name));
+                    scope.label(), name, s.tokens, limits.tokensPerDay(), midnight), untilMidnight, scope.tag() + " tokens",
+                    name));
         }
         if (limits.costUsdPerDay() > 0 && s.costUsd >= limits.costUsdPerDay()) {
             return Optional.of(new Refusal(Refusal.Kind.QUOTA, String.format(Locale.ROOT,
                     "quota exceeded: %s '%s' has spent %.4f USD today (limit %.4f USD per day; resets at %s)",
-                    scope.label(), name, s.costUsd, limits.costUsdPerDay(), midnight), untilMidnight, scope.tag() + " cost", name));
+                    scope.label(), name, s.costUsd, limits.costUsdPerDay(), midnight), untilMidnight, scope.tag() + " cost",
+                    name));
         }
         return Optional.empty();
     }

@@ -7,11 +7,11 @@ import java.util.Objects;
  * Why a task is not admitted, in words a client can act on. The REST door answers {@link Kind#status()}; the Kafka
  * consumer dead-letters a task that is too large and ends any other refused task with a result saying why.
  *
- * @param kind       what is wrong
- * @param message    the refusal, naming the limit or the name at fault (never the task's content)
+ * @param kind what is wrong
+ * @param message the refusal, naming the limit or the name at fault (never the task's content)
  * @param retryAfter for a quota, when trying again may succeed; else null
- * @param quota      for a quota, which one ({@code key|agent} and {@code rate|concurrency|tokens|cost}); else null
- * @param subject    for a quota, whose: the key id or the agent name; else null
+ * @param quota for a quota, which one ({@code key|agent} and {@code rate|concurrency|tokens|cost}); else null
+ * @param subject for a quota, whose: the key id or the agent name; else null
  */
 public record Refusal(Kind kind, String message, Duration retryAfter, String quota, String subject) {
 

@@ -2,7 +2,8 @@ package io.patinox.executor.admission;
 
 /** Whose quota: an API key's or an agent's. */
 public enum Scope {
-    KEY("API key"), AGENT("agent");
+    KEY("API key"),
+    AGENT("agent");
 
     private final String label;
 

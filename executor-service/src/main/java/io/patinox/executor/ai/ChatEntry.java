@@ -5,8 +5,8 @@ import io.patinox.contracts.events.Action;
 /**
  * One entry of a run's working memory, as the model sees it.
  *
- * @param role   who said it
- * @param text   the text (the task, a tool's output, the validator's feedback, the action's text)
+ * @param role who said it
+ * @param text the text (the task, a tool's output, the validator's feedback, the action's text)
  * @param action the action proposed, for {@link Role#ASSISTANT} entries; else null
  */
 public record ChatEntry(Role role, String text, Action action) {

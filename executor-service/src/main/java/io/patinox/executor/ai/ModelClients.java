@@ -1,8 +1,8 @@
 package io.patinox.executor.ai;
 
-import io.patinox.executor.config.AgentDefinition;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
+import io.patinox.executor.config.AgentDefinition;
 import io.patinox.executor.config.AgentRegistry;
 import io.patinox.executor.config.ExecutorConfig;
 import io.patinox.executor.tools.ToolRegistry;

@@ -18,7 +18,7 @@ public final class ModelRetry {
     private final TypedGuard<ChatResponse> guard;
 
     /**
-     * @param maxAttempts    attempts in all, the first included
+     * @param maxAttempts attempts in all, the first included
      * @param initialBackoff the wait before the second attempt; doubled for each further one
      */
     public ModelRetry(int maxAttempts, Duration initialBackoff) {

@@ -46,15 +46,15 @@ public final class OpenAiModelClient implements ModelClient {
     private final double outputCostPerMillion;
 
     /**
-     * @param model      the langchain4j chat model (built for one model name)
-     * @param modelName  the model's name, for events
-     * @param tools      finds a registered tool by name (null when unknown)
-     * @param retry      how transient failures are retried
-     * @param inputCostPerMillion  price of a million prompt tokens, USD
+     * @param model the langchain4j chat model (built for one model name)
+     * @param modelName the model's name, for events
+     * @param tools finds a registered tool by name (null when unknown)
+     * @param retry how transient failures are retried
+     * @param inputCostPerMillion price of a million prompt tokens, USD
      * @param outputCostPerMillion price of a million completion tokens, USD
      */
     public OpenAiModelClient(ChatModel model, String modelName, Function<String, Tool> tools, ModelRetry retry,
-                             double inputCostPerMillion, double outputCostPerMillion) {
+            double inputCostPerMillion, double outputCostPerMillion) {
         this.model = Objects.requireNonNull(model, "model");
         this.ref = new ModelRef(PROVIDER, modelName, false);
         this.tools = tools;
@@ -161,7 +161,8 @@ public final class OpenAiModelClient implements ModelClient {
                 }
             }
             params.required(required);
-            specs.add(ToolSpecification.builder().name(tool.name()).description(tool.description()).parameters(params.build()).build());
+            specs.add(ToolSpecification.builder().name(tool.name()).description(tool.description()).parameters(params.build())
+                    .build());
         }
         return specs;
     }

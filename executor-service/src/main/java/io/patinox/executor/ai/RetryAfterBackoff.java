@@ -40,7 +40,8 @@ final class RetryAfterBackoff implements CustomBackoffStrategy {
                     millis = parse(web.getResponse().getHeaderString("Retry-After"), 1000);
                 }
                 return millis.isPresent()
-                        ? OptionalLong.of(Math.min(millis.getAsLong(), MAX_SERVER_WAIT.toMillis())) : millis;
+                        ? OptionalLong.of(Math.min(millis.getAsLong(), MAX_SERVER_WAIT.toMillis()))
+                        : millis;
             }
         }
         return OptionalLong.empty();

@@ -19,10 +19,15 @@ import java.util.regex.Pattern;
  * The offline model: it does not generate anything, it replays model turns recorded in a script file
  * ({@code <config dir>/scripts/<name>.jsonl}). Every event it produces is marked {@code scripted}.
  *
- * <p>Format: one JSON object per line ({@code #} lines are comments), tried in order:
- * <pre>{"match": "(?i)17 \\* 23", "turns": [{"action": {"type": "tool_call", "tool": "calculator",
+ * <p>
+ * Format: one JSON object per line ({@code #} lines are comments), tried in order:
+ *
+ * <pre>
+ * {"match": "(?i)17 \\* 23", "turns": [{"action": {"type": "tool_call", "tool": "calculator",
  *   "arguments": {"expression": "17 * 23"}}, "inputTokens": 120, "outputTokens": 14}, ...]}
- * {"fallback": true, "turns": [...]}</pre>
+ * {"fallback": true, "turns": [...]}
+ * </pre>
+ *
  * The first entry whose {@code match} regex is found in the task input gives the turns; else the
  * fallback entry. The n-th model call of an agent in a run (retries included) replays turn n; past the end, the last
  * turn again. In answers and string arguments, {@code {{input}}}, {@code {{lastToolOutput}}} and
@@ -34,7 +39,7 @@ public final class ScriptedModel implements ModelClient {
     public static final String PROVIDER = "scripted";
 
     record Turn(@JsonProperty("action") Action action, @JsonProperty("inputTokens") Long inputTokens,
-                @JsonProperty("outputTokens") Long outputTokens, @JsonProperty("costUsd") Double costUsd) {
+            @JsonProperty("outputTokens") Long outputTokens, @JsonProperty("costUsd") Double costUsd) {
         Usage usage() {
             return new Usage(inputTokens == null ? 0 : inputTokens, outputTokens == null ? 0 : outputTokens,
                     costUsd == null ? 0 : costUsd);
@@ -42,7 +47,7 @@ public final class ScriptedModel implements ModelClient {
     }
 
     record Entry(@JsonProperty("match") String match, @JsonProperty("fallback") Boolean fallback,
-                 @JsonProperty("turns") List<Turn> turns) {
+            @JsonProperty("turns") List<Turn> turns) {
     }
 
     private record Compiled(Pattern pattern, List<Turn> turns) {
@@ -86,7 +91,8 @@ public final class ScriptedModel implements ModelClient {
             if (Boolean.TRUE.equals(entry.fallback())) {
                 fallback = entry.turns();
             } else if (entry.match() == null) {
-                throw new ModelFailure(file + " line " + (i + 1) + ": field 'match' is required unless 'fallback' is true", null);
+                throw new ModelFailure(file + " line " + (i + 1) + ": field 'match' is required unless 'fallback' is true",
+                        null);
             } else {
                 entries.add(new Compiled(Pattern.compile(entry.match()), entry.turns()));
             }

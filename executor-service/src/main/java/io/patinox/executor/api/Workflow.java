@@ -41,7 +41,7 @@ public interface Workflow<I, O> {
 
     /** This workflow, then {@code ifTrue} or {@code ifFalse} on its output depending on {@code condition}. */
     default <R> Workflow<I, R> branch(Predicate<? super O> condition, Workflow<? super O, ? extends R> ifTrue,
-                                      Workflow<? super O, ? extends R> ifFalse) {
+            Workflow<? super O, ? extends R> ifFalse) {
         return input -> {
             O out = run(input);
             return condition.test(out) ? ifTrue.run(out) : ifFalse.run(out);
@@ -50,13 +50,13 @@ public interface Workflow<I, O> {
 
     /** This workflow, then {@code left} and {@code right} at the same time on its output, joined by {@code join}. */
     default <A, B, R> Workflow<I, R> parallel(Workflow<? super O, ? extends A> left, Workflow<? super O, ? extends B> right,
-                                              BiFunction<? super A, ? super B, ? extends R> join) {
+            BiFunction<? super A, ? super B, ? extends R> join) {
         return parallel(left, right, join, ForkJoinPool.commonPool());
     }
 
     /** As {@link #parallel(Workflow, Workflow, BiFunction)}, on {@code executor}. */
     default <A, B, R> Workflow<I, R> parallel(Workflow<? super O, ? extends A> left, Workflow<? super O, ? extends B> right,
-                                              BiFunction<? super A, ? super B, ? extends R> join, Executor executor) {
+            BiFunction<? super A, ? super B, ? extends R> join, Executor executor) {
         return input -> {
             O out = run(input);
             CompletableFuture<A> a = CompletableFuture.supplyAsync(() -> left.run(out), executor);

@@ -12,9 +12,9 @@ import java.util.regex.Pattern;
  * One problem of a config file, printed {@code file:line: field: message} (the line and field left out where
  * unknown), the form editors and CI logs link to.
  *
- * @param file    the file
- * @param line    the 1-based line, or -1
- * @param field   the field's dotted path (e.g. {@code steps[1].branch.when}), or null
+ * @param file the file
+ * @param line the 1-based line, or -1
+ * @param field the field's dotted path (e.g. {@code steps[1].branch.when}), or null
  * @param message what is wrong
  */
 public record ConfigProblem(String file, int line, String field, String message) {
@@ -43,7 +43,8 @@ public record ConfigProblem(String file, int line, String field, String message)
                 int line = f.group(3) != null ? Integer.parseInt(f.group(3)) : AgentFileReader.lineOf(file, f.group(1));
                 problems.add(new ConfigProblem(file.toString(), line, f.group(1), f.group(2)));
             } else if (y.matches()) {
-                problems.add(new ConfigProblem(file.toString(), Integer.parseInt(y.group(1)), null, "not valid YAML: " + y.group(2)));
+                problems.add(new ConfigProblem(file.toString(), Integer.parseInt(y.group(1)), null,
+                        "not valid YAML: " + y.group(2)));
             } else {
                 problems.add(new ConfigProblem(file.toString(), -1, null, part));
             }

@@ -8,22 +8,23 @@ import java.util.Objects;
 /**
  * One agent as its YAML file in {@code <config dir>/agents/} defines it.
  *
- * @param name         the agent's name; tasks name it
- * @param model        {@code provider/name}, e.g. {@code scripted/support} or {@code openai/gpt-4o-mini}
+ * @param name the agent's name; tasks name it
+ * @param model {@code provider/name}, e.g. {@code scripted/support} or {@code openai/gpt-4o-mini}
  * @param instructions the system prompt
- * @param tools        the tools this agent may call; any other tool call fails
- * @param maxSteps     the most steps (proposals, retries included) a run may take
+ * @param tools the tools this agent may call; any other tool call fails
+ * @param maxSteps the most steps (proposals, retries included) a run may take
  * @param stepDeadline how long a step may wait for its verdict
- * @param policy       the validator policy that judges this agent's steps
- * @param failMode     what a missing verdict means
- * @param maxRetries   how often the validator may send one step back to the model
- * @param budget       token, cost and wall-time limits of one run
- * @param knowledge    texts the agent's long-term memory starts with (searched by {@code memory_search})
- * @param source       the file it was read from
+ * @param policy the validator policy that judges this agent's steps
+ * @param failMode what a missing verdict means
+ * @param maxRetries how often the validator may send one step back to the model
+ * @param budget token, cost and wall-time limits of one run
+ * @param knowledge texts the agent's long-term memory starts with (searched by {@code memory_search})
+ * @param source the file it was read from
  */
 public record AgentDefinition(String name, String model, String instructions, List<String> tools, int maxSteps,
-                              Duration stepDeadline, String policy, FailMode failMode, int maxRetries, Budget budget,
-                              List<String> knowledge, String source) {
+        Duration stepDeadline, String policy, FailMode failMode, int maxRetries, Budget budget,
+        List<String> knowledge, String source) {
+
     public AgentDefinition {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(model, "model");
@@ -35,8 +36,8 @@ public record AgentDefinition(String name, String model, String instructions, Li
     /**
      * Limits of one run beyond {@code maxSteps}; 0 (or null for the wall time) means no limit.
      *
-     * @param maxTokens   input plus output tokens of all model calls
-     * @param maxCostUsd  estimated cost of all model calls
+     * @param maxTokens input plus output tokens of all model calls
+     * @param maxCostUsd estimated cost of all model calls
      * @param maxWallTime time from the run's start
      */
     public record Budget(long maxTokens, double maxCostUsd, Duration maxWallTime) {

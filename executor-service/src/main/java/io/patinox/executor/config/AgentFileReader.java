@@ -3,8 +3,8 @@ package io.patinox.executor.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.patinox.contracts.validation.FailMode;
 import java.io.IOException;
@@ -32,12 +32,12 @@ public final class AgentFileReader {
 
     /** The raw shape of the file; every field nullable so that missing ones get a clear message. */
     record AgentFile(@JsonProperty("name") String name, @JsonProperty("model") String model,
-                     @JsonProperty("instructions") String instructions, @JsonProperty("tools") List<String> tools,
-                     @JsonProperty("maxSteps") Integer maxSteps, @JsonProperty("stepDeadline") String stepDeadline,
-                     @JsonProperty("policy") String policy, @JsonProperty("failMode") String failMode,
-                     @JsonProperty("maxRetries") Integer maxRetries, @JsonProperty("maxTokens") Long maxTokens,
-                     @JsonProperty("maxCostUsd") Double maxCostUsd, @JsonProperty("maxWallTime") String maxWallTime,
-                     @JsonProperty("knowledge") List<String> knowledge) {
+            @JsonProperty("instructions") String instructions, @JsonProperty("tools") List<String> tools,
+            @JsonProperty("maxSteps") Integer maxSteps, @JsonProperty("stepDeadline") String stepDeadline,
+            @JsonProperty("policy") String policy, @JsonProperty("failMode") String failMode,
+            @JsonProperty("maxRetries") Integer maxRetries, @JsonProperty("maxTokens") Long maxTokens,
+            @JsonProperty("maxCostUsd") Double maxCostUsd, @JsonProperty("maxWallTime") String maxWallTime,
+            @JsonProperty("knowledge") List<String> knowledge) {
     }
 
     private AgentFileReader() {
@@ -75,12 +75,14 @@ public final class AgentFileReader {
                     .collect(Collectors.joining(".")) : "";
             int lineNr = AgentSchema.lineOf(yaml, field);
             String line = lineNr < 0 ? "" : " (line " + lineNr + ")";
-            throw new InvalidAgentConfig(file + ": field '" + field + "'" + line + ": " + e.getOriginalMessage().lines().findFirst().orElse(""), e);
+            throw new InvalidAgentConfig(
+                    file + ": field '" + field + "'" + line + ": " + e.getOriginalMessage().lines().findFirst().orElse(""), e);
         }
         String name = text(file, "name", raw.name());
         String expected = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
         if (!name.equals(expected)) {
-            throw new InvalidAgentConfig(file + ": field 'name' is '" + name + "' but the file is named for '" + expected + "'", null);
+            throw new InvalidAgentConfig(file + ": field 'name' is '" + name + "' but the file is named for '" + expected + "'",
+                    null);
         }
         String model = text(file, "model", raw.model());
         int maxSteps = positive(file, "maxSteps", raw.maxSteps(), 8);
@@ -88,7 +90,8 @@ public final class AgentFileReader {
         if (maxRetries < 0) {
             throw new InvalidAgentConfig(file + ": field 'maxRetries' must be >= 0, was " + maxRetries, null);
         }
-        Duration deadline = raw.stepDeadline() == null ? Duration.ofSeconds(2) : duration(file, "stepDeadline", raw.stepDeadline());
+        Duration deadline = raw.stepDeadline() == null ? Duration.ofSeconds(2)
+                : duration(file, "stepDeadline", raw.stepDeadline());
         return new AgentDefinition(name, model, raw.instructions() == null ? "" : raw.instructions(),
                 raw.tools() == null ? List.of() : raw.tools(), maxSteps, deadline,
                 raw.policy() == null ? "default" : raw.policy(), failMode(file, raw.failMode()), maxRetries,
@@ -166,7 +169,8 @@ public final class AgentFileReader {
             if (e instanceof InvalidAgentConfig i) {
                 throw i;
             }
-            throw new InvalidAgentConfig(file + ": field '" + field + "' is not a duration (ms, '2s' or ISO-8601 like 'PT2S'): '" + value + "'", e);
+            throw new InvalidAgentConfig(
+                    file + ": field '" + field + "' is not a duration (ms, '2s' or ISO-8601 like 'PT2S'): '" + value + "'", e);
         }
     }
 

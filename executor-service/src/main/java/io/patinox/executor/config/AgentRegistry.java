@@ -60,8 +60,7 @@ public class AgentRegistry {
     }
 
     /** The scheduler's check; a check still running when the next is due makes that one skip. Zero: no checks. */
-    @Scheduled(identity = "agent-config-watcher", every = "${patinox.executor.config-reload-interval}",
-            delayed = "${patinox.executor.config-reload-interval}", concurrentExecution = ConcurrentExecution.SKIP)
+    @Scheduled(identity = "agent-config-watcher", every = "${patinox.executor.config-reload-interval}", delayed = "${patinox.executor.config-reload-interval}", concurrentExecution = ConcurrentExecution.SKIP)
     void check() {
         if (reloadInterval.isZero()) {
             return;
@@ -116,7 +115,8 @@ public class AgentRegistry {
     /** Reads every {@code *.yaml}/{@code *.yml} file of {@code agentsDir}. */
     public static Map<String, AgentDefinition> loadAgents(Path agentsDir) {
         if (!Files.isDirectory(agentsDir)) {
-            throw new InvalidAgentConfig("agent directory " + agentsDir.toAbsolutePath() + " does not exist (set patinox.config.dir)", null);
+            throw new InvalidAgentConfig(
+                    "agent directory " + agentsDir.toAbsolutePath() + " does not exist (set patinox.config.dir)", null);
         }
         Map<String, AgentDefinition> loaded = new TreeMap<>();
         try (Stream<Path> files = Files.list(agentsDir)) {
@@ -136,7 +136,7 @@ public class AgentRegistry {
     /** Names, sizes and modification times of the agent and script files: cheap to compute every few seconds. */
     static String fingerprint(Path dir) {
         StringBuilder sb = new StringBuilder();
-        for (String sub : new String[] {"agents", "scripts"}) {
+        for (String sub : new String[] { "agents", "scripts" }) {
             Path d = dir.resolve(sub);
             if (!Files.isDirectory(d)) {
                 continue;

@@ -8,9 +8,9 @@ import java.util.List;
 /**
  * One remembered text as kept in the Lance dataset ({@code patinox.executor.memory.dir}/{@value #DATASET}).
  *
- * @param id     a hash of agent and text: the same text twice is kept once
+ * @param id a hash of agent and text: the same text twice is kept once
  * @param source where the text came from: {@code knowledge} (the agent's YAML) or the run that was validated before it
- *               was written ({@code run <runId> of task <taskId> (config <commit>)})
+ *        was written ({@code run <runId> of task <taskId> (config <commit>)})
  * @param vector the unit vector of {@code text}
  */
 record Memory(String id, String agent, String text, String source, float[] vector) {

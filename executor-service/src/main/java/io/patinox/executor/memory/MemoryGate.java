@@ -80,7 +80,7 @@ public class MemoryGate {
         }
         String toWrite = verdict instanceof Verdict.Allow ? text
                 : verdict instanceof Verdict.Modify m && m.action() instanceof Action.ToolCall c
-                && c.arguments().get("text") instanceof String changed ? changed : null;
+                        && c.arguments().get("text") instanceof String changed ? changed : null;
         StepOutcome outcome;
         String output = null;
         String error = null;

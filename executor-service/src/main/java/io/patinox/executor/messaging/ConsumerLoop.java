@@ -54,10 +54,10 @@ public final class ConsumerLoop<K, V> {
     private Thread thread;
 
     /**
-     * @param name     the thread's name
+     * @param name the thread's name
      * @param consumer the consumer, owned by the loop from now on
-     * @param reader   what is read and how
-     * @param failure  what it means when the loop dies of an error, for the log
+     * @param reader what is read and how
+     * @param failure what it means when the loop dies of an error, for the log
      */
     public ConsumerLoop(String name, Consumer<K, V> consumer, Reader<K, V> reader, String failure) {
         this.name = name;

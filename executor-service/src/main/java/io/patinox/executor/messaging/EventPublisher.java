@@ -38,8 +38,8 @@ public class EventPublisher {
     private final ExecutorConfig config;
 
     EventPublisher(@Channel(STEPS) MutinyEmitter<StepEvent> steps, @Channel(RESULTS) MutinyEmitter<RunResult> results,
-                   @Channel(REVIEW) MutinyEmitter<RunResult> review,
-                   @Channel(TASK_SUBMISSIONS) MutinyEmitter<TaskSubmitted> tasks, ExecutorConfig config) {
+            @Channel(REVIEW) MutinyEmitter<RunResult> review,
+            @Channel(TASK_SUBMISSIONS) MutinyEmitter<TaskSubmitted> tasks, ExecutorConfig config) {
         this.steps = steps;
         this.results = results;
         this.review = review;
@@ -81,7 +81,7 @@ public class EventPublisher {
 
     private <T> void send(MutinyEmitter<T> emitter, String key, T event) {
         Message<T> message = Message.of(event)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build())
+                .addMetadata(OutgoingKafkaRecordMetadata.<String> builder().withKey(key).build())
                 .addMetadata(TracingMetadata.withCurrent(Context.current()));
         emitter.sendMessage(message).await().atMost(config.publish().sendTimeout());
     }

@@ -137,7 +137,8 @@ public class ValidationGateway {
         future.whenComplete((r, e) -> pending.remove(key));
         // Registered before the send: a reply can never arrive for a request we do not know yet.
         pending.put(key, future);
-        var record = new ProducerRecord<String, byte[]>(config.validation().requestTopic(), request.runId(), Json.encode(request));
+        var record = new ProducerRecord<String, byte[]>(config.validation().requestTopic(), request.runId(),
+                Json.encode(request));
         record.headers().add(ReplyHeaders.CORRELATION_ID, toBytes(id));
         record.headers().add(ReplyHeaders.REPLY_TOPIC, config.validation().replyTopic().getBytes(StandardCharsets.UTF_8));
         openTelemetry.getPropagators().getTextMapPropagator().inject(Context.current(), record,

@@ -84,7 +84,8 @@ public class ReviewResource {
     private Response decide(String id, ReviewDecision.Kind kind, DecisionRequest body) {
         String reviewer = body == null || body.reviewer() == null || body.reviewer().isBlank() ? "api" : body.reviewer();
         try {
-            ReviewDecision d = reviews.decide(id, kind, body == null ? null : body.action(), body == null ? null : body.reason(), reviewer);
+            ReviewDecision d = reviews.decide(id, kind, body == null ? null : body.action(),
+                    body == null ? null : body.reason(), reviewer);
             return Response.accepted(d).build();
         } catch (ReviewService.NotWaiting e) {
             return Response.status(e.unknown ? 404 : 409).entity(Map.of("error", e.getMessage())).build();

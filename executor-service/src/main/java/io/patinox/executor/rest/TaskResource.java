@@ -17,9 +17,9 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
@@ -100,7 +100,8 @@ public class TaskResource {
         // The filter has checked the key; with authentication off, whatever is sent is nobody's key.
         String key = config.auth().enabled() ? ApiKeys.presented(headers.getHeaderString(ApiKeys.HEADER),
                 headers.getHeaderString(HttpHeaders.AUTHORIZATION)).orElse(null) : null;
-        Optional<Refusal> refusal = admission.atDoor(taskId, body.target(), body.workflowOrNull(), body.input(), body.metadata(), key);
+        Optional<Refusal> refusal = admission.atDoor(taskId, body.target(), body.workflowOrNull(), body.input(),
+                body.metadata(), key);
         if (refusal.isPresent()) {
             Response.ResponseBuilder r = Response.status(refusal.get().kind().status()).type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(Map.of("error", refusal.get().message()));
@@ -155,6 +156,7 @@ public class TaskResource {
     @Path("runs/{taskId}")
     public Response run(@PathParam("taskId") String taskId) {
         return runs.find(taskId).map(v -> Response.ok(v).build())
-                .orElseGet(() -> Response.status(404).entity(Map.of("error", "no run for task " + taskId + " on this executor")).build());
+                .orElseGet(() -> Response.status(404).entity(Map.of("error", "no run for task " + taskId + " on this executor"))
+                        .build());
     }
 }

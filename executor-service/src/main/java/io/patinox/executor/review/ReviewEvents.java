@@ -5,9 +5,9 @@ import io.patinox.contracts.events.ReviewDecision;
 import io.patinox.contracts.events.ReviewRequest;
 import io.patinox.executor.config.ExecutorConfig;
 import io.patinox.executor.service.RunCheckpoint;
+import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
-import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -35,7 +35,7 @@ public class ReviewEvents {
     private final Clock clock;
 
     ReviewEvents(@Channel(REQUESTS) MutinyEmitter<ReviewRequest> requests,
-                 @Channel(DECISIONS_OUT) MutinyEmitter<ReviewDecision> decisions, ExecutorConfig config, Clock clock) {
+            @Channel(DECISIONS_OUT) MutinyEmitter<ReviewDecision> decisions, ExecutorConfig config, Clock clock) {
         this.requests = requests;
         this.decisions = decisions;
         this.config = config;
@@ -66,7 +66,7 @@ public class ReviewEvents {
 
     private <T> void send(MutinyEmitter<T> emitter, String key, T event) {
         Message<T> message = Message.of(event)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build())
+                .addMetadata(OutgoingKafkaRecordMetadata.<String> builder().withKey(key).build())
                 .addMetadata(TracingMetadata.withCurrent(Context.current()));
         emitter.sendMessage(message).await().atMost(config.publish().sendTimeout());
     }

@@ -49,7 +49,8 @@ public class ReviewPolicies {
             return Optional.empty();
         }
         Duration timeout = Duration.parse(review.path("timeout").asText("PT24H"));
-        ReviewDecision.Kind onTimeout = ReviewDecision.Kind.valueOf(review.path("onTimeout").asText("reject").toUpperCase(Locale.ROOT));
+        ReviewDecision.Kind onTimeout = ReviewDecision.Kind
+                .valueOf(review.path("onTimeout").asText("reject").toUpperCase(Locale.ROOT));
         return Optional.of(new ReviewSettings(timeout, onTimeout));
     }
 }

@@ -98,15 +98,15 @@ public class ReviewService {
             // Redelivered after this executor stopped mid-resume: the checkpoint says where the run is.
             resumed = c;
         } else {
-            LOG.infof("Decision %s on review %s: the review was decided already; ignored", decision.decisionId(), decision.reviewId());
+            LOG.infof("Decision %s on review %s: the review was decided already; ignored", decision.decisionId(),
+                    decision.reviewId());
             return;
         }
         executor.resume(resumed);
     }
 
     /** Decides every review past its policy's time limit by the policy's {@code onTimeout}. */
-    @Scheduled(identity = "review-time-limits", every = "${patinox.executor.review.check-interval:10s}",
-            concurrentExecution = ConcurrentExecution.SKIP)
+    @Scheduled(identity = "review-time-limits", every = "${patinox.executor.review.check-interval:10s}", concurrentExecution = ConcurrentExecution.SKIP)
     public void expire() {
         for (RunCheckpoint c : journal.suspended()) {
             RunCheckpoint.PendingReview r = c.review();

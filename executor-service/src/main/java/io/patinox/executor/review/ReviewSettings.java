@@ -10,7 +10,7 @@ import java.util.Objects;
  * {@code approve}). A policy without them keeps the older behaviour: the run ends {@code DIVERTED} and goes to
  * {@code patinox.review} for a person to check.
  *
- * @param timeout   how long a run may wait
+ * @param timeout how long a run may wait
  * @param onTimeout the decision taken when nobody decided in time (approve or reject)
  */
 public record ReviewSettings(Duration timeout, ReviewDecision.Kind onTimeout) {

@@ -12,9 +12,9 @@ import java.util.Map;
  * @param status {@code WAITING} until a decision is applied, then {@code DECIDED} (until the run ends)
  */
 public record ReviewView(String reviewId, String status, String taskId, String runId, String agent, String workflow,
-                         String step, int stepIndex, String policy, Action action, String reason, String input,
-                         Map<String, String> metadata, Instant suspendedAt, Instant expiresAt, String onTimeout,
-                         ReviewDecision decision) {
+        String step, int stepIndex, String policy, Action action, String reason, String input,
+        Map<String, String> metadata, Instant suspendedAt, Instant expiresAt, String onTimeout,
+        ReviewDecision decision) {
 
     /** The view of {@code checkpoint}'s review. */
     public static ReviewView of(RunCheckpoint checkpoint) {

@@ -47,7 +47,7 @@ public class RunExecutor {
 
     /** What a run loop needs from the application; {@code reviews} gives a policy's review settings, if any. */
     record Deps(ValidationGateway gateway, ToolRegistry tools, String safeAnswer, Tracer tracer, Clock clock,
-                java.util.function.Function<String, Optional<ReviewSettings>> reviews) {
+            java.util.function.Function<String, Optional<ReviewSettings>> reviews) {
     }
 
     @Inject
@@ -118,7 +118,8 @@ public class RunExecutor {
         if (checkpoint.isPresent() && checkpoint.get().state() == RunCheckpoint.State.SUSPENDED) {
             // Waiting for a reviewer: the decision resumes it, not a redelivered task.
             runs.suspend(task.taskId(), checkpoint.get().runId(), task.agent());
-            LOG.infof("Task %s waits for review %s; ignoring the redelivery", task.taskId(), checkpoint.get().review().reviewId());
+            LOG.infof("Task %s waits for review %s; ignoring the redelivery", task.taskId(),
+                    checkpoint.get().review().reviewId());
             return Optional.empty();
         }
         Optional<RunCheckpoint> resume = checkpoint.filter(c -> c.state() == RunCheckpoint.State.RUNNING);
@@ -140,14 +141,16 @@ public class RunExecutor {
     public Optional<RunResult> resume(RunCheckpoint checkpoint) {
         runs.resume(checkpoint.taskId(), checkpoint.runId(), checkpoint.task().agent());
         LOG.infof("Resuming run %s of task %s after review %s (%s by %s)", checkpoint.runId(), checkpoint.taskId(),
-                checkpoint.review().reviewId(), checkpoint.review().decision().decision(), checkpoint.review().decision().decidedBy());
+                checkpoint.review().reviewId(), checkpoint.review().decision().decision(),
+                checkpoint.review().decision().decidedBy());
         return drive(checkpoint.task(), null, checkpoint.runId(), checkpoint.startedAt(), checkpoint);
     }
 
     private Optional<RunResult> drive(TaskSubmitted task, AgentDefinition agent, String runId, Instant startedAt,
-                                      RunCheckpoint resume) {
+            RunCheckpoint resume) {
         Tracer tracer = openTelemetry.getTracer(TRACER);
-        Span span = tracer.spanBuilder((task.workflow() != null ? "invoke_workflow " : "invoke_agent ") + task.agent()).startSpan();
+        Span span = tracer.spanBuilder((task.workflow() != null ? "invoke_workflow " : "invoke_agent ") + task.agent())
+                .startSpan();
         span.setAttribute("gen_ai.operation.name", "invoke_agent");
         span.setAttribute("gen_ai.agent.name", task.agent());
         span.setAttribute("patinox.task.id", task.taskId());
@@ -236,19 +239,21 @@ public class RunExecutor {
     }
 
     private RunResult workflowResult(TaskSubmitted task, String runId, String version, RunStatus status, String answer,
-                                     String reason, int steps, Usage usage, ModelRef model, Instant startedAt) {
+            String reason, int steps, Usage usage, ModelRef model, Instant startedAt) {
         return new RunResult(RunResult.SCHEMA_VERSION, task.taskId(), runId, task.agent(), version, status, answer, reason,
                 steps, usage, model, task.metadata(), startedAt, clock.instant(), task.workflow());
     }
 
-    private Outcome execute(TaskSubmitted task, AgentDefinition explicit, String runId, Instant startedAt, RunCheckpoint resume) {
+    private Outcome execute(TaskSubmitted task, AgentDefinition explicit, String runId, Instant startedAt,
+            RunCheckpoint resume) {
         String version = agents.version();
         // A run suspended after a hand-over waits on the agent it was handed to.
         String named = resume != null && resume.review() != null ? resume.review().agent() : task.agent();
         Optional<AgentDefinition> found = explicit != null ? Optional.of(explicit) : agents.find(named);
         if (found.isEmpty()) {
             return new Outcome(result(task, runId, task.agent(), version, RunStatus.FAILED,
-                    "Sorry, I cannot run this task.", "unknown agent '" + task.agent() + "' (known: " + agents.all().keySet() + ")",
+                    "Sorry, I cannot run this task.",
+                    "unknown agent '" + task.agent() + "' (known: " + agents.all().keySet() + ")",
                     0, Usage.NONE, null, startedAt), false);
         }
         AgentDefinition agent = found.get();
@@ -283,7 +288,8 @@ public class RunExecutor {
             }
             // A divert to another agent hands the run over, within MAX_HANDOVERS so agents cannot ping-pong forever.
             Optional<AgentDefinition> next = ending.divertTarget() == null || ending.humanReview()
-                    ? Optional.empty() : agents.find(ending.divertTarget());
+                    ? Optional.empty()
+                    : agents.find(ending.divertTarget());
             if (next.isEmpty() || handovers >= MAX_HANDOVERS) {
                 break;
             }
@@ -343,7 +349,7 @@ public class RunExecutor {
     }
 
     private RunResult result(TaskSubmitted task, String runId, String agent, String version, RunStatus status,
-                                    String answer, String reason, int steps, Usage usage, ModelRef model, Instant startedAt) {
+            String answer, String reason, int steps, Usage usage, ModelRef model, Instant startedAt) {
         return new RunResult(RunResult.SCHEMA_VERSION, task.taskId(), runId, agent, version, status, answer, reason,
                 steps, usage, model, task.metadata(), startedAt, clock.instant());
     }

@@ -36,7 +36,8 @@ import org.jboss.logging.Logger;
 /**
  * The executor's run journal on the compacted topic {@code patinox.runs} (key taskId): a checkpoint after
  * every validated step and a final one with the result. It also follows {@code patinox.results}: a task whose
- * result is there has ended, even when the executor stopped between publishing it and its final checkpoint. Every instance follows the whole topic, so a
+ * result is there has ended, even when the executor stopped between publishing it and its final checkpoint. Every instance
+ * follows the whole topic, so a
  * task id finished by any instance is never run again (within the topic's retention), and a task
  * redelivered after a crash resumes from its last checkpoint.
  */
@@ -76,7 +77,8 @@ public class RunJournal {
             createTopic();
         }
         producer = new KafkaProducer<>(kafkaSettings.producer(bootstrap, "executor-run-journal"));
-        follower = new ConsumerLoop<>("run-journal", new KafkaConsumer<>(kafkaSettings.consumer(bootstrap, "executor-run-journal-reader")), new Follower(),
+        follower = new ConsumerLoop<>("run-journal",
+                new KafkaConsumer<>(kafkaSettings.consumer(bootstrap, "executor-run-journal-reader")), new Follower(),
                 "finished tasks may run again after a restart");
         follower.start();
     }

@@ -42,7 +42,7 @@ final class RunLoop {
      * not end but waits for a reviewer (status {@code SUSPENDED}).
      */
     record Ending(RunStatus status, String answer, String reason, boolean humanReview, String divertTarget,
-                  Suspension suspension) {
+            Suspension suspension) {
         Ending(RunStatus status, String answer, String reason, boolean humanReview) {
             this(status, answer, reason, humanReview, null, null);
         }
@@ -67,8 +67,10 @@ final class RunLoop {
     private final ModelClient model;
     private final String configVersion;
     private final Consumer<StepEvent> onStep;
-    private Consumer<RunLoop> onCheckpoint = loop -> { };
-    private Consumer<Action.ToolCall> onToolInFlight = call -> { };
+    private Consumer<RunLoop> onCheckpoint = loop -> {
+    };
+    private Consumer<Action.ToolCall> onToolInFlight = call -> {
+    };
     /** A side-effecting call the previous executor may have run before it stopped; see {@link #resumeFrom}. */
     private Action.ToolCall uncertainCall;
     private final List<ChatEntry> history = new ArrayList<>();
@@ -203,7 +205,8 @@ final class RunLoop {
             // At most once for tools that change the world: a person checks whether it happened.
             return new Ending(RunStatus.FAILED, "A person will check the state of your request and get back to you.",
                     "tool '" + uncertainCall.tool() + "' of step " + stepIndex + " was started before the executor stopped;"
-                            + " it is not idempotent and whether it took effect is unknown, so it is not repeated", true);
+                            + " it is not idempotent and whether it took effect is unknown, so it is not repeated",
+                    true);
         }
         while (true) {
             Duration wall = agent.budget().maxWallTime();
@@ -242,7 +245,8 @@ final class RunLoop {
         chat.setAttribute("gen_ai.agent.name", agent.name());
         chat.setAttribute("patinox.model.scripted", model.ref().scripted());
         try (Scope ignored = chat.makeCurrent()) {
-            turn = model.propose(new ModelRequest(agent.name(), agent.instructions(), agent.tools(), task.input(), history, calls));
+            turn = model
+                    .propose(new ModelRequest(agent.name(), agent.instructions(), agent.tools(), task.input(), history, calls));
             chat.setAttribute("gen_ai.usage.input_tokens", turn.usage().inputTokens());
             chat.setAttribute("gen_ai.usage.output_tokens", turn.usage().outputTokens());
         } catch (RuntimeException e) {
@@ -329,7 +333,8 @@ final class RunLoop {
                 Applied applied = perform(pending);
                 onStep.accept(new StepEvent(StepEvent.SCHEMA_VERSION, task.taskId(), runId, index, agent.name(), configVersion,
                         model.ref(), pending, Verdict.allow(), VerdictSource.REVIEWER, List.of(), applied.outcome(),
-                        applied.output(), applied.error(), Usage.NONE, 0, 0, applied.executionMicros(), deps.clock().instant()));
+                        applied.output(), applied.error(), Usage.NONE, 0, 0, applied.executionMicros(),
+                        deps.clock().instant()));
                 if (applied.ending() == null) {
                     onCheckpoint.accept(this);
                 }
@@ -365,7 +370,8 @@ final class RunLoop {
         if (budget.maxCostUsd() > 0 && cost > budget.maxCostUsd()) {
             return new Ending(RunStatus.BUDGET_EXCEEDED, "I could not finish this task within my cost budget.",
                     String.format(java.util.Locale.ROOT, "cost budget exhausted: %.4f USD > maxCostUsd %.4f",
-                            cost, budget.maxCostUsd()), false);
+                            cost, budget.maxCostUsd()),
+                    false);
         }
         return null;
     }
@@ -412,7 +418,8 @@ final class RunLoop {
             return new Applied(StepOutcome.RETRIED, null, null, 0, new Ending(RunStatus.BUDGET_EXCEEDED,
                     "I could not find an acceptable way to do this task.",
                     "retry budget exhausted: the validator sent step " + stepIndex + " back " + retries
-                            + " times (maxRetries " + agent.maxRetries() + "); last feedback: " + retry.feedback(), false));
+                            + " times (maxRetries " + agent.maxRetries() + "); last feedback: " + retry.feedback(),
+                    false));
         }
         history.add(ChatEntry.feedback(retry.feedback()));
         return new Applied(StepOutcome.RETRIED, null, null, 0, null);

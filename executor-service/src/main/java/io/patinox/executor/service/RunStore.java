@@ -76,7 +76,8 @@ public class RunStore {
     public synchronized void finish(RunResult result) {
         RunView v = runs.get(result.taskId());
         List<StepEvent> steps = v == null ? List.of() : v.steps();
-        runs.put(result.taskId(), new RunView(result.taskId(), result.runId(), result.agent(), result.status().name(), steps, result));
+        runs.put(result.taskId(),
+                new RunView(result.taskId(), result.runId(), result.agent(), result.status().name(), steps, result));
         List<Listener> waiting = listeners.remove(result.taskId());
         if (waiting != null) {
             waiting.forEach(l -> l.finished(result));
@@ -101,7 +102,8 @@ public class RunStore {
             v.steps().forEach(listener::step);
             if (v.result() != null) {
                 listener.finished(v.result());
-                return () -> { };
+                return () -> {
+                };
             }
         }
         listeners.computeIfAbsent(taskId, k -> new CopyOnWriteArrayList<>()).add(listener);

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.patinox.contracts.events.Action;
 import io.patinox.contracts.events.ModelRef;
-import io.patinox.contracts.events.ReviewDecision;
 import io.patinox.contracts.events.RunStatus;
 import io.patinox.contracts.events.StepEvent;
 import io.patinox.contracts.events.TaskSubmitted;
@@ -48,8 +47,8 @@ final class WorkflowRun {
 
     /** What a workflow run needs beyond a run loop's dependencies. */
     record Env(Function<String, Optional<AgentDefinition>> agents, Function<AgentDefinition, ModelClient> models,
-               Function<String, Optional<WorkflowDefinition>> workflows, Consumer<RunCheckpoint> save,
-               Consumer<StepEvent> onStep) {
+            Function<String, Optional<WorkflowDefinition>> workflows, Consumer<RunCheckpoint> save,
+            Consumer<StepEvent> onStep) {
     }
 
     /** Ends the walk with the run's ending. */
@@ -83,7 +82,7 @@ final class WorkflowRun {
     private RunCheckpoint suspended;
 
     WorkflowRun(RunExecutor.Deps deps, Env env, TaskSubmitted task, String runId, WorkflowDefinition root,
-                String configVersion, Instant startedAt, RunCheckpoint resume) {
+            String configVersion, Instant startedAt, RunCheckpoint resume) {
         this.deps = deps;
         this.env = env;
         this.task = task;
@@ -224,7 +223,7 @@ final class WorkflowRun {
      * the walk. A tool step's loop returns null when its call ran; its output is then recorded.
      */
     private RunLoop.Ending runLoop(String path, AgentDefinition agent, ModelClient model, String input,
-                                   Function<RunLoop, RunLoop.Ending> body) {
+            Function<RunLoop, RunLoop.Ending> body) {
         if (stepIndex >= root.maxSteps()) {
             throw new Stop(new RunLoop.Ending(RunStatus.BUDGET_EXCEEDED, "I could not finish this task within my step budget.",
                     "step budget exhausted: workflow maxSteps " + root.maxSteps() + " reached", false));
@@ -256,7 +255,8 @@ final class WorkflowRun {
         if (from != null && from.toolInFlight() != null && tool) {
             ending = new RunLoop.Ending(RunStatus.FAILED, "A person will check the state of your request and get back to you.",
                     "tool '" + from.toolInFlight().tool() + "' of step '" + path + "' was started before the executor stopped;"
-                            + " it is not idempotent and whether it took effect is unknown, so it is not repeated", true);
+                            + " it is not idempotent and whether it took effect is unknown, so it is not repeated",
+                    true);
         } else if (from != null && from.review() != null && from.review().decision() != null) {
             ending = loop.decided(from.review().decision(), from.review().action());
             if (ending == null && !tool) {
@@ -314,7 +314,8 @@ final class WorkflowRun {
     }
 
     private JsonNode supervisorStep(String path, WorkflowStep.Supervisor step, Expressions.Scope scope) {
-        throw new Stop(failed("step '" + path + "': supervisor steps are checked at load time but not run by this executor yet"));
+        throw new Stop(
+                failed("step '" + path + "': supervisor steps are checked at load time but not run by this executor yet"));
     }
 
     /** The input of {@code wf}: JSON checked against its input schema when it has one, else the text. */
@@ -355,7 +356,8 @@ final class WorkflowRun {
     }
 
     private static RunLoop.Ending failed(String reason) {
-        return new RunLoop.Ending(RunStatus.FAILED, "Sorry, something went wrong and I could not finish this task.", reason, false);
+        return new RunLoop.Ending(RunStatus.FAILED, "Sorry, something went wrong and I could not finish this task.", reason,
+                false);
     }
 
     /** The provider name on the step events of tool steps: the workflow proposed the call, not a model. */

@@ -120,7 +120,8 @@ public final class Arithmetic {
         }
         if (start == pos) {
             throw new ToolFailure(pos < text.length()
-                    ? "unexpected '" + text.charAt(pos) + "' at position " + (pos + 1) : "expression ends too early");
+                    ? "unexpected '" + text.charAt(pos) + "' at position " + (pos + 1)
+                    : "expression ends too early");
         }
         try {
             return new BigDecimal(text.substring(start, pos));

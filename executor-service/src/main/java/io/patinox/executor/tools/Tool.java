@@ -42,10 +42,10 @@ public interface Tool {
     /**
      * One argument of a tool.
      *
-     * @param name        the argument's name
-     * @param type        its JSON type: {@code string}, {@code number}, {@code integer} or {@code boolean}
+     * @param name the argument's name
+     * @param type its JSON type: {@code string}, {@code number}, {@code integer} or {@code boolean}
      * @param description what it is, for the model
-     * @param required    whether a call must give it
+     * @param required whether a call must give it
      */
     record Parameter(String name, String type, String description, boolean required) {
     }

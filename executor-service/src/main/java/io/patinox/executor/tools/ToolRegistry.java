@@ -70,9 +70,11 @@ public class ToolRegistry {
      */
     public String run(AgentDefinition agent, String runId, String tool, Map<String, Object> arguments) {
         if (!agent.allows(tool)) {
-            throw new ToolFailure("tool '" + tool + "' is not allowed for agent '" + agent.name() + "' (allowed: " + agent.tools() + ")");
+            throw new ToolFailure(
+                    "tool '" + tool + "' is not allowed for agent '" + agent.name() + "' (allowed: " + agent.tools() + ")");
         }
-        Tool t = find(tool).orElseThrow(() -> new ToolFailure("unknown tool '" + tool + "' (registered: " + tools.keySet() + ")"));
+        Tool t = find(tool)
+                .orElseThrow(() -> new ToolFailure("unknown tool '" + tool + "' (registered: " + tools.keySet() + ")"));
         executions.record(runId, tool, clock.instant());
         try {
             return capped(t.execute(agent, arguments), config.limits().maxToolOutputChars());

@@ -62,8 +62,12 @@ public sealed interface Condition {
 
     /** The comparisons of {@link Compare}. */
     enum Op {
-        EQUALS("equals"), NOT_EQUALS("notEquals"), GREATER_THAN("greaterThan"), LESS_THAN("lessThan"),
-        CONTAINS("contains"), EXISTS("exists");
+        EQUALS("equals"),
+        NOT_EQUALS("notEquals"),
+        GREATER_THAN("greaterThan"),
+        LESS_THAN("lessThan"),
+        CONTAINS("contains"),
+        EXISTS("exists");
 
         /** The key in a workflow file. */
         public final String key;

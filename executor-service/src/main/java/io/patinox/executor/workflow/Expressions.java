@@ -23,7 +23,8 @@ public final class Expressions {
     /** One {@code ${...}} in a text. */
     static final Pattern REFERENCE = Pattern.compile("\\$\\{([^}]*)}");
     /** What a reference may say: a root, then fields and indexes. */
-    static final Pattern PATH = Pattern.compile("(input|steps\\.[A-Za-z0-9_-]+\\.(output|verdict))((\\.[A-Za-z0-9_-]+|\\[\\d+])*)");
+    static final Pattern PATH = Pattern
+            .compile("(input|steps\\.[A-Za-z0-9_-]+\\.(output|verdict))((\\.[A-Za-z0-9_-]+|\\[\\d+])*)");
 
     /** What expressions read: the input and, by step id, the latest output and verdict of each step run so far. */
     public record Scope(JsonNode input, Map<String, JsonNode> outputs, Map<String, String> verdicts) {
@@ -53,7 +54,8 @@ public final class Expressions {
     /** Why {@code reference} is not well formed, or null when it is. */
     public static String malformed(String reference) {
         return PATH.matcher(reference).matches() ? null
-                : "'${" + reference + "}' is not an expression (use ${input...}, ${steps.<id>.output...} or ${steps.<id>.verdict})";
+                : "'${" + reference
+                        + "}' is not an expression (use ${input...}, ${steps.<id>.output...} or ${steps.<id>.verdict})";
     }
 
     /** The value of {@code text} in {@code scope}: the JSON value of a lone expression, else the written-out text. */
@@ -197,7 +199,8 @@ public final class Expressions {
             return MissingNode.getInstance();
         }
         String t = text.trim();
-        if (t.startsWith("{") || t.startsWith("[") || (!t.isEmpty() && (Character.isDigit(t.charAt(0)) || t.charAt(0) == '-'))) {
+        if (t.startsWith("{") || t.startsWith("[")
+                || (!t.isEmpty() && (Character.isDigit(t.charAt(0)) || t.charAt(0) == '-'))) {
             try {
                 JsonNode parsed = Json.mapper().readTree(t);
                 if (parsed != null && (parsed.isContainerNode() || parsed.isNumber())) {

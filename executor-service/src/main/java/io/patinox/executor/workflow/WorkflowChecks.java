@@ -22,7 +22,7 @@ public final class WorkflowChecks {
 
     /** What the rest of the configuration offers the workflows. */
     public record Known(Set<String> agents, Set<String> tools, Predicate<String> idempotentTool,
-                        Map<String, List<String>> agentTools) {
+            Map<String, List<String>> agentTools) {
     }
 
     private final Map<String, WorkflowDefinition> workflows;
@@ -112,20 +112,23 @@ public final class WorkflowChecks {
             }
             if (step instanceof WorkflowStep.Agent a) {
                 if (!known.agents().contains(a.agent())) {
-                    problem(field + ".agent", "names an unknown agent '" + a.agent() + "' (known: " + new java.util.TreeSet<>(known.agents()) + ")");
+                    problem(field + ".agent", "names an unknown agent '" + a.agent() + "' (known: "
+                            + new java.util.TreeSet<>(known.agents()) + ")");
                 }
                 expressions(field + ".input", a.input(), visible);
                 outputSchemas.put(a.id(), a.outputSchema());
             } else if (step instanceof WorkflowStep.Tool t) {
                 if (!known.tools().contains(t.tool())) {
-                    problem(field + ".tool", "names an unknown tool '" + t.tool() + "' (known: " + new java.util.TreeSet<>(known.tools()) + ")");
+                    problem(field + ".tool",
+                            "names an unknown tool '" + t.tool() + "' (known: " + new java.util.TreeSet<>(known.tools()) + ")");
                 }
                 arguments(field + ".arguments", t.arguments(), visible);
                 outputSchemas.put(t.id(), t.outputSchema());
             } else if (step instanceof WorkflowStep.Nested n) {
                 WorkflowDefinition target = workflows.get(n.workflow());
                 if (target == null) {
-                    problem(field + ".workflow", "names an unknown workflow '" + n.workflow() + "' (known: " + new java.util.TreeSet<>(workflows.keySet()) + ")");
+                    problem(field + ".workflow", "names an unknown workflow '" + n.workflow() + "' (known: "
+                            + new java.util.TreeSet<>(workflows.keySet()) + ")");
                 } else {
                     fits(field + ".input", n.input(), target.inputSchema(), visible, "workflow '" + n.workflow() + "'");
                     outputSchemas.put(n.id(), target.outputSchema());
@@ -210,8 +213,10 @@ public final class WorkflowChecks {
                 }
                 String id = parts.get(1);
                 if (!visible.contains(id)) {
-                    problem(field, "reads step '" + id + "', which has not run at this point (" + (allIds.contains(id) || exists(id)
-                            ? "it comes later or in another branch" : "no step has that id") + ")");
+                    problem(field,
+                            "reads step '" + id + "', which has not run at this point (" + (allIds.contains(id) || exists(id)
+                                    ? "it comes later or in another branch"
+                                    : "no step has that id") + ")");
                 } else if (parts.get(2).equals("output")) {
                     fields(field, ref, outputSchemas.get(id), parts.subList(3, parts.size()));
                 }
@@ -239,7 +244,8 @@ public final class WorkflowChecks {
                 }
                 JsonNode props = at.get("properties");
                 if (at.has("type") && !at.path("type").asText().equals("object")) {
-                    problem(field, "'${" + ref + "}' reads field '" + p + "' of a value whose schema is of type " + at.path("type").asText());
+                    problem(field, "'${" + ref + "}' reads field '" + p + "' of a value whose schema is of type "
+                            + at.path("type").asText());
                     return;
                 }
                 if (props == null) {
@@ -248,7 +254,8 @@ public final class WorkflowChecks {
                 if (!props.has(p)) {
                     List<String> names = new ArrayList<>();
                     props.fieldNames().forEachRemaining(names::add);
-                    problem(field, "'${" + ref + "}' reads field '" + p + "', which its schema does not have (it has: " + names + ")");
+                    problem(field,
+                            "'${" + ref + "}' reads field '" + p + "', which its schema does not have (it has: " + names + ")");
                     return;
                 }
                 at = props.get(p);
@@ -285,7 +292,8 @@ public final class WorkflowChecks {
 
         private JsonNode schemaOf(String ref) {
             List<String> parts = Expressions.split(ref);
-            JsonNode at = parts.get(0).equals("input") ? wf.inputSchema() : parts.get(2).equals("output") ? outputSchemas.get(parts.get(1)) : null;
+            JsonNode at = parts.get(0).equals("input") ? wf.inputSchema()
+                    : parts.get(2).equals("output") ? outputSchemas.get(parts.get(1)) : null;
             int from = parts.get(0).equals("input") ? 1 : 3;
             for (int i = from; i < parts.size() && at != null; i++) {
                 String p = parts.get(i);

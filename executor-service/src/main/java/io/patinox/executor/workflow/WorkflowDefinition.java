@@ -10,21 +10,21 @@ import java.util.Objects;
  * A workflow as the executor runs it: what {@code config/workflows/<name>.yaml} says, or what
  * {@link io.patinox.executor.api.WorkflowDefinitions} builds in Java (both produce this record).
  *
- * @param name         the workflow's name; tasks name it
- * @param description  for people
- * @param policy       the validator policy of the workflow's tool steps (agent steps use their agent's)
- * @param failMode     what a tool step's missing verdict amounts to
+ * @param name the workflow's name; tasks name it
+ * @param description for people
+ * @param policy the validator policy of the workflow's tool steps (agent steps use their agent's)
+ * @param failMode what a tool step's missing verdict amounts to
  * @param stepDeadline how long a tool step's verdict may take
- * @param maxSteps     how many steps (model proposals and tool calls, all agents together) the run may take
- * @param inputSchema  the JSON Schema of the task's input, or null for plain text
+ * @param maxSteps how many steps (model proposals and tool calls, all agents together) the run may take
+ * @param inputSchema the JSON Schema of the task's input, or null for plain text
  * @param outputSchema the JSON Schema of the workflow's output, or null
- * @param output       the expression of the run's answer; null: the last step's output
- * @param steps        the steps, in order
- * @param source       where it was read from (a file, or {@code java:<class>})
+ * @param output the expression of the run's answer; null: the last step's output
+ * @param steps the steps, in order
+ * @param source where it was read from (a file, or {@code java:<class>})
  */
 public record WorkflowDefinition(String name, String description, String policy, FailMode failMode,
-                                 Duration stepDeadline, int maxSteps, JsonNode inputSchema, JsonNode outputSchema,
-                                 String output, List<WorkflowStep> steps, String source) {
+        Duration stepDeadline, int maxSteps, JsonNode inputSchema, JsonNode outputSchema,
+        String output, List<WorkflowStep> steps, String source) {
 
     /** Policy of tool steps when the file names none. */
     public static final String DEFAULT_POLICY = "default";

@@ -63,7 +63,8 @@ public final class WorkflowFileReader {
         if (!name.equals(expected)) {
             throw fail("name", "is '" + name + "' but the file is named for '" + expected + "'");
         }
-        FailMode failMode = tree.has("failMode") ? FailMode.valueOf(tree.get("failMode").asText().toUpperCase(Locale.ROOT)) : null;
+        FailMode failMode = tree.has("failMode") ? FailMode.valueOf(tree.get("failMode").asText().toUpperCase(Locale.ROOT))
+                : null;
         Duration deadline = tree.has("stepDeadline") ? duration("stepDeadline", tree.get("stepDeadline").asText()) : null;
         return new WorkflowDefinition(name, tree.path("description").asText(null), tree.path("policy").asText(null), failMode,
                 deadline, tree.path("maxSteps").asInt(WorkflowDefinition.DEFAULT_MAX_STEPS), schema(tree.get("input")),
@@ -111,8 +112,8 @@ public final class WorkflowFileReader {
             }
             case "parallel" -> {
                 Map<String, List<WorkflowStep>> branches = new LinkedHashMap<>();
-                node.get("parallel").fields().forEachRemaining(e ->
-                        branches.put(e.getKey(), steps(field + ".parallel." + e.getKey(), e.getValue())));
+                node.get("parallel").fields().forEachRemaining(
+                        e -> branches.put(e.getKey(), steps(field + ".parallel." + e.getKey(), e.getValue())));
                 yield new WorkflowStep.Parallel(id, branches);
             }
             case "loop" -> {

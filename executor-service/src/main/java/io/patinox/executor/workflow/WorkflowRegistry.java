@@ -27,7 +27,8 @@ import org.jboss.logging.Logger;
  * changed, valid set replaces the old one, an invalid one is refused and logged, and the last good set stays in
  * force. Like the agents, it carries the config commit it was read at.
  *
- * <p>The front door asks {@link #find(String)} whether a task's workflow exists, as it asks {@code AgentRegistry}
+ * <p>
+ * The front door asks {@link #find(String)} whether a task's workflow exists, as it asks {@code AgentRegistry}
  * about agents.
  */
 @Startup
@@ -57,8 +58,7 @@ public class WorkflowRegistry {
     }
 
     /** The scheduler's check, on the agents' interval; zero: no checks. */
-    @Scheduled(identity = "workflow-config-watcher", every = "${patinox.executor.config-reload-interval}",
-            delayed = "${patinox.executor.config-reload-interval}", concurrentExecution = ConcurrentExecution.SKIP)
+    @Scheduled(identity = "workflow-config-watcher", every = "${patinox.executor.config-reload-interval}", delayed = "${patinox.executor.config-reload-interval}", concurrentExecution = ConcurrentExecution.SKIP)
     void check() {
         try {
             reloadIfChanged();
@@ -146,7 +146,7 @@ public class WorkflowRegistry {
     /** Names, sizes and times of the workflow and agent files. */
     static String fingerprint(Path dir) {
         StringBuilder sb = new StringBuilder();
-        for (String sub : new String[] {"workflows", "agents"}) {
+        for (String sub : new String[] { "workflows", "agents" }) {
             Path d = dir.resolve(sub);
             if (!Files.isDirectory(d)) {
                 continue;

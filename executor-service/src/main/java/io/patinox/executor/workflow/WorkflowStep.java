@@ -47,7 +47,9 @@ public sealed interface WorkflowStep {
         }
     }
 
-    /** Runs {@code then} when the condition holds, else {@code otherwise}; the output is the last step's of the branch taken. */
+    /**
+     * Runs {@code then} when the condition holds, else {@code otherwise}; the output is the last step's of the branch taken.
+     */
     record Branch(String id, Condition when, List<WorkflowStep> then, List<WorkflowStep> otherwise) implements WorkflowStep {
         public Branch {
             Objects.requireNonNull(id, "id");
@@ -104,7 +106,8 @@ public sealed interface WorkflowStep {
      * {@code task} argument, every step validated), at most {@code maxDelegations} times.
      */
     record Supervisor(String id, String agent, List<String> delegates, int maxDelegations, String input)
-            implements WorkflowStep {
+            implements
+                WorkflowStep {
         public Supervisor {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(agent, "agent");

@@ -44,7 +44,8 @@ class ConfigCheckTest {
         var problems = ConfigCheck.check(dir);
 
         assertThat(problems).extracting(ConfigProblem::toString)
-                .contains(wiring + ":4: steps[0].agent: names an unknown agent 'nobody' (known: [order-history, support, triage])");
+                .contains(wiring
+                        + ":4: steps[0].agent: names an unknown agent 'nobody' (known: [order-history, support, triage])");
         assertThat(problems).anySatisfy(p -> {
             assertThat(p.file()).isEqualTo(agent.toString());
             assertThat(p.line()).isEqualTo(3);

@@ -1,9 +1,9 @@
 package io.patinox.executor.config;
 
-import io.patinox.contracts.config.ConfigVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.patinox.contracts.config.ConfigVersion;
 import io.patinox.contracts.validation.FailMode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,7 +40,8 @@ class AgentFileReaderTest {
         assertThat(a.stepDeadline()).isEqualTo(Duration.ofMillis(300));
         assertThat(a.failMode()).isEqualTo(FailMode.CLOSED);
         assertThat(a.policy()).isEqualTo("default");
-        assertThat(AgentFileReader.read(write("b", "name: b\nmodel: scripted/m\nstepDeadline: PT1.5S\nfailMode: open\n")).failMode())
+        assertThat(AgentFileReader.read(write("b", "name: b\nmodel: scripted/m\nstepDeadline: PT1.5S\nfailMode: open\n"))
+                .failMode())
                 .isEqualTo(FailMode.OPEN);
     }
 
@@ -50,7 +51,8 @@ class AgentFileReaderTest {
         assertThatThrownBy(() -> AgentFileReader.read(unknown)).isInstanceOf(InvalidAgentConfig.class)
                 .hasMessageContaining("u.yaml").hasMessageContaining("maxStep").hasMessageContaining("line 3");
         Path missing = write("m", "name: m\ntools: [calculator]\n");
-        assertThatThrownBy(() -> AgentFileReader.read(missing)).hasMessageContaining("m.yaml").hasMessageContaining("'model' is required");
+        assertThatThrownBy(() -> AgentFileReader.read(missing)).hasMessageContaining("m.yaml")
+                .hasMessageContaining("'model' is required");
         Path badType = write("t", "name: t\nmodel: scripted/m\nmaxSteps: many\n");
         assertThatThrownBy(() -> AgentFileReader.read(badType)).hasMessageContaining("t.yaml").hasMessageContaining("maxSteps");
         Path badDeadline = write("d", "name: d\nmodel: scripted/m\nstepDeadline: soon\n");

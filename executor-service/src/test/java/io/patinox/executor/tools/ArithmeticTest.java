@@ -12,7 +12,7 @@ class ArithmeticTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "17 * 23|391", "1 + 2 * 3|7", "(1 + 2) * 3|9", "-4 + 10|6", "10 / 4|2.5", "2 ^ 10|1024",
-            "2 ^ 3 ^ 2|512", "7 % 3|1", "1 / 3|0.3333333333", "17 × 23|391", "--5|5", "0.1 + 0.2|0.3"})
+            "2 ^ 3 ^ 2|512", "7 % 3|1", "1 / 3|0.3333333333", "17 × 23|391", "--5|5", "0.1 + 0.2|0.3" })
     void evaluates(String expression, String expected) {
         assertThat(Arithmetic.format(Arithmetic.evaluate(expression))).isEqualTo(expected);
     }
@@ -20,7 +20,7 @@ class ArithmeticTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "1 / 0|division by zero", "java.lang.System.exit(0)|unexpected 'j'", "1 +|ends too early",
-            "(1 + 2|missing ')'", "2 ^ 0.5|whole numbers", "1 2|unexpected '2'"})
+            "(1 + 2|missing ')'", "2 ^ 0.5|whole numbers", "1 2|unexpected '2'" })
     void refusesAnythingElse(String expression, String message) {
         assertThatThrownBy(() -> Arithmetic.evaluate(expression)).isInstanceOf(ToolFailure.class).hasMessageContaining(message);
     }

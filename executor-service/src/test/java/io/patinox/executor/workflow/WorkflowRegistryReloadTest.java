@@ -65,7 +65,8 @@ class WorkflowRegistryReloadTest {
 
         write("workflows", "w", "name: w\nsteps:\n  - id: ask\n    agent: nobody\n", 20);
         assertThat(registry.reloadIfChanged()).isFalse();
-        assertThat(registry.lastError()).contains("field 'steps[0].agent' names an unknown agent 'nobody'").contains("(line 4)");
+        assertThat(registry.lastError()).contains("field 'steps[0].agent' names an unknown agent 'nobody'")
+                .contains("(line 4)");
 
         write("workflows", "w", "name: w\nsteps:\n  - id: ask\n    agent: b\n", 30);
         assertThat(registry.reloadIfChanged()).isTrue();

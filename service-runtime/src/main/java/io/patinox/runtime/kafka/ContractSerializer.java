@@ -9,7 +9,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * Writes a contract record as the contracts' JSON ({@link Json}); a null value (a tombstone) stays null. Subclassed
  * once per record type in {@link RecordSerdes}, so that Quarkus finds the serializer by a channel's payload type.
  *
- * <p>It also writes the records a channel refused back to its dead-letter topic: SmallRye's dead-letter producer uses
+ * <p>
+ * It also writes the records a channel refused back to its dead-letter topic: SmallRye's dead-letter producer uses
  * the serializer named like the channel's deserializer, and a refused record reaches it with a null payload and its
  * original bytes in a header ({@link ContractViolationHandler}). Those bytes become the value, and the header is
  * dropped, so the dead letter carries them once: a record near the size limit still fits.

@@ -17,7 +17,8 @@ import org.jboss.logging.Logger;
  * reason as {@code dead-letter-reason}, and its original bytes as the value ({@link ContractSerializer}); on a
  * channel with {@code ignore}, the consumer sees a null payload and skips it.
  *
- * <p>Why not SmallRye's own handling ({@code fail-on-deserialization-failure=false}): its headers carry the
+ * <p>
+ * Why not SmallRye's own handling ({@code fail-on-deserialization-failure=false}): its headers carry the
  * deserializer's message, which may quote the record, and the original bytes three times, so a dead letter of a
  * record over a third of the size limit could not be written.
  */
@@ -35,7 +36,7 @@ public class ContractViolationHandler implements DeserializationFailureHandler<O
 
     @Override
     public Object decorateDeserialization(Uni<Object> deserialization, String topic, boolean isKey,
-                                          String deserializer, byte[] data, Headers headers) {
+            String deserializer, byte[] data, Headers headers) {
         return deserialization.onFailure()
                 .recoverWithItem(failure -> refuse(topic, isKey, data, headers, failure))
                 .await().indefinitely();

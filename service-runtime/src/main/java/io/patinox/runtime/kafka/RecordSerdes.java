@@ -22,22 +22,57 @@ public final class RecordSerdes {
     private RecordSerdes() {
     }
 
-    public static final class EvolutionProposalSerializer extends ContractSerializer<EvolutionProposal> { }
-    public static final class EvolutionProposalDeserializer extends ContractDeserializer<EvolutionProposal> { }
-    public static final class ReviewDecisionSerializer extends ContractSerializer<ReviewDecision> { }
-    public static final class ReviewDecisionDeserializer extends ContractDeserializer<ReviewDecision> { }
-    public static final class ReviewRequestSerializer extends ContractSerializer<ReviewRequest> { }
-    public static final class ReviewRequestDeserializer extends ContractDeserializer<ReviewRequest> { }
-    public static final class RunResultSerializer extends ContractSerializer<RunResult> { }
-    public static final class RunResultDeserializer extends ContractDeserializer<RunResult> { }
-    public static final class StepEventSerializer extends ContractSerializer<StepEvent> { }
-    public static final class StepEventDeserializer extends ContractDeserializer<StepEvent> { }
-    public static final class TaskSubmittedSerializer extends ContractSerializer<TaskSubmitted> { }
-    public static final class TaskSubmittedDeserializer extends ContractDeserializer<TaskSubmitted> { }
-    public static final class TelemetryAggregateSerializer extends ContractSerializer<TelemetryAggregate> { }
-    public static final class TelemetryAggregateDeserializer extends ContractDeserializer<TelemetryAggregate> { }
-    public static final class ValidationReplySerializer extends ContractSerializer<ValidationReply> { }
-    public static final class ValidationReplyDeserializer extends ContractDeserializer<ValidationReply> { }
-    public static final class ValidationRequestSerializer extends ContractSerializer<ValidationRequest> { }
-    public static final class ValidationRequestDeserializer extends ContractDeserializer<ValidationRequest> { }
+    public static final class EvolutionProposalSerializer extends ContractSerializer<EvolutionProposal> {
+    }
+
+    public static final class EvolutionProposalDeserializer extends ContractDeserializer<EvolutionProposal> {
+    }
+
+    public static final class ReviewDecisionSerializer extends ContractSerializer<ReviewDecision> {
+    }
+
+    public static final class ReviewDecisionDeserializer extends ContractDeserializer<ReviewDecision> {
+    }
+
+    public static final class ReviewRequestSerializer extends ContractSerializer<ReviewRequest> {
+    }
+
+    public static final class ReviewRequestDeserializer extends ContractDeserializer<ReviewRequest> {
+    }
+
+    public static final class RunResultSerializer extends ContractSerializer<RunResult> {
+    }
+
+    public static final class RunResultDeserializer extends ContractDeserializer<RunResult> {
+    }
+
+    public static final class StepEventSerializer extends ContractSerializer<StepEvent> {
+    }
+
+    public static final class StepEventDeserializer extends ContractDeserializer<StepEvent> {
+    }
+
+    public static final class TaskSubmittedSerializer extends ContractSerializer<TaskSubmitted> {
+    }
+
+    public static final class TaskSubmittedDeserializer extends ContractDeserializer<TaskSubmitted> {
+    }
+
+    public static final class TelemetryAggregateSerializer extends ContractSerializer<TelemetryAggregate> {
+    }
+
+    public static final class TelemetryAggregateDeserializer extends ContractDeserializer<TelemetryAggregate> {
+    }
+
+    public static final class ValidationReplySerializer extends ContractSerializer<ValidationReply> {
+    }
+
+    public static final class ValidationReplyDeserializer extends ContractDeserializer<ValidationReply> {
+    }
+
+    public static final class ValidationRequestSerializer extends ContractSerializer<ValidationRequest> {
+    }
+
+    public static final class ValidationRequestDeserializer extends ContractDeserializer<ValidationRequest> {
+    }
 }

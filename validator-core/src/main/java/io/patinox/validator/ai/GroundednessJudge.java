@@ -14,6 +14,7 @@ import java.util.Locale;
  * {@code {"grounded": bool, "score": 0..1, "unsupported": ["claim", ...], "feedback": "..."}}. Below the
  * threshold the step is retried with feedback naming the unsupported claims (or blocked, if the policy says
  * so). Tool calls are not judged. Parameters:
+ *
  * <pre>{@code
  * model: gpt-4o-mini        # default: patinox.validator.judge.model
  * threshold: 0.6            # minimum support score

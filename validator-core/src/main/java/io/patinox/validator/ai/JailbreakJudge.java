@@ -15,6 +15,7 @@ import java.util.Map;
  * the newest tool output (indirect injection) and, if asked, the proposed action, and answers
  * {@code {"jailbreak": bool, "score": 0..1, "reason": "..."}}. A score at or above the threshold blocks.
  * Parameters:
+ *
  * <pre>{@code
  * model: gpt-4o-mini               # default: patinox.validator.judge.model
  * threshold: 0.7

@@ -9,8 +9,8 @@ import java.util.Objects;
  * a program using the validators as a library gets them from the environment ({@link #fromEnvironment()}).
  *
  * @param baseUrl base URL of the API, ending in {@code /v1}
- * @param apiKey  the API key; local servers accept any
- * @param model   the model name a policy entry uses unless it names its own ({@code params.model})
+ * @param apiKey the API key; local servers accept any
+ * @param model the model name a policy entry uses unless it names its own ({@code params.model})
  * @param timeout HTTP timeout of one judge call; the chain's {@code timeoutMs} of the entry is the hard limit
  */
 public record JudgeSettings(String baseUrl, String apiKey, String model, Duration timeout) {

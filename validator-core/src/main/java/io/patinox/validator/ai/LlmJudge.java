@@ -30,10 +30,10 @@ public abstract class LlmJudge extends NamedValidator {
 
     /**
      * @param settings the endpoint and model. The client is built here, when the policy loads, so that the first
-     *                 call does not pay for it within its time limit (the HTTP client and its classes take up to a
-     *                 second on a busy machine); building contacts nobody. A client that cannot be built does not
-     *                 stop the policy from loading: every call then fails with the reason.
-     * @param maxChars  how much of one text a question quotes
+     *        call does not pay for it within its time limit (the HTTP client and its classes take up to a
+     *        second on a busy machine); building contacts nobody. A client that cannot be built does not
+     *        stop the policy from loading: every call then fails with the reason.
+     * @param maxChars how much of one text a question quotes
      * @param threshold the score at which the judge acts
      */
     protected LlmJudge(String name, JudgeSettings settings, int maxChars, double threshold) {
@@ -113,8 +113,8 @@ public abstract class LlmJudge extends NamedValidator {
 
         /**
          * @param threshold the default {@code threshold}
-         * @param maxChars  the default {@code maxChars}
-         * @param own       the type's own parameters
+         * @param maxChars the default {@code maxChars}
+         * @param own the type's own parameters
          */
         JudgeFactory(String type, JudgeSettings settings, double threshold, int maxChars, String... own) {
             super(type);

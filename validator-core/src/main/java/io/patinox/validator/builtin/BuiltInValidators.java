@@ -31,7 +31,7 @@ public final class BuiltInValidators {
      * Every known factory, LLM judges reaching the endpoint of {@code judges}.
      *
      * @param configDir where validators find their model files
-     * @param judges    the OpenAI-compatible endpoint and default model of the LLM judges (not contacted here)
+     * @param judges the OpenAI-compatible endpoint and default model of the LLM judges (not contacted here)
      */
     public static List<ValidatorFactory> factories(Path configDir, JudgeSettings judges) {
         List<ValidatorFactory> all = new ArrayList<>(List.of(new RulesValidator.Factory(), new PiiValidator.Factory(),

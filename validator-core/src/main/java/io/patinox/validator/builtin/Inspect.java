@@ -44,7 +44,7 @@ public record Inspect(Set<String> parts) {
     /**
      * A text read from a step.
      *
-     * @param part  which part it is ({@code input}, {@code toolOutputs}, {@code action})
+     * @param part which part it is ({@code input}, {@code toolOutputs}, {@code action})
      * @param where the part as a reason names it, e.g. {@code the newest tool output}
      */
     public record Text(String part, String text, String where) {

@@ -38,7 +38,8 @@ public enum PiiKind {
      * {@code \\b} inside it) and that run is not backtracked into: a megabyte of {@code a.a.a.a…} without an
      * {@code @} costs one pass, not a quadratic number of retries.
      */
-    EMAIL("email", Pattern.compile("(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]++@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}\\b")),
+    EMAIL("email",
+            Pattern.compile("(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]++@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}\\b")),
 
     /**
      * Phone numbers: an international number ({@code +} and 8-15 digits) or a national one written with
@@ -52,9 +53,11 @@ public enum PiiKind {
             PiiKind::plausiblePhone);
 
     /** How card numbers are written when grouped: 4-4-4-4(-3), 4-4-4-1..4 (13-15 digits) or 4-6-4/5 (Amex, Diners). */
-    private static final Pattern CARD_GROUPS = Pattern.compile("\\d{4}(?:[ -]\\d{4}){2}(?:[ -]\\d{1,4})?(?:[ -]\\d{3})?|\\d{4}[ -]\\d{6}[ -]\\d{4,5}");
+    private static final Pattern CARD_GROUPS = Pattern
+            .compile("\\d{4}(?:[ -]\\d{4}){2}(?:[ -]\\d{1,4})?(?:[ -]\\d{3})?|\\d{4}[ -]\\d{6}[ -]\\d{4,5}");
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(?:\\.\\d{1,3}){3}");
-    private static final Pattern DATE = Pattern.compile("\\d{4}[-./]\\d{1,2}[-./]\\d{1,2}.*|\\d{1,2}[-./]\\d{1,2}[-./]\\d{2,4}.*");
+    private static final Pattern DATE = Pattern
+            .compile("\\d{4}[-./]\\d{1,2}[-./]\\d{1,2}.*|\\d{1,2}[-./]\\d{1,2}[-./]\\d{2,4}.*");
 
     private final String label;
     private final Pattern pattern;

@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
  * Personal data and secrets in a final answer or in a tool call's string arguments: answers
  * {@code Modify} with them redacted (or {@code Block}, if the policy says so). The reason names the
  * kinds and counts, never the values. Parameters:
+ *
  * <pre>{@code
  * kinds: [email, phone, payment-card, iban, national-id, secret]   # default: all
  * action: modify   # or block

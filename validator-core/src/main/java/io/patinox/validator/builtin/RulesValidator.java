@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
  * Cheap, deterministic rules: deny patterns on the proposed action and (on the first step) on the task
  * input, a tool allow-list, size limits, and divert rules on tool arguments (e.g. a refund above a limit
  * goes to a human). Parameters:
+ *
  * <pre>{@code
  * deny:        [{pattern: '(?i)my system prompt is', reason: leaks the system prompt}]
  * denyInput:   [{pattern: 'ignore (all )?previous instructions', reason: prompt injection}]
@@ -29,9 +30,11 @@ import java.util.regex.Pattern;
  * maxOutputTokens: 50000 # completion tokens only
  * maxCostUsd: 2.0        # the run's estimated cost so far
  * }</pre>
+ *
  * Patterns match the text as {@link TextNormalizer} leaves it (zero-width and bidi characters removed, NFKC,
  * Cyrillic/Greek look-alikes mapped in mixed-script words), so {@code іgnоrе} with Cyrillic letters or
- * {@code ig\u200Bnore} still match. Budgets are checked before anything else: a run that has spent its budget takes no further step.
+ * {@code ig\u200Bnore} still match. Budgets are checked before anything else: a run that has spent its budget takes no further
+ * step.
  */
 public final class RulesValidator extends NamedValidator {
 
@@ -59,7 +62,8 @@ public final class RulesValidator extends NamedValidator {
 
     RulesValidator(String name, Params params) {
         super(name, 10);
-        params.allowOnly("deny", "denyInput", "denyToolOutput", "maxToolOutputScan", "allowedTools", "maxActionChars", "maxInputChars", "divert",
+        params.allowOnly("deny", "denyInput", "denyToolOutput", "maxToolOutputScan", "allowedTools", "maxActionChars",
+                "maxInputChars", "divert",
                 "maxTokens", "maxInputTokens", "maxOutputTokens", "maxCostUsd");
         this.deny = params.objects("deny").stream().map(RulesValidator::deny).toList();
         this.denyInput = params.objects("denyInput").stream().map(RulesValidator::deny).toList();

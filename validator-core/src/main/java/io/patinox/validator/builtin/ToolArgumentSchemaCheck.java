@@ -18,11 +18,13 @@ import java.util.stream.Collectors;
 /**
  * Checks a tool call's arguments against the JSON Schema (draft 2020-12) the policy gives for that tool;
  * arguments that break it are blocked with a reason naming the field. Parameters:
+ *
  * <pre>{@code
  * unknownTools: allow        # or block: a tool the policy has no schema for
  * schemas:
  *   refund: {type: object, required: [orderId, amount], properties: {amount: {type: number, minimum: 0}}}
  * }</pre>
+ *
  * Final answers are not its business and are allowed.
  */
 public final class ToolArgumentSchemaCheck extends NamedValidator {

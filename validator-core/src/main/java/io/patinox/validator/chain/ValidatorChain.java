@@ -70,7 +70,7 @@ public final class ValidatorChain {
                 boolean ownLimit = step.timeout().toNanos() <= remaining;
                 String onTimeout = ownLimit ? "timed out after " + step.timeout().toMillis() + " ms"
                         : "was stopped when the policy's latency budget of " + policy.latencyBudget().toMillis()
-                        + " ms ran out";
+                                + " ms ran out";
                 judgement = runOne(policy, step, current, ownLimit ? step.timeout().toNanos() : remaining, onTimeout);
                 took = System.nanoTime() - t0;
                 timer(validator.name()).record(took, TimeUnit.NANOSECONDS);
@@ -92,7 +92,7 @@ public final class ValidatorChain {
     }
 
     private Judgement runOne(Policy policy, Policy.Step step, ValidationRequest request, long timeoutNanos,
-                             String onTimeout) {
+            String onTimeout) {
         Validator validator = step.validator();
         Span span = tracer.spanBuilder(validator.getClass().getSimpleName() + ".validate")
                 .setAttribute("patinox.validator", validator.name())
@@ -115,8 +115,9 @@ public final class ValidatorChain {
                 long took = System.nanoTime() - t0;
                 if (took > timeoutNanos) {
                     span.setStatus(StatusCode.ERROR, "over time");
-                    return failed(policy.failMode(), validator, onTimeout.replace("timed out after", "exceeded its time limit of")
-                            + " (took " + took / 1_000_000 + " ms)");
+                    return failed(policy.failMode(), validator,
+                            onTimeout.replace("timed out after", "exceeded its time limit of")
+                                    + " (took " + took / 1_000_000 + " ms)");
                 }
             }
             if (judgement == null) {

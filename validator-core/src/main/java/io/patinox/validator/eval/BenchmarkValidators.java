@@ -72,7 +72,8 @@ public final class BenchmarkValidators {
                     } catch (RuntimeException e) {
                         // timed all the same
                     }
-                    perValidator.computeIfAbsent(s.validator().name(), k -> new ArrayList<>()).add((System.nanoTime() - v0) / 1e6);
+                    perValidator.computeIfAbsent(s.validator().name(), k -> new ArrayList<>())
+                            .add((System.nanoTime() - v0) / 1e6);
                 }
             }
         }

@@ -49,10 +49,14 @@ public final class EvaluateValidators {
         final List<Long> micros = new ArrayList<>();
 
         void add(boolean flagged, boolean shouldFlag, double score, long latencyMicros) {
-            if (flagged && shouldFlag) tp++;
-            else if (flagged) fp++;
-            else if (shouldFlag) fn++;
-            else tn++;
+            if (flagged && shouldFlag)
+                tp++;
+            else if (flagged)
+                fp++;
+            else if (shouldFlag)
+                fn++;
+            else
+                tn++;
             (shouldFlag ? attackScores : benignScores).add(score);
             micros.add(latencyMicros);
         }
@@ -98,7 +102,8 @@ public final class EvaluateValidators {
             }
         }
         if (positional.isEmpty()) {
-            System.err.println("usage: EvaluateValidators <labelled.jsonl> [config dir] [policy] [--config DIR] [--policy NAME] [--misses]");
+            System.err.println(
+                    "usage: EvaluateValidators <labelled.jsonl> [config dir] [policy] [--config DIR] [--policy NAME] [--misses]");
             System.exit(2);
         }
         Path file = Path.of(positional.get(0));
@@ -167,7 +172,8 @@ public final class EvaluateValidators {
         long attacks = steps.stream().filter(LabelledStep::shouldFlag).count();
         System.out.printf("%s: %d steps (%d to flag), policy %s, config %s, embedding cache %s%n", file, steps.size(), attacks,
                 policyName, configDir, "0".equals(System.getProperty("patinox.validator.embedding-cache")) ? "off" : "on");
-        System.out.println("validator                 TP    FP    FN    TN  precision recall    FPR  r@1%FPR r@2%FPR    AUC   p50_ms  p99_ms");
+        System.out.println(
+                "validator                 TP    FP    FN    TN  precision recall    FPR  r@1%FPR r@2%FPR    AUC   p50_ms  p99_ms");
         scores.forEach((name, score) -> System.out.println(score.row(name)));
         System.out.println(chainScore.row("CHAIN"));
         if (benignByCategory.size() > 1 || !benignByCategory.containsKey("-")) {

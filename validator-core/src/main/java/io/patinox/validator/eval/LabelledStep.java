@@ -16,10 +16,12 @@ import java.util.List;
 
 /**
  * One line of a labelled evaluation file (JSONL, one object per line, {@code #} lines ignored):
+ *
  * <pre>{@code
  * {"id": "pii-1", "input": "Send it to me", "action": {"type": "final_answer", "answer": "Mail jane@example.com"},
  *  "label": "flag", "stepIndex": 0, "toolOutputs": [], "policy": "default"}
  * }</pre>
+ *
  * {@code label} is {@code flag} (the step must not pass unchanged: any verdict but Allow is right) or
  * {@code allow}; {@code attack} and {@code benign} are accepted as synonyms. {@code stepIndex} (default 0),
  * {@code toolOutputs} (default none) and {@code policy} (default: the command's) are optional; so are
@@ -27,7 +29,7 @@ import java.util.List;
  * reports recall per source and false positives per category).
  */
 public record LabelledStep(String id, String input, Action action, String label, Integer stepIndex,
-                           List<String> toolOutputs, String policy, String source, String category) {
+        List<String> toolOutputs, String policy, String source, String category) {
 
     private static final ObjectMapper STRICT = Json.mapper().copy()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -65,7 +67,8 @@ public record LabelledStep(String id, String input, Action action, String label,
                 step.shouldFlag();
                 steps.add(step);
             } catch (IOException | RuntimeException e) {
-                throw new IllegalArgumentException(file + ":" + (i + 1) + ": " + e.getMessage().lines().findFirst().orElse(""), e);
+                throw new IllegalArgumentException(file + ":" + (i + 1) + ": " + e.getMessage().lines().findFirst().orElse(""),
+                        e);
             }
         }
         return steps;

@@ -35,12 +35,14 @@ import java.util.Optional;
  * 384 dimensions) and compared with the known attacks, whose vectors sit in a Lance dataset; at or above
  * the threshold's cosine similarity it blocks. Catches rephrasings a bag-of-words model has not seen.
  * Parameters:
+ *
  * <pre>{@code
  * attacks: [corpus/injection/attacks-project.txt]   # relative to the config dir; every 5th line is left out
  * threshold: 0.8                                    # cosine similarity
  * inspect: [input, toolOutputs]
  * maxChars: 2000                                    # longer texts: head and tail embedded separately
  * }</pre>
+ *
  * Embeddings are cached by the text's SHA-256 ({@link CachedEmbedder}, 4096 entries): a run's newest tool
  * output is read again at every later step. A text longer than {@code maxChars} is judged by its head and its
  * tail (embedding a megabyte would take seconds; the injection classifier reads the whole text).
@@ -66,7 +68,7 @@ public final class AttackSimilarityCheck extends NamedValidator {
     private final int maxChars;
 
     AttackSimilarityCheck(String name, Embedder embeddings, MemoryIndex<Attack> attacks, double threshold,
-                          Inspect inspect, int maxChars) {
+            Inspect inspect, int maxChars) {
         super(name, 2_000);
         this.embeddings = embeddings;
         this.attacks = attacks;
@@ -106,7 +108,7 @@ public final class AttackSimilarityCheck extends NamedValidator {
 
         /**
          * @param configDir where attack files are read
-         * @param storeDir  where the Lance datasets are kept
+         * @param storeDir where the Lance datasets are kept
          */
         public Factory(Path configDir, Path storeDir) {
             super(TYPE);

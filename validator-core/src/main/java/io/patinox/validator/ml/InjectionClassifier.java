@@ -19,16 +19,19 @@ import java.util.Map;
  * Prompt injection and jailbreak attempts, by the hashed n-gram logistic regression of {@code patinox-detection}
  * ({@link InjectionModel}). It reads the task input (on the first step), the newest tool output (indirect
  * injection), every text of long-term memory in the step's context (with the tool outputs: retrieved memory is
- * untrusted for the whole run, and a text about to be written is checked before it is) and, if asked, the proposed action, and blocks when the calibrated P(attack) reaches the threshold.
+ * untrusted for the whole run, and a text about to be written is checked before it is) and, if asked, the proposed action, and
+ * blocks when the calibrated P(attack) reaches the threshold.
  * The model normalises the text (zero-width characters, NFKC, homoglyphs, case), scores its most suspicious
  * window of words (so padding or a long benign document does not dilute an injected paragraph) and also its
  * decoded readings (base64, hex, URL encoding, ROT13, leetspeak, spaced letters), keeping the highest. Parameters:
+ *
  * <pre>{@code
  * model: models/injection-lr.json   # relative to the config directory
  * targetFpr: 0.02                   # optional: the model file's threshold for this false-positive rate (0.01, 0.02, 0.05)
  * threshold: 0.9                    # optional, instead: an explicit threshold
  * inspect: [input, toolOutputs]     # and/or action
  * }</pre>
+ *
  * Without either, the model file's operating threshold (chosen for 1 % false positives on its validation split).
  */
 public final class InjectionClassifier extends NamedValidator {
@@ -130,7 +133,8 @@ public final class InjectionClassifier extends NamedValidator {
             } else if (params.has("targetFpr")) {
                 double fpr = params.number("targetFpr", 0.01);
                 threshold = model.thresholdForFpr(fpr).orElseThrow(() -> params.error("targetFpr",
-                        "the model file has no threshold for " + fpr + " (it has " + java.util.Arrays.toString(InjectionModel.OPERATING_FPRS) + ")"));
+                        "the model file has no threshold for " + fpr + " (it has "
+                                + java.util.Arrays.toString(InjectionModel.OPERATING_FPRS) + ")"));
             }
             if (threshold <= 0 || threshold > 1) {
                 throw params.error("threshold", "must be in (0, 1]");

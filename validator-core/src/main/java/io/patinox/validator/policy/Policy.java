@@ -8,10 +8,10 @@ import java.util.List;
 /**
  * A loaded policy: its validators ready to run, cheapest first.
  *
- * @param name          the policy's name (its file name)
- * @param failMode      what a failing validator amounts to
+ * @param name the policy's name (its file name)
+ * @param failMode what a failing validator amounts to
  * @param latencyBudget the whole chain's time limit
- * @param steps         the validators in the order they run
+ * @param steps the validators in the order they run
  */
 public record Policy(String name, FailMode failMode, Duration latencyBudget, List<Step> steps) {
 
@@ -19,8 +19,8 @@ public record Policy(String name, FailMode failMode, Duration latencyBudget, Lis
      * A validator with its time limit.
      *
      * @param isolated whether it runs on a worker thread, so that its time limit can cut it short; cheap,
-     *                 deterministic validators run on the caller's thread and a time limit they exceed is
-     *                 found afterwards (a thread hop costs more than they do)
+     *        deterministic validators run on the caller's thread and a time limit they exceed is
+     *        found afterwards (a thread hop costs more than they do)
      */
     public record Step(Validator validator, Duration timeout, boolean isolated) {
 

@@ -87,7 +87,8 @@ class ValidatorChainTest {
     @Test
     void laterValidatorsSeeModifiedActionsAndTheFinalModifyCarriesAllOfThem() {
         var result = chain.run(policy(
-                validator("upper", r -> Judgement.modify(new Action.FinalAnswer(r.action().text().toUpperCase()), 1, "shouted")),
+                validator("upper",
+                        r -> Judgement.modify(new Action.FinalAnswer(r.action().text().toUpperCase()), 1, "shouted")),
                 validator("suffix", r -> Judgement.modify(new Action.FinalAnswer(r.action().text() + "!"), 1, "excited"))),
                 answer("hello"));
         var modify = (Verdict.Modify) result.verdict();

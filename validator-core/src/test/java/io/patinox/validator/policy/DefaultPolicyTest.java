@@ -87,7 +87,8 @@ class DefaultPolicyTest {
         return new ValidationRequest(ValidationRequest.SCHEMA_VERSION, "r", "t", "run", 2, "support", "v", "default",
                 new Action.ToolCall("memory_write", Map.of("text", text, "source", "run r of task t (config v)")),
                 new io.patinox.contracts.events.StepContext("How long is delivery?", java.util.List.of(), null, 0,
-                        java.util.List.of(text)), java.time.Instant.now());
+                        java.util.List.of(text)),
+                java.time.Instant.now());
     }
 
     @Test

@@ -1,9 +1,9 @@
 package io.patinox.validator.policy;
 
-import io.patinox.contracts.config.ConfigVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.patinox.contracts.config.ConfigVersion;
 import io.patinox.contracts.validation.FailMode;
 import io.patinox.validator.builtin.BuiltInValidators;
 import java.io.IOException;
@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PolicyLoaderTest {
 
-    private final PolicyLoader loader = new PolicyLoader(BuiltInValidators.factories(Path.of("../config")), Duration.ofMillis(200));
+    private final PolicyLoader loader = new PolicyLoader(BuiltInValidators.factories(Path.of("../config")),
+            Duration.ofMillis(200));
 
     @TempDir
     Path dir;
@@ -31,7 +32,8 @@ class PolicyLoaderTest {
         Policy policy = policies.get("default");
         assertThat(policy.failMode()).isEqualTo(FailMode.CLOSED);
         assertThat(policy.latencyBudget()).isEqualTo(Duration.ofMillis(1000));
-        assertThat(policy.steps()).extracting(s -> s.validator().name()).containsExactly("rules", "tool-schema", "pii", "injection-classifier");
+        assertThat(policy.steps()).extracting(s -> s.validator().name()).containsExactly("rules", "tool-schema", "pii",
+                "injection-classifier");
         assertThat(policies.get("strict").steps()).extracting(s -> s.validator().name())
                 .containsExactly("rules", "pii", "injection-classifier", "attack-similarity");
         assertThat(policies.get("strict").steps().get(3).isolated()).isTrue();
@@ -81,7 +83,8 @@ class PolicyLoaderTest {
                 .hasMessage(file + ": field 'failMode': expected closed or open but was 'sometimes'");
         Files.writeString(file, "validators: [{type: rules}, {type: regexes}]\n");
         assertThatThrownBy(() -> loader.load(file))
-                .hasMessage(file + ": validators[1]: field 'type': unknown validator type 'regexes' (known: [attack-similarity, groundedness-judge, injection-classifier, jailbreak-judge, pii, rules, tool-schema])");
+                .hasMessage(file
+                        + ": validators[1]: field 'type': unknown validator type 'regexes' (known: [attack-similarity, groundedness-judge, injection-classifier, jailbreak-judge, pii, rules, tool-schema])");
         Files.writeString(file, "validators: [{type: pii, params: {kinds: [mail]}}]\n");
         assertThatThrownBy(() -> loader.load(file))
                 .hasMessageStartingWith(file + ": validators[0] (pii): params.kinds[0]: unknown kind 'mail'");

@@ -41,9 +41,10 @@ public class PolicyRegistry {
     private volatile Snapshot snapshot;
 
     PolicyRegistry(@ConfigProperty(name = "patinox.config.dir", defaultValue = "config") String configDir,
-                   ValidatorConfig config) {
+            ValidatorConfig config) {
         this.configDir = Path.of(configDir).toAbsolutePath().normalize();
-        this.loader = new PolicyLoader(BuiltInValidators.factories(this.configDir, config.judge().settings()), config.defaultTimeout());
+        this.loader = new PolicyLoader(BuiltInValidators.factories(this.configDir, config.judge().settings()),
+                config.defaultTimeout());
         this.snapshot = load();
         LOG.infof("Loaded policies %s from %s (config version %s)", snapshot.policies().keySet(), this.configDir,
                 snapshot.configVersion());
@@ -54,8 +55,7 @@ public class PolicyRegistry {
      * The scheduler's check of the config version every {@code patinox.validator.reload-interval}; a check still
      * running when the next is due makes that one skip. Zero: no checks.
      */
-    @Scheduled(identity = "policy-reload", every = "${patinox.validator.reload-interval}",
-            delayed = "${patinox.validator.reload-interval}", concurrentExecution = ConcurrentExecution.SKIP)
+    @Scheduled(identity = "policy-reload", every = "${patinox.validator.reload-interval}", delayed = "${patinox.validator.reload-interval}", concurrentExecution = ConcurrentExecution.SKIP)
     void check() {
         if (!reloadInterval.isZero()) {
             reloadIfChanged();

@@ -39,7 +39,7 @@ public class ReplyPathWarmUp {
             LOG.warnf("JSON warm-up failed: %s", e.getMessage());
         }
         try {
-            var producer = clients.<String, ValidationReply>getProducer(ReplySender.CHANNEL);
+            var producer = clients.<String, ValidationReply> getProducer(ReplySender.CHANNEL);
             if (producer != null) {
                 producer.partitionsFor(config.defaultReplyTopic())
                         .ifNoItem().after(Duration.ofSeconds(30)).fail()

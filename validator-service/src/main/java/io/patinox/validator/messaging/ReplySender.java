@@ -28,7 +28,8 @@ import org.jboss.logging.Logger;
  * {@code kafka_reply_partition}, if given), key = run id, with the request's {@code kafka_correlation_id}
  * copied verbatim and the current trace context ({@code traceparent}, continuing the requester's trace).
  *
- * <p>The reply goes straight to the Kafka producer of channel {@value #CHANNEL} (configured there: linger 0,
+ * <p>
+ * The reply goes straight to the Kafka producer of channel {@value #CHANNEL} (configured there: linger 0,
  * acks=all, idempotence) from the thread that judged the request. Going through the channel's emitter cost
  * two more thread hand-offs per reply (emitter, the connector's sending thread), each one a scheduling delay
  * on a busy machine, on the path a requester waits for.
@@ -40,8 +41,8 @@ public class ReplySender {
     public static final String CHANNEL = "validation-replies";
 
     private static final Logger LOG = Logger.getLogger(ReplySender.class);
-    private static final TextMapSetter<Headers> HEADERS =
-            (headers, name, value) -> headers.remove(name).add(name, value.getBytes(StandardCharsets.UTF_8));
+    private static final TextMapSetter<Headers> HEADERS = (headers, name, value) -> headers.remove(name).add(name,
+            value.getBytes(StandardCharsets.UTF_8));
 
     private final KafkaClientService clients;
     private final String defaultTopic;
@@ -50,7 +51,7 @@ public class ReplySender {
 
     /** The emitter only makes the channel (and so its producer) exist; replies do not go through it. */
     ReplySender(@Channel(CHANNEL) Emitter<ValidationReply> emitter, KafkaClientService clients, ValidatorConfig config,
-                OpenTelemetry openTelemetry) {
+            OpenTelemetry openTelemetry) {
         this.clients = clients;
         this.defaultTopic = config.defaultReplyTopic();
         this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
@@ -61,7 +62,7 @@ public class ReplySender {
         if (p == null) {
             synchronized (this) {
                 if (producer == null) {
-                    producer = clients.<String, ValidationReply>getProducer(CHANNEL).unwrap();
+                    producer = clients.<String, ValidationReply> getProducer(CHANNEL).unwrap();
                 }
                 p = producer;
             }

@@ -41,7 +41,7 @@ public class ValidationService {
     private final Clock clock;
 
     ValidationService(PolicyRegistry registry, ValidatorConfig config, Tracer tracer, MeterRegistry meters,
-                      Clock clock) {
+            Clock clock) {
         this.registry = registry;
         this.clock = clock;
         this.meters = meters;

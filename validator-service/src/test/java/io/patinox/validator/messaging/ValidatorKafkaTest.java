@@ -135,7 +135,8 @@ class ValidatorKafkaTest {
             var received = awaitReply(e.getKey());
             assertThat(received.key()).isEqualTo(e.getValue().runId());
             assertThat(reply(received).requestId()).isEqualTo(e.getValue().requestId());
-            assertThat(reply(received).verdict().kind()).as(e.getValue().action().text() + " " + reply(received).findings()).isEqualTo(expected.get(e.getKey()));
+            assertThat(reply(received).verdict().kind()).as(e.getValue().action().text() + " " + reply(received).findings())
+                    .isEqualTo(expected.get(e.getKey()));
             assertThat(reply(received).configVersion()).matches("[0-9a-f]{40}(-dirty)?");
             assertThat(reply(received).findings()).isNotEmpty();
             assertThat(TestKafka.header(received, "traceparent")).as("trace continued").startsWith("00-" + TRACE_ID + "-");

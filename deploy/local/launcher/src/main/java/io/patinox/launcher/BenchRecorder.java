@@ -29,8 +29,8 @@ final class BenchRecorder {
     private final Map<String, StepEvent> steps = new ConcurrentHashMap<>();
     private final Map<String, Long> stepSeen = new ConcurrentHashMap<>();
     private final List<TaskPoint> tasks = new ArrayList<>();
-    private final Map<io.patinox.contracts.events.RunStatus, Integer> statuses =
-            new EnumMap<>(io.patinox.contracts.events.RunStatus.class);
+    private final Map<io.patinox.contracts.events.RunStatus, Integer> statuses = new EnumMap<>(
+            io.patinox.contracts.events.RunStatus.class);
     private final AtomicInteger sendFailures = new AtomicInteger();
     private volatile long start;
     private volatile long end;

@@ -115,12 +115,12 @@ final class BenchReport {
     void writeHtml(Path dir, Consumer<String> out) {
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path file = dir.resolve("mesh-" + stamp + ".html");
-        List<double[]> tasksXY = rec.taskPoints().stream().map(p -> new double[] {p.atSeconds(), p.latencyMs()}).toList();
-        List<double[]> stepsXY = rec.stepPoints().stream().map(p -> new double[] {p.atSeconds(), p.roundTripMs()}).toList();
+        List<double[]> tasksXY = rec.taskPoints().stream().map(p -> new double[] { p.atSeconds(), p.latencyMs() }).toList();
+        List<double[]> stepsXY = rec.stepPoints().stream().map(p -> new double[] { p.atSeconds(), p.roundTripMs() }).toList();
         String html = "<!doctype html><meta charset=utf-8><title>patinox bench mesh " + stamp + "</title>"
                 + "<body style='font-family:sans-serif'><h1>patinox bench mesh — " + stamp + "</h1>"
                 + "<p>" + String.format(Locale.ROOT, "%d tasks, %.1f tasks/s, %.1f steps/s, task p50 %.1f ms, p99 %.1f ms",
-                rec.results(), rec.results() / seconds, rec.stepCount() / seconds, pct(taskMs, 50), pct(taskMs, 99))
+                        rec.results(), rec.results() / seconds, rec.stepCount() / seconds, pct(taskMs, 50), pct(taskMs, 99))
                 + "</p>" + svg(tasksXY, stepsXY) + "<p><span style='color:#1f77b4'>●</span> task end to end (by submit time)"
                 + " &nbsp; <span style='color:#d62728'>●</span> validator round trip (by step time)</p>"
                 + "<pre>" + json().replace("<", "&lt;") + "</pre></body>";

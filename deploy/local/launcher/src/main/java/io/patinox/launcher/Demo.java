@@ -95,7 +95,7 @@ final class Demo {
     }
 
     private void summary(Map<String, String> inputs, Map<String, List<StepEvent>> steps, Map<String, RunResult> results,
-                         double seconds) {
+            double seconds) {
         out.accept("");
         out.accept(String.format("%-22s %-16s %-5s %-24s %s", "task", "status", "steps", "verdicts", "answer"));
         List<Double> validatorMs = new ArrayList<>();

@@ -59,7 +59,8 @@ final class DoorBench {
             mesh.up();
         }
         try {
-            DoorBench bench = new DoorBench(ServiceSpec.named("executor").port(), LocalApiKey.ensure(ws.work().resolve("api-key")),
+            DoorBench bench = new DoorBench(ServiceSpec.named("executor").port(),
+                    LocalApiKey.ensure(ws.work().resolve("api-key")),
                     LocalApiKey.ensure(ws.work().resolve(LocalApiKey.BENCH_FILE)));
             return bench.run(mesh.bootstrap(), seconds, rate, floodRate) ? 0 : 1;
         } finally {
@@ -90,10 +91,12 @@ final class DoorBench {
             print("alone       ", alone);
             print("under flood ", measured);
             System.out.printf("flood key   answers %s, POST p50 %.1f ms p99 %.1f ms%n", flood.statuses(),
-                    BenchReport.pct(BenchReport.sorted(flood.postMs()), 50), BenchReport.pct(BenchReport.sorted(flood.postMs()), 99));
+                    BenchReport.pct(BenchReport.sorted(flood.postMs()), 50),
+                    BenchReport.pct(BenchReport.sorted(flood.postMs()), 99));
             boolean ok = !measured.statuses().containsKey(429) && flood.statuses().containsKey(429);
             System.out.println(ok ? "the measured key was never refused; the flooding key was throttled"
-                    : "UNEXPECTED: " + (measured.statuses().containsKey(429) ? "the measured key was refused" : "the flood was not throttled"));
+                    : "UNEXPECTED: " + (measured.statuses().containsKey(429) ? "the measured key was refused"
+                            : "the flood was not throttled"));
             return ok;
         }
     }
@@ -126,7 +129,8 @@ final class DoorBench {
                 nextMeasured += measuredGap;
                 sends.add(send(key, "bench-door-" + UUID.randomUUID(), now, measured, true));
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(Math.max(0, Math.min(nextFlood, nextMeasured) - System.nanoTime()));
+            java.util.concurrent.locks.LockSupport
+                    .parkNanos(Math.max(0, Math.min(nextFlood, nextMeasured) - System.nanoTime()));
         }
         CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).orTimeout(60, java.util.concurrent.TimeUnit.SECONDS)
                 .exceptionally(e -> null).join();
@@ -190,7 +194,8 @@ final class DoorBench {
 
     private void follow(MeshClient client, AtomicBoolean reading) {
         while (reading.get()) {
-            client.poll(Duration.ofMillis(100), step -> { }, (RunResult r) -> {
+            client.poll(Duration.ofMillis(100), step -> {
+            }, (RunResult r) -> {
                 Long at = waiting.remove(r.taskId());
                 if (at != null) {
                     done.add((System.nanoTime() - at) / 1e6);

@@ -27,7 +27,8 @@ final class EvalCommand {
         String config = Patinox.option(rest, "--config", ws.sampleConfig().toString());
         boolean misses = rest.remove("--misses");
         if (rest.size() != 1 || rest.get(0).startsWith("--")) {
-            throw new IllegalArgumentException("usage: ./patinox eval <labelled.jsonl> [--policy NAME] [--config DIR] [--misses]");
+            throw new IllegalArgumentException(
+                    "usage: ./patinox eval <labelled.jsonl> [--policy NAME] [--config DIR] [--misses]");
         }
         Path file = Path.of(rest.get(0)).toAbsolutePath();
         if (!Files.isRegularFile(file)) {
@@ -35,7 +36,8 @@ final class EvalCommand {
         }
         Path app = ws.root().resolve("validator-service/target/quarkus-app");
         if (!Files.isDirectory(app.resolve("lib/main"))) {
-            throw new IllegalStateException("the validator is not built: " + app + " is missing (run ./mvnw -DskipTests package)");
+            throw new IllegalStateException(
+                    "the validator is not built: " + app + " is missing (run ./mvnw -DskipTests package)");
         }
         List<String> command = new ArrayList<>(List.of(Processes.java(), "-Xms64m", "-Xmx1g",
                 "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",

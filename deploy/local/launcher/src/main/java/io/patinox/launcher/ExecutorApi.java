@@ -48,13 +48,15 @@ final class ExecutorApi {
         }
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode answer = response.body().isBlank() ? Json.mapper().createObjectNode() : Json.mapper().readTree(response.body());
+            JsonNode answer = response.body().isBlank() ? Json.mapper().createObjectNode()
+                    : Json.mapper().readTree(response.body());
             if (response.statusCode() >= 300) {
                 throw new IllegalStateException(response.statusCode() + " " + answer.path("error").asText(response.body()));
             }
             return answer;
         } catch (IOException e) {
-            throw new IllegalStateException("the executor does not answer at " + base + " (./patinox up?): " + e.getMessage(), e);
+            throw new IllegalStateException("the executor does not answer at " + base + " (./patinox up?): " + e.getMessage(),
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

@@ -25,7 +25,8 @@ final class LocalApiKey {
     /** The id the executor names a key by in quotas and metrics: {@code key-} and 12 hex digits of its SHA-256. */
     static String id(String key) {
         try {
-            byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return "key-" + HexFormat.of().formatHex(hash, 0, 6);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -37,7 +37,7 @@ final class LocalMesh {
     boolean isUp() {
         return Processes.fromPidFile(ws.pidFile(BROKER)).isPresent()
                 && ServiceSpec.ALL.stream().allMatch(s -> Processes.fromPidFile(ws.pidFile(s.name())).isPresent()
-                && Processes.isReady(s.port()));
+                        && Processes.isReady(s.port()));
     }
 
     /** True when the broker and {@code service} run and the service is ready. */

@@ -87,7 +87,7 @@ final class MeshBench {
         Map<String, Long> warm = new ConcurrentHashMap<>();
         ServiceStats stats = new ServiceStats(ws, mesh.bootstrap());
         try (KafkaProducer<String, byte[]> producer = producer(mesh.bootstrap());
-             KafkaConsumer<String, byte[]> consumer = consumer(mesh.bootstrap())) {
+                KafkaConsumer<String, byte[]> consumer = consumer(mesh.bootstrap())) {
             Thread reader = new Thread(() -> {
                 try {
                     while (!stop.get()) {

@@ -91,11 +91,13 @@ public final class MeshClient implements AutoCloseable {
 
     /** Reads what arrived within {@code wait}, handing each event to its listener. */
     public void poll(Duration wait, Consumer<StepEvent> onStep, Consumer<RunResult> onResult) {
-        poll(wait, onStep, onResult, review -> { });
+        poll(wait, onStep, onResult, review -> {
+        });
     }
 
     /** Reads what arrived within {@code wait}, handing each event, review requests included, to its listener. */
-    public void poll(Duration wait, Consumer<StepEvent> onStep, Consumer<RunResult> onResult, Consumer<ReviewRequest> onReview) {
+    public void poll(Duration wait, Consumer<StepEvent> onStep, Consumer<RunResult> onResult,
+            Consumer<ReviewRequest> onReview) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(wait)) {
             try {
                 if (Topics.STEPS.equals(r.topic())) {

@@ -81,7 +81,7 @@ public final class Processes {
     public static boolean isReady(int port) {
         try {
             HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                    URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
                     .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
             return response.statusCode() == 200;
         } catch (IOException e) {
@@ -97,7 +97,7 @@ public final class Processes {
      * process dies or the timeout passes.
      */
     public static void awaitReady(ServiceSpec service, ProcessHandle process, Path log, Duration timeout,
-                                  Consumer<String> progress) {
+            Consumer<String> progress) {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         long nextReport = start + Duration.ofSeconds(10).toNanos();

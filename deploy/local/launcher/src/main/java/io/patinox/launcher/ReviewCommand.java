@@ -78,7 +78,9 @@ final class ReviewCommand {
     static String line(JsonNode r) {
         return String.format("%-36s %-8s %-20s %-14s %s  (%s)", r.path("reviewId").asText(), r.path("status").asText(),
                 r.path("taskId").asText(), r.path("workflow").isNull() || r.path("workflow").isMissingNode()
-                        ? r.path("agent").asText() : r.path("workflow").asText(), Demo.clip(action(r.path("action")), 60),
+                        ? r.path("agent").asText()
+                        : r.path("workflow").asText(),
+                Demo.clip(action(r.path("action")), 60),
                 r.path("reason").asText());
     }
 

@@ -6,9 +6,9 @@ import java.util.List;
 /**
  * One service of the mesh as the launcher runs it: its module folder and default HTTP port.
  *
- * @param name   process name, used for its log and pid files
+ * @param name process name, used for its log and pid files
  * @param module the Maven module folder holding {@code target/quarkus-app/quarkus-run.jar}
- * @param port   HTTP port (health, metrics, REST)
+ * @param port HTTP port (health, metrics, REST)
  */
 public record ServiceSpec(String name, String module, int port) {
 
@@ -26,7 +26,8 @@ public record ServiceSpec(String name, String module, int port) {
 
     /**
      * Where the service keeps state on disk, under {@code stateRoot}: the analyzer's Kafka Streams stores
-     * and failure vectors, the executor's long-term memory, evolution's clone of the config repository. Two meshes with different roots never share
+     * and failure vectors, the executor's long-term memory, evolution's clone of the config repository. Two meshes with
+     * different roots never share
      * (or lock) each other's state.
      */
     public java.util.Map<String, String> stateProperties(Path stateRoot) {

@@ -99,8 +99,8 @@ final class ServiceStats {
                 if (wanted.isEmpty()) {
                     continue;
                 }
-                Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
-                        admin.listOffsets(wanted).all().get(5, TimeUnit.SECONDS);
+                Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(wanted).all().get(5,
+                        TimeUnit.SECONDS);
                 ends.forEach((tp, info) -> {
                     OffsetAndMetadata c = committed.get(tp);
                     long behind = Math.max(0, info.offset() - (c == null ? 0 : c.offset()));

@@ -45,7 +45,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * outstanding (verdicts/s), by default with the classic chain of policy {@code strict} (rules, PII, naive
  * Bayes, embeddings).
  *
- * <p>A plain-client requester, like the executor's correlator: it registers each pending reply before
+ * <p>
+ * A plain-client requester, like the executor's correlator: it registers each pending reply before
  * sending, names its own reply topic ({@value #REPLY_TOPIC}, so the benchmark's verdicts do not reach
  * the analyzers) and correlates by {@code kafka_correlation_id}. It sends a mix of classic steps (a plain
  * answer, one with an e-mail address, a calculator call, a large refund, an injection, a tool output) and
@@ -152,7 +153,7 @@ final class ValidatorBench {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         Thread echo = new Thread(() -> {
             try (var in = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
-                 var out = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+                    var out = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
                 TopicPartition tp = new TopicPartition(ECHO_TOPIC, 0);
                 in.assign(List.of(tp));
                 in.seekToEnd(List.of(tp));
@@ -198,8 +199,8 @@ final class ValidatorBench {
             }
         });
         return reply.orTimeout(10, TimeUnit.SECONDS)
-                .thenApply(r -> new long[] {System.nanoTime() - start, r.latencyMicros(),
-                        replyCreated.remove(correlation) - sentAt});
+                .thenApply(r -> new long[] { System.nanoTime() - start, r.latencyMicros(),
+                        replyCreated.remove(correlation) - sentAt });
     }
 
     static final String USAGE = "usage: ./patinox bench validator [--sequential N] [--requests N] [--in-flight N]"
@@ -270,7 +271,8 @@ final class ValidatorBench {
         Arrays.sort(rtt);
         floorP50 = ms(rtt, 0.5);
         floorP99 = ms(rtt, 0.99);
-        System.out.printf(Locale.ROOT, "Kafka floor (plain-client echo, same broker, same requests) %d sequential: p50 %.3f ms, p99 %.3f ms%n",
+        System.out.printf(Locale.ROOT,
+                "Kafka floor (plain-client echo, same broker, same requests) %d sequential: p50 %.3f ms, p99 %.3f ms%n",
                 count, floorP50, floorP99);
     }
 
@@ -311,11 +313,14 @@ final class ValidatorBench {
         Arrays.sort(service);
         Arrays.sort(outbound);
         Arrays.sort(outside);
-        System.out.printf(Locale.ROOT, "sequential: request sent -> reply produced p50 %.0f ms (ms clock); the rest is reply delivery%n",
+        System.out.printf(Locale.ROOT,
+                "sequential: request sent -> reply produced p50 %.0f ms (ms clock); the rest is reply delivery%n",
                 ms(outbound, 0.5));
-        System.out.printf(Locale.ROOT, "sequential %d: p50 %.3f ms, p99 %.3f ms, max %.3f ms; in the service p50 %.3f ms p99 %.3f ms%n",
+        System.out.printf(Locale.ROOT,
+                "sequential %d: p50 %.3f ms, p99 %.3f ms, max %.3f ms; in the service p50 %.3f ms p99 %.3f ms%n",
                 sequential, ms(rtt, 0.5), ms(rtt, 0.99), rtt[rtt.length - 1] / 1e6, ms(service, 0.5), ms(service, 0.99));
-        System.out.printf(Locale.ROOT, "sequential: outside the service (Kafka hops both ways, polling, client) p50 %.3f ms, p99 %.3f ms%n",
+        System.out.printf(Locale.ROOT,
+                "sequential: outside the service (Kafka hops both ways, polling, client) p50 %.3f ms, p99 %.3f ms%n",
                 ms(outside, 0.5), ms(outside, 0.99));
 
         Semaphore window = new Semaphore(inFlight);
@@ -338,7 +343,8 @@ final class ValidatorBench {
                         + "\"outside_service_p99_ms\":%.3f,\"kafka_floor_p50_ms\":%.3f,\"kafka_floor_p99_ms\":%.3f,"
                         + "\"policy\":\"%s\",\"unique_texts\":%b}%n",
                 ms(rtt, 0.5), ms(rtt, 0.99), perSecond, sequential, inFlight, total, ms(concurrent, 0.5),
-                ms(concurrent, 0.99), ms(service, 0.5), ms(service, 0.99), ms(outside, 0.5), ms(outside, 0.99), floorP50, floorP99, policy, unique);
+                ms(concurrent, 0.99), ms(service, 0.5), ms(service, 0.99), ms(outside, 0.5), ms(outside, 0.99), floorP50,
+                floorP99, policy, unique);
     }
 
     private static double ms(long[] sortedNanos, double p) {

@@ -34,7 +34,8 @@ class CheckConfigCommandTest {
 
         assertThat(CheckConfigCommand.run(List.of(dir.toString()), SAMPLES, out::add, err::add)).isEqualTo(1);
 
-        assertThat(err).first().asString().startsWith(bad + ":" + line + ": steps[1].branch.then[1].tool: names an unknown tool 'refnud'");
+        assertThat(err).first().asString()
+                .startsWith(bad + ":" + line + ": steps[1].branch.then[1].tool: names an unknown tool 'refnud'");
         assertThat(err).last().asString().isEqualTo("1 problem(s) in " + dir);
         assertThat(out).isEmpty();
     }

@@ -93,7 +93,8 @@ class ReviewCommandTest {
     @Test
     void approvesEditsAndRejectsNamingTheReviewer() {
         run(KEY, "approve", "r-1", "--reviewer", "ada");
-        run(KEY, "edit", "r-1", "{\"type\":\"tool_call\",\"tool\":\"refund\",\"arguments\":{\"orderId\":\"A-7\",\"amount\":400}}",
+        run(KEY, "edit", "r-1",
+                "{\"type\":\"tool_call\",\"tool\":\"refund\",\"arguments\":{\"orderId\":\"A-7\",\"amount\":400}}",
                 "--reviewer", "eve");
         run(KEY, "reject", "r-1", "the", "order", "was", "never", "paid", "--reviewer", "bob");
 

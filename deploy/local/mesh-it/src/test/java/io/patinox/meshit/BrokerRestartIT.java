@@ -102,7 +102,8 @@ class BrokerRestartIT {
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).until(() -> {
                 results.clear();
                 mesh.kafka.readAll(Topics.RESULTS, r -> r.key() != null && accepted.contains(r.key()))
-                        .forEach(r -> results.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(Json.decode(r.value(), RunResult.class)));
+                        .forEach(r -> results.computeIfAbsent(r.key(), k -> new ArrayList<>())
+                                .add(Json.decode(r.value(), RunResult.class)));
                 return results.size() == accepted.size();
             });
         } catch (org.awaitility.core.ConditionTimeoutException e) {

@@ -42,7 +42,8 @@ class ClientsIT {
                 AtomicReference<RunResult> result = new AtomicReference<>();
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 while (result.get() == null && System.nanoTime() < deadline) {
-                    client.poll(Duration.ofMillis(200), step -> { }, r -> {
+                    client.poll(Duration.ofMillis(200), step -> {
+                    }, r -> {
                         if (r.taskId().equals(task.taskId())) {
                             result.set(r);
                         }

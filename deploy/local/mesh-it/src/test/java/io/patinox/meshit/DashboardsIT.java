@@ -164,8 +164,8 @@ class DashboardsIT {
         // Prometheus itself loaded and evaluated every rule without error.
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             List<String> health = new ArrayList<>();
-            prometheus.api("rules").path("data").path("groups").forEach(g -> g.path("rules").forEach(r ->
-                    health.add(r.path("name").asText() + "=" + r.path("health").asText() + " " + r.path("lastError").asText(""))));
+            prometheus.api("rules").path("data").path("groups").forEach(g -> g.path("rules").forEach(r -> health
+                    .add(r.path("name").asText() + "=" + r.path("health").asText() + " " + r.path("lastError").asText(""))));
             assertThat(health).hasSize(rules.size()).allSatisfy(h -> assertThat(h).contains("=ok"));
         });
         assertThat(failures).as("alert rules").isEmpty();
@@ -181,12 +181,14 @@ class DashboardsIT {
             assertThat(uids.add(d.path("uid").asText())).as(file + " uid unique").isTrue();
             JsonNode dsVar = Manifests.list(d.path("templating").path("list")).stream()
                     .filter(v -> v.path("type").asText().equals("datasource")).findFirst().orElseThrow();
-            assertThat(dsVar.path("current").path("value").asText()).as(file + " datasource").isEqualTo(datasource.path("uid").asText());
+            assertThat(dsVar.path("current").path("value").asText()).as(file + " datasource")
+                    .isEqualTo(datasource.path("uid").asText());
             Set<Integer> ids = new LinkedHashSet<>();
             for (JsonNode panel : panels(d)) {
                 assertThat(ids.add(panel.path("id").asInt())).as(file + " panel id " + panel.path("id")).isTrue();
                 if (!panel.path("type").asText().equals("row")) {
-                    assertThat(panel.path("datasource").path("uid").asText()).as(file + " " + panel.path("title")).isEqualTo("${datasource}");
+                    assertThat(panel.path("datasource").path("uid").asText()).as(file + " " + panel.path("title"))
+                            .isEqualTo("${datasource}");
                 }
             }
         }
@@ -249,7 +251,8 @@ class DashboardsIT {
             sendRaw(Topics.STEPS, "dash-bad-step", "not a step");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
             while (done.size() < inputs.size() && System.nanoTime() < deadline) {
-                client.poll(Duration.ofMillis(500), step -> { }, (RunResult r) -> {
+                client.poll(Duration.ofMillis(500), step -> {
+                }, (RunResult r) -> {
                     if (inputs.containsKey(r.taskId())) {
                         done.add(r.taskId());
                     }

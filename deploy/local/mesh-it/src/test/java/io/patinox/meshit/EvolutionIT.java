@@ -65,7 +65,8 @@ class EvolutionIT {
 
         EvolutionProposal opened = await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2))
                 .until(() -> proposals().stream().filter(p -> p.agent().equals(AGENT) && p.kind().equals("raise-deadline")
-                        && p.status() == ProposalStatus.OPENED).findFirst(), Optional::isPresent).get();
+                        && p.status() == ProposalStatus.OPENED).findFirst(), Optional::isPresent)
+                .get();
         assertThat(opened.baseConfigVersion()).isEqualTo(plantedVersion);
         assertThat(opened.evidence().get("replayResult")).isEqualTo("passed");
         assertThat(opened.branch()).isEqualTo("patinox/proposal-" + opened.proposalId());
@@ -90,7 +91,8 @@ class EvolutionIT {
         assertThat(proposalEvents(opened.proposalId())).extracting(EvolutionProposal::status)
                 .contains(ProposalStatus.OPENED, ProposalStatus.MERGED, ProposalStatus.IMPROVED);
 
-        EvolutionProposal reverted = Json.decode(post("/proposals/" + opened.proposalId() + "/revert"), EvolutionProposal.class);
+        EvolutionProposal reverted = Json.decode(post("/proposals/" + opened.proposalId() + "/revert"),
+                EvolutionProposal.class);
         assertThat(reverted.status()).isEqualTo(ProposalStatus.REVERTED);
         String revertVersion = reverted.evidence().get("configVersionAfterRevert");
         assertThat(reverted.evidence()).containsEntry("revertedConfigVersion", mergedVersion);
@@ -144,13 +146,15 @@ class EvolutionIT {
     }
 
     private String get(String path) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as("GET " + path + ": " + response.body()).isEqualTo(200);
         return response.body();
     }
 
     private String post(String path) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as("POST " + path + ": " + response.body()).isEqualTo(200);
         return response.body();

@@ -136,8 +136,9 @@ final class ManifestFields {
                     }
                 }
                 problems.add(Manifests.id(doc) + ": unknown field '" + field.replace('\u00b7', '.') + "'"
-                        + (siblings.isEmpty() ? "" : " (allowed under '" + parent.replace('\u00b7', '.') + "': "
-                        + String.join(", ", siblings) + ")"));
+                        + (siblings.isEmpty() ? ""
+                                : " (allowed under '" + parent.replace('\u00b7', '.') + "': "
+                                        + String.join(", ", siblings) + ")"));
             }
         }
         return List.copyOf(problems);

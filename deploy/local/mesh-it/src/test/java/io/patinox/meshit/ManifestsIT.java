@@ -54,8 +54,8 @@ class ManifestsIT {
     @Test
     void everyFieldIsOneTheKindKnows() {
         List<String> problems = new ArrayList<>();
-        RENDERED.forEach((overlay, docs) -> docs.forEach(d -> ManifestFields.problems(d).forEach(p ->
-                problems.add(overlay + ": " + p))));
+        RENDERED.forEach((overlay, docs) -> docs
+                .forEach(d -> ManifestFields.problems(d).forEach(p -> problems.add(overlay + ": " + p))));
         Path hpa = Manifests.K8S.resolve("components/keda/hpa-alternative.yaml");
         Manifests.readAll(hpa).forEach(d -> problems.addAll(ManifestFields.problems(d)));
         assertThat(problems).as("fields not in ManifestFields (a typo, or a field to add there)").isEmpty();
@@ -66,8 +66,8 @@ class ManifestsIT {
         RENDERED.forEach((overlay, docs) -> {
             for (ServiceSpec spec : ServiceSpec.ALL) {
                 String what = overlay + " " + spec.name();
-                JsonNode deployment = find(docs, "Deployment", "patinox-" + spec.name()).orElseThrow(() ->
-                        new AssertionError(what + ": no Deployment patinox-" + spec.name()));
+                JsonNode deployment = find(docs, "Deployment", "patinox-" + spec.name())
+                        .orElseThrow(() -> new AssertionError(what + ": no Deployment patinox-" + spec.name()));
                 JsonNode pod = deployment.path("spec").path("template").path("spec");
                 assertThat(pod.path("securityContext").path("runAsNonRoot").asBoolean()).as(what + " runAsNonRoot").isTrue();
                 List<JsonNode> containers = new ArrayList<>(list(pod.path("containers")));
@@ -76,38 +76,45 @@ class ManifestsIT {
                     String cw = what + " container " + c.path("name").asText();
                     JsonNode sc = c.path("securityContext");
                     assertThat(sc.path("readOnlyRootFilesystem").asBoolean()).as(cw + " readOnlyRootFilesystem").isTrue();
-                    assertThat(sc.path("allowPrivilegeEscalation").isBoolean() && !sc.path("allowPrivilegeEscalation").asBoolean())
+                    assertThat(
+                            sc.path("allowPrivilegeEscalation").isBoolean() && !sc.path("allowPrivilegeEscalation").asBoolean())
                             .as(cw + " allowPrivilegeEscalation: false").isTrue();
                     assertThat(list(sc.path("capabilities").path("drop"))).as(cw + " drops ALL capabilities")
                             .anySatisfy(cap -> assertThat(cap.asText()).isEqualTo("ALL"));
                     for (String kind : List.of("requests", "limits")) {
                         for (String res : List.of("cpu", "memory")) {
-                            assertThat(c.path("resources").path(kind).path(res).asText()).as(cw + " resources." + kind + "." + res)
+                            assertThat(c.path("resources").path(kind).path(res).asText())
+                                    .as(cw + " resources." + kind + "." + res)
                                     .isNotBlank();
                         }
                     }
                 }
                 JsonNode app = list(pod.path("containers")).stream().filter(c -> c.path("name").asText().equals(spec.name()))
                         .findFirst().orElseThrow(() -> new AssertionError(what + ": no container named " + spec.name()));
-                int port = Integer.parseInt(Manifests.prodValue(Manifests.serviceProperties(spec.module()), "quarkus.http.port"));
+                int port = Integer
+                        .parseInt(Manifests.prodValue(Manifests.serviceProperties(spec.module()), "quarkus.http.port"));
                 assertThat(list(app.path("ports"))).as(what + " declares quarkus.http.port as 'http'").anySatisfy(p -> {
                     assertThat(p.path("name").asText()).isEqualTo("http");
                     assertThat(p.path("containerPort").asInt()).isEqualTo(port);
                 });
                 assertProbe(what, app, "readinessProbe", "/q/health/ready");
                 assertProbe(what, app, "livenessProbe", "/q/health/live");
-                assertThat(app.path("image").asText()).as(what + " image set by the overlay").contains("/patinox/patinox-" + spec.name() + ":");
+                assertThat(app.path("image").asText()).as(what + " image set by the overlay")
+                        .contains("/patinox/patinox-" + spec.name() + ":");
                 assertThat(mountOf(app, "/tmp")).as(what + " writable /tmp").isPresent();
                 String tmpVolume = mountOf(app, "/tmp").get().path("name").asText();
                 assertThat(volume(pod, tmpVolume).path("emptyDir").isObject()).as(what + " /tmp is an emptyDir").isTrue();
 
-                JsonNode service = find(docs, "Service", "patinox-" + spec.name()).orElseThrow(() ->
-                        new AssertionError(what + ": no Service"));
-                assertThat(selects(service.path("spec").path("selector"), deployment)).as(what + " Service selects the pods").isTrue();
-                assertThat(list(service.path("spec").path("ports"))).anySatisfy(p -> assertThat(p.path("targetPort").asText()).isEqualTo("http"));
-                JsonNode pdb = find(docs, "PodDisruptionBudget", "patinox-" + spec.name()).orElseThrow(() ->
-                        new AssertionError(what + ": no PodDisruptionBudget"));
-                assertThat(selects(pdb.path("spec").path("selector").path("matchLabels"), deployment)).as(what + " PDB selects the pods").isTrue();
+                JsonNode service = find(docs, "Service", "patinox-" + spec.name())
+                        .orElseThrow(() -> new AssertionError(what + ": no Service"));
+                assertThat(selects(service.path("spec").path("selector"), deployment)).as(what + " Service selects the pods")
+                        .isTrue();
+                assertThat(list(service.path("spec").path("ports")))
+                        .anySatisfy(p -> assertThat(p.path("targetPort").asText()).isEqualTo("http"));
+                JsonNode pdb = find(docs, "PodDisruptionBudget", "patinox-" + spec.name())
+                        .orElseThrow(() -> new AssertionError(what + ": no PodDisruptionBudget"));
+                assertThat(selects(pdb.path("spec").path("selector").path("matchLabels"), deployment))
+                        .as(what + " PDB selects the pods").isTrue();
             }
         });
     }
@@ -117,7 +124,8 @@ class ManifestsIT {
         RENDERED.forEach((overlay, docs) -> {
             for (ServiceSpec spec : ServiceSpec.ALL) {
                 String what = overlay + " " + spec.name();
-                JsonNode pod = find(docs, "Deployment", "patinox-" + spec.name()).orElseThrow().path("spec").path("template").path("spec");
+                JsonNode pod = find(docs, "Deployment", "patinox-" + spec.name()).orElseThrow().path("spec").path("template")
+                        .path("spec");
                 JsonNode app = container(pod, spec.name());
                 Map<String, String> env = environment(docs, pod, app);
                 String configDir = env.get("PATINOX_CONFIG_DIR");
@@ -184,14 +192,16 @@ class ManifestsIT {
             for (ServiceSpec spec : ServiceSpec.ALL) {
                 String what = overlay + " " + spec.name();
                 Properties props = Manifests.serviceProperties(spec.module());
-                JsonNode pod = find(docs, "Deployment", "patinox-" + spec.name()).orElseThrow().path("spec").path("template").path("spec");
+                JsonNode pod = find(docs, "Deployment", "patinox-" + spec.name()).orElseThrow().path("spec").path("template")
+                        .path("spec");
                 JsonNode app = container(pod, spec.name());
                 Map<String, String> env = environment(docs, pod, app);
                 Set<String> secretEnv = secretEnvironment(app);
 
                 List<String> required = new ArrayList<>(List.of("kafka.bootstrap.servers", "patinox.config.dir",
                         props.containsKey("quarkus.otel.exporter.otlp.traces.endpoint")
-                                ? "quarkus.otel.exporter.otlp.traces.endpoint" : "quarkus.otel.exporter.otlp.endpoint"));
+                                ? "quarkus.otel.exporter.otlp.traces.endpoint"
+                                : "quarkus.otel.exporter.otlp.endpoint"));
                 List<String> secret = new ArrayList<>();
                 if (spec.name().equals("executor") || spec.name().equals("validator")) {
                     // The model endpoint: the service's own *.openai.* keys, or quarkus-langchain4j's defaults.
@@ -209,23 +219,27 @@ class ManifestsIT {
                             "kafka.ssl.truststore.location"));
                     secret.add("kafka.sasl.jaas.config");
                     if (spec.name().equals("analyzer")) {
-                        required.addAll(List.of("quarkus.kafka-streams.security.protocol", "quarkus.kafka-streams.sasl.mechanism",
+                        required.addAll(List.of("quarkus.kafka-streams.security.protocol",
+                                "quarkus.kafka-streams.sasl.mechanism",
                                 "quarkus.kafka-streams.ssl.truststore.type", "quarkus.kafka-streams.ssl.truststore.location"));
                         secret.add("quarkus.kafka-streams.sasl.jaas-config");
                     }
                 }
                 for (String key : required) {
-                    assertThat(Manifests.envNamesFor(props, key)).as(what + ": '" + key + "' set by one of these variables; has "
-                            + env.keySet()).anySatisfy(var -> assertThat(env).containsKey(var));
+                    assertThat(Manifests.envNamesFor(props, key))
+                            .as(what + ": '" + key + "' set by one of these variables; has "
+                                    + env.keySet())
+                            .anySatisfy(var -> assertThat(env).containsKey(var));
                 }
                 for (String key : secret) {
-                    assertThat(Manifests.envNamesFor(props, key)).as(what + ": '" + key + "' from a Secret").anySatisfy(var ->
-                            assertThat(secretEnv).contains(var));
+                    assertThat(Manifests.envNamesFor(props, key)).as(what + ": '" + key + "' from a Secret")
+                            .anySatisfy(var -> assertThat(secretEnv).contains(var));
                 }
                 for (String var : Manifests.environmentReferences(props)) {
                     if (!DEFAULT_IS_RIGHT.containsKey(var)) {
                         assertThat(env).as(what + ": application.properties reads ${" + var + "}: provide it in the"
-                                + " manifests, or say in ManifestsIT.DEFAULT_IS_RIGHT why its default is right").containsKey(var);
+                                + " manifests, or say in ManifestsIT.DEFAULT_IS_RIGHT why its default is right")
+                                .containsKey(var);
                     }
                 }
 
@@ -233,10 +247,12 @@ class ManifestsIT {
                 String bootstrap = env.get("KAFKA_BOOTSTRAP_SERVERS");
                 JsonNode listener = list(kafka.path("spec").path("kafka").path("listeners")).stream()
                         .filter(l -> bootstrap.equals(name(kafka) + "-kafka-bootstrap:" + l.path("port").asInt())).findFirst()
-                        .orElseThrow(() -> new AssertionError(what + ": " + bootstrap + " is no listener of Kafka " + name(kafka)));
+                        .orElseThrow(
+                                () -> new AssertionError(what + ": " + bootstrap + " is no listener of Kafka " + name(kafka)));
                 boolean scram = listener.path("authentication").path("type").asText().equals("scram-sha-512");
                 assertThat(env.getOrDefault("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT")).as(what + " security protocol")
-                        .isEqualTo(listener.path("tls").asBoolean() ? (scram ? "SASL_SSL" : "SSL") : (scram ? "SASL_PLAINTEXT" : "PLAINTEXT"));
+                        .isEqualTo(listener.path("tls").asBoolean() ? (scram ? "SASL_SSL" : "SSL")
+                                : (scram ? "SASL_PLAINTEXT" : "PLAINTEXT"));
                 if (scram) {
                     assertThat(env.get("KAFKA_SASL_MECHANISM")).isEqualTo("SCRAM-SHA-512");
                     String truststore = env.get("KAFKA_SSL_TRUSTSTORE_LOCATION");
@@ -246,8 +262,8 @@ class ManifestsIT {
                     JsonNode vol = volume(pod, mount.path("name").asText());
                     assertThat(vol.path("secret").path("secretName").asText()).as(what + " trusts the cluster CA")
                             .isEqualTo(name(kafka) + "-cluster-ca-cert");
-                    assertThat(list(vol.path("secret").path("items"))).anySatisfy(i ->
-                            assertThat(truststore).endsWith("/" + i.path("path").asText()));
+                    assertThat(list(vol.path("secret").path("items")))
+                            .anySatisfy(i -> assertThat(truststore).endsWith("/" + i.path("path").asText()));
                 }
                 if (spec.name().equals("analyzer") && prod) {
                     assertThat(env.get("PATINOX_ANALYZER_REPLICATION")).as(what + " internal topic replication").isEqualTo("3");
@@ -282,20 +298,24 @@ class ManifestsIT {
                         String secret = ref.path("name").asText();
                         Optional<JsonNode> rendered = find(docs, "Secret", secret);
                         if (rendered.isPresent()) {
-                            assertThat(rendered.get().path("data").has(ref.path("key").asText())).as(what + " key of " + secret).isTrue();
+                            assertThat(rendered.get().path("data").has(ref.path("key").asText())).as(what + " key of " + secret)
+                                    .isTrue();
                         } else {
                             assertThat(operatorSecrets.contains(secret) || external.contains(secret))
-                                    .as(what + ": Secret " + secret + " is neither rendered nor made by Strimzi nor documented").isTrue();
+                                    .as(what + ": Secret " + secret + " is neither rendered nor made by Strimzi nor documented")
+                                    .isTrue();
                         }
                     }
                     for (JsonNode m : list(c.path("volumeMounts"))) {
-                        assertThat(volume(pod, m.path("name").asText()).isMissingNode()).as(what + " volume " + m.path("name")).isFalse();
+                        assertThat(volume(pod, m.path("name").asText()).isMissingNode()).as(what + " volume " + m.path("name"))
+                                .isFalse();
                     }
                 }
                 for (JsonNode v : list(pod.path("volumes"))) {
                     if (v.has("secret")) {
                         String s = v.path("secret").path("secretName").asText();
-                        assertThat(find(docs, "Secret", s).isPresent() || operatorSecrets.contains(s)).as(overlay + " volume secret " + s).isTrue();
+                        assertThat(find(docs, "Secret", s).isPresent() || operatorSecrets.contains(s))
+                                .as(overlay + " volume secret " + s).isTrue();
                     }
                 }
             }
@@ -329,7 +349,8 @@ class ManifestsIT {
                     needs.put("transactionalId:" + value, "Write");
                 } else if (key.equals("quarkus.kafka-streams.topics")) {
                     for (String t : value.split("\\s*,\\s*")) {
-                        needs.put("topic:" + t, t.startsWith(Topics.PREFIX + "dlq.") || t.equals(Topics.AGGREGATES) ? "Write" : "Read");
+                        needs.put("topic:" + t,
+                                t.startsWith(Topics.PREFIX + "dlq.") || t.equals(Topics.AGGREGATES) ? "Write" : "Read");
                     }
                 } else if (key.endsWith(".request-topic") || key.endsWith("default-reply-topic")) {
                     needs.put("topic:" + value, "Write");
@@ -364,8 +385,8 @@ class ManifestsIT {
         Map<String, String> channel = Map.of("executor", "tasks", "validator", "validation-requests");
         channel.forEach((service, ch) -> {
             Properties props = Manifests.serviceProperties(ServiceSpec.named(service).module());
-            JsonNode so = find(docs, "ScaledObject", "patinox-" + service).orElseThrow(() ->
-                    new AssertionError("prod: no ScaledObject for " + service));
+            JsonNode so = find(docs, "ScaledObject", "patinox-" + service)
+                    .orElseThrow(() -> new AssertionError("prod: no ScaledObject for " + service));
             assertThat(so.path("spec").path("scaleTargetRef").path("name").asText()).isEqualTo("patinox-" + service);
             JsonNode trigger = list(so.path("spec").path("triggers")).get(0);
             JsonNode meta = trigger.path("metadata");
@@ -381,7 +402,8 @@ class ManifestsIT {
                     container(deployment.path("spec").path("template").path("spec"), service));
             assertThat(meta.path("bootstrapServers").asText()).isEqualTo(env.get("KAFKA_BOOTSTRAP_SERVERS"));
             String auth = trigger.path("authenticationRef").path("name").asText();
-            JsonNode ta = find(docs, "TriggerAuthentication", auth).orElseThrow(() -> new AssertionError("no TriggerAuthentication " + auth));
+            JsonNode ta = find(docs, "TriggerAuthentication", auth)
+                    .orElseThrow(() -> new AssertionError("no TriggerAuthentication " + auth));
             assertThat(list(ta.path("spec").path("env"))).allSatisfy(e -> {
                 assertThat(e.path("containerName").asText()).isEqualTo(service);
                 assertThat(env).containsKey(e.path("name").asText());
@@ -390,7 +412,8 @@ class ManifestsIT {
                     .contains("password", "ca");
         });
         for (JsonNode hpa : Manifests.readAll(Manifests.K8S.resolve("components/keda/hpa-alternative.yaml"))) {
-            assertThat(find(docs, "Deployment", hpa.path("spec").path("scaleTargetRef").path("name").asText())).as(id(hpa)).isPresent();
+            assertThat(find(docs, "Deployment", hpa.path("spec").path("scaleTargetRef").path("name").asText())).as(id(hpa))
+                    .isPresent();
         }
     }
 
@@ -402,7 +425,8 @@ class ManifestsIT {
         List<String> selected = list(expressions.path("values")).stream().map(JsonNode::asText).toList();
         for (ServiceSpec spec : ServiceSpec.ALL) {
             JsonNode service = find(docs, "Service", "patinox-" + spec.name()).orElseThrow();
-            assertThat(selected).contains(service.path("metadata").path("labels").path(expressions.path("key").asText()).asText());
+            assertThat(selected)
+                    .contains(service.path("metadata").path("labels").path(expressions.path("key").asText()).asText());
         }
         assertThat(list(monitor.path("spec").path("endpoints"))).allSatisfy(e -> {
             assertThat(e.path("port").asText()).isEqualTo("http");
@@ -421,13 +445,14 @@ class ManifestsIT {
         assertThat(pipelines.has("traces")).as("a traces pipeline").isTrue();
         pipelines.fields().forEachRemaining(p -> {
             for (String section : List.of("receivers", "processors", "exporters")) {
-                assertThat(list(p.getValue().path(section))).as(p.getKey() + " " + section).allSatisfy(c ->
-                        assertThat(collector.path(section).has(c.asText())).as(section + " defines " + c.asText()).isTrue());
+                assertThat(list(p.getValue().path(section))).as(p.getKey() + " " + section)
+                        .allSatisfy(c -> assertThat(collector.path(section).has(c.asText()))
+                                .as(section + " defines " + c.asText()).isTrue());
             }
             assertThat(list(p.getValue().path("exporters"))).as(p.getKey() + " exports somewhere").isNotEmpty();
         });
-        list(collector.path("service").path("extensions")).forEach(e ->
-                assertThat(collector.path("extensions").has(e.asText())).as("extension " + e.asText()).isTrue());
+        list(collector.path("service").path("extensions"))
+                .forEach(e -> assertThat(collector.path("extensions").has(e.asText())).as("extension " + e.asText()).isTrue());
         String grpc = collector.path("receivers").path("otlp").path("protocols").path("grpc").path("endpoint").asText();
         RENDERED.forEach((overlay, docs) -> {
             String endpoint = "";
@@ -481,7 +506,8 @@ class ManifestsIT {
         Map<String, String> env = new LinkedHashMap<>();
         for (JsonNode from : list(container.path("envFrom"))) {
             find(docs, "ConfigMap", from.path("configMapRef").path("name").asText())
-                    .ifPresent(cm -> cm.path("data").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText())));
+                    .ifPresent(
+                            cm -> cm.path("data").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText())));
         }
         for (JsonNode e : list(container.path("env"))) {
             env.put(e.path("name").asText(), e.has("value") ? e.path("value").asText() : "<secret>");

@@ -78,8 +78,10 @@ class ReliabilityIT {
 
         for (String topic : POISONED) {
             String dlq = Topics.dlq(topic);
-            List<ConsumerRecord<String, byte[]>> dead = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> mesh.kafka.readAll(dlq, r -> r.key() != null && r.key().startsWith(prefix + "|" + topic + "|")),
+            List<ConsumerRecord<String, byte[]>> dead = await().atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> mesh.kafka.readAll(dlq,
+                            r -> r.key() != null && r.key().startsWith(prefix + "|" + topic + "|")),
                             l -> l.stream().map(ConsumerRecord::key).distinct().count() == kinds.size());
             for (ConsumerRecord<String, byte[]> r : dead) {
                 String kind = r.key().substring(r.key().lastIndexOf('|') + 1);
@@ -93,8 +95,9 @@ class ReliabilityIT {
             }
         }
         // The analyzer went past the poison: the good task's steps are in a total computed after it.
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() ->
-                mesh.kafka.readAll(Topics.AGGREGATES, r -> r.key() != null && r.key().contains("agent=support")).stream()
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> mesh.kafka.readAll(Topics.AGGREGATES, r -> r.key() != null && r.key().contains("agent=support"))
+                        .stream()
                         .map(r -> Json.decode(r.value(), io.patinox.contracts.events.TelemetryAggregate.class))
                         .anyMatch(a -> a.occurredAt().isAfter(before) && a.window().equals("total")));
     }
@@ -122,7 +125,8 @@ class ReliabilityIT {
         List<StepEvent> steps = steps(results.values());
         assertThat(steps).as("steps of the runs").isNotEmpty();
         assertThat(steps).filteredOn(s -> s.outcome() == StepOutcome.EXECUTED)
-                .allSatisfy(s -> assertThat(s.verdictSource()).as("an executed step had a verdict").isEqualTo(VerdictSource.VALIDATOR));
+                .allSatisfy(s -> assertThat(s.verdictSource()).as("an executed step had a verdict")
+                        .isEqualTo(VerdictSource.VALIDATOR));
         assertThat(steps).filteredOn(s -> s.verdictSource() == VerdictSource.FAIL_CLOSED).as("some steps met no validator")
                 .isNotEmpty()
                 .allSatisfy(s -> {
@@ -158,7 +162,7 @@ class ReliabilityIT {
         // Exactly one result per task, also after the redelivery that follows the crash.
         sleep(Duration.ofSeconds(5));
         Map<String, Long> perTask = mesh.kafka.readAll(Topics.RESULTS,
-                        r -> r.key() != null && results.containsKey(r.key())).stream()
+                r -> r.key() != null && results.containsKey(r.key())).stream()
                 .collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
         assertThat(perTask).hasSize(tasks.size()).allSatisfy((task, count) -> assertThat(count).as(task).isEqualTo(1L));
         // A resumed run keeps its run id and does not repeat a recorded step.

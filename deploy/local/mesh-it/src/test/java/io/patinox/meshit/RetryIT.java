@@ -55,7 +55,7 @@ class RetryIT {
                 client.submit(TaskSubmitted.of(taskId, "checked", "What is 17 * 23?"));
             }
             return await().atMost(Duration.ofSeconds(60)).until(() -> mesh.kafka.readAll(Topics.RESULTS,
-                            r -> taskId.equals(r.key())), l -> !l.isEmpty()).stream()
+                    r -> taskId.equals(r.key())), l -> !l.isEmpty()).stream()
                     .map(r -> Json.decode(r.value(), RunResult.class)).findFirst().orElseThrow();
         }, r -> r.reason() == null || !r.reason().contains("unknown agent"));
         assertThat(result.status()).as(String.valueOf(result.reason())).isEqualTo(RunStatus.COMPLETED);
@@ -70,6 +70,7 @@ class RetryIT {
         assertThat(retried.verdict()).isInstanceOf(Verdict.Retry.class);
         assertThat(((Verdict.Retry) retried.verdict()).feedback()).contains(RunningMesh.JUDGE_FEEDBACK);
         assertThat(retried.findings()).anySatisfy(f -> assertThat(f.validator()).contains("groundedness"));
-        assertThat(steps.get(2).stepIndex()).as("the retried step is proposed again, same index").isEqualTo(retried.stepIndex());
+        assertThat(steps.get(2).stepIndex()).as("the retried step is proposed again, same index")
+                .isEqualTo(retried.stepIndex());
     }
 }

@@ -78,7 +78,8 @@ final class RunningMesh implements AutoCloseable {
     /** The id the executor gives a key: {@code key-} and the first 12 hex digits of its SHA-256. */
     static String keyId(String key) {
         try {
-            byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return "key-" + java.util.HexFormat.of().formatHex(hash, 0, 6);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -155,7 +156,8 @@ final class RunningMesh implements AutoCloseable {
                 var status = new java.util.concurrent.atomic.AtomicReference<io.patinox.contracts.events.RunStatus>();
                 long waitUntil = System.nanoTime() + Duration.ofSeconds(30).toNanos();
                 while (status.get() == null && System.nanoTime() < waitUntil) {
-                    client.poll(Duration.ofMillis(200), step -> { }, result -> {
+                    client.poll(Duration.ofMillis(200), step -> {
+                    }, result -> {
                         if (taskId.equals(result.taskId())) {
                             status.set(result.status());
                         }

@@ -119,7 +119,8 @@ class SecurityIT {
     @Test
     void llm10_anInputOverTheSizeLimitIsA413NamingTheLimitAndNothingIsPublished() {
         String taskId = "sec-large-" + UUID.randomUUID();
-        HttpResponse<String> response = door.post(RunningMesh.API_KEY, FrontDoor.task(taskId, "rogue", "x".repeat(5 * 1024 * 1024)));
+        HttpResponse<String> response = door.post(RunningMesh.API_KEY,
+                FrontDoor.task(taskId, "rogue", "x".repeat(5 * 1024 * 1024)));
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(response.body()).contains("over the limit of 65536 bytes").contains("max-input-bytes");
         nothingPublished(taskId);
@@ -144,7 +145,8 @@ class SecurityIT {
         assertThat(refused).as("flood key refusals").hasSizeGreaterThanOrEqualTo(20);
         assertThat(victim).as("the other key's answers meanwhile").hasSize(8).containsOnly(202);
         assertThat(refused).allSatisfy(r -> {
-            assertThat(r.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isBetween(1, 2));
+            assertThat(r.headers().firstValue("Retry-After"))
+                    .hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isBetween(1, 2));
             assertThat(r.body()).contains("API key '" + RunningMesh.keyId(RunningMesh.FLOOD_KEY) + "'")
                     .contains("more than 5 requests per second");
         });
@@ -155,8 +157,8 @@ class SecurityIT {
         HttpResponse<String> first = door.post(RunningMesh.METERED_KEY,
                 FrontDoor.task("sec-metered-" + UUID.randomUUID(), "support", "What is 17 * 23?"));
         assertThat(first.statusCode()).isEqualTo(202);
-        HttpResponse<String> over = Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() ->
-                door.post(RunningMesh.METERED_KEY, FrontDoor.task("sec-metered-" + UUID.randomUUID(), "support",
+        HttpResponse<String> over = Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                .until(() -> door.post(RunningMesh.METERED_KEY, FrontDoor.task("sec-metered-" + UUID.randomUUID(), "support",
                         "What is 17 * 23?")), r -> r.statusCode() == 429);
         assertThat(over.body()).contains("tokens today (limit 1 tokens per day").contains("resets at");
         assertThat(Long.parseLong(over.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 86_400L);
@@ -206,7 +208,8 @@ class SecurityIT {
     @Test
     void asi03_theCallersKeyIdIsStampedOnTheTaskAndCannotBeForged() {
         String taskId = "sec-stamp-" + UUID.randomUUID();
-        assertThat(door.post(RunningMesh.API_KEY, FrontDoor.task(taskId, "support", "What is 17 * 23?")).statusCode()).isEqualTo(202);
+        assertThat(door.post(RunningMesh.API_KEY, FrontDoor.task(taskId, "support", "What is 17 * 23?")).statusCode())
+                .isEqualTo(202);
         TaskSubmitted published = mesh.kafka.await(Topics.TASKS, taskId, TaskSubmitted.class, 1, WAIT).get(0);
         assertThat(published.metadata()).containsEntry("patinox.apiKey", RunningMesh.keyId(RunningMesh.API_KEY))
                 .containsKey("patinox.apiKeyProof");

@@ -119,7 +119,8 @@ class WorkflowIT {
         String taskId = submit("wf-reject", 900, "Please refund the sofa");
         ReviewRequest review = review(taskId);
 
-        rest("POST", "/reviews/" + review.reviewId() + "/reject", "{\"reviewer\":\"bob\",\"reason\":\"the order was never paid\"}");
+        rest("POST", "/reviews/" + review.reviewId() + "/reject",
+                "{\"reviewer\":\"bob\",\"reason\":\"the order was never paid\"}");
 
         RunResult result = result(taskId);
         assertThat(result.status()).isEqualTo(RunStatus.BLOCKED);
@@ -234,7 +235,8 @@ class WorkflowIT {
         assertThat(perTask).hasSize(ids.size()).allSatisfy((task, n) -> assertThat(n).as(task).isEqualTo(1L));
         // A refund that was running at the kill is not repeated: its run ends for a person to check instead.
         assertThat(results.values()).allSatisfy(r -> assertThat(r.status() == RunStatus.COMPLETED
-                || r.status() == RunStatus.FAILED && r.reason().contains("not repeated")).as(r.taskId() + ": " + r.reason()).isTrue());
+                || r.status() == RunStatus.FAILED && r.reason().contains("not repeated")).as(r.taskId() + ": " + r.reason())
+                .isTrue());
         assertThat(results.values()).filteredOn(r -> r.status() == RunStatus.COMPLETED).isNotEmpty();
         var runIds = results.values().stream().map(RunResult::runId).collect(Collectors.toSet());
         List<StepEvent> steps = mesh.kafka.readAll(Topics.STEPS, r -> runIds.contains(r.key())).stream()
@@ -248,8 +250,10 @@ class WorkflowIT {
         long interrupted = results.values().stream().filter(r -> r.occurredAt().isAfter(killedAt)
                 && steps.stream().anyMatch(s -> s.runId().equals(r.runId()) && s.occurredAt().isBefore(killedAt))).count();
         System.out.printf("workflows under a killed executor: %d tasks, %d completed, %d interrupted mid-way and finished"
-                + " after the restart%n", ids.size(), results.values().stream().filter(r -> r.status() == RunStatus.COMPLETED)
-                .count(), interrupted);
+                + " after the restart%n", ids.size(),
+                results.values().stream().filter(r -> r.status() == RunStatus.COMPLETED)
+                        .count(),
+                interrupted);
     }
 
     @Test
@@ -327,8 +331,8 @@ class WorkflowIT {
 
     private static List<StepEvent> steps(String runId, int count) {
         return await().atMost(Duration.ofSeconds(30)).until(() -> mesh.kafka.readAll(Topics.STEPS, r -> runId.equals(r.key()))
-                        .stream().map(r -> Json.decode(r.value(), StepEvent.class))
-                        .sorted(Comparator.comparing(StepEvent::occurredAt)).toList(), l -> l.size() >= count);
+                .stream().map(r -> Json.decode(r.value(), StepEvent.class))
+                .sorted(Comparator.comparing(StepEvent::occurredAt)).toList(), l -> l.size() >= count);
     }
 
     private static List<StepEvent> refundSteps(String runId) {
@@ -341,8 +345,8 @@ class WorkflowIT {
     private static ReviewRequest review(String taskId) {
         try {
             return await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> mesh.kafka
-                            .readAll(Topics.REVIEW_REQUESTS, r -> true).stream()
-                            .map(r -> Json.decode(r.value(), ReviewRequest.class)).filter(q -> q.taskId().equals(taskId)).toList(),
+                    .readAll(Topics.REVIEW_REQUESTS, r -> true).stream()
+                    .map(r -> Json.decode(r.value(), ReviewRequest.class)).filter(q -> q.taskId().equals(taskId)).toList(),
                     l -> !l.isEmpty()).get(0);
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             throw new AssertionError("no review for " + taskId + "\nexecutor log:\n" + mesh.logTail("executor"), e);

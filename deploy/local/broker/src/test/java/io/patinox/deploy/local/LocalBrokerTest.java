@@ -33,7 +33,7 @@ class LocalBrokerTest {
     void topicsAreCreatedWithPartitionsAndCompaction() throws Exception {
         // Its own broker: the tests' shared one (testkit's SharedTestBroker) is built on this module.
         try (LocalBroker broker = LocalBroker.start(LocalBroker.Options.ephemeral());
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             String bootstrap = broker.bootstrapServers();
             assertThat(bootstrap).startsWith("127.0.0.1:");
             TopicSetup.ensureAll(bootstrap);
@@ -64,7 +64,7 @@ class LocalBrokerTest {
         }
         assertThat(Files.readString(dir.resolve("cluster.id"), StandardCharsets.UTF_8)).isNotBlank();
         try (LocalBroker broker = LocalBroker.start(options);
-             var consumer = new KafkaConsumer<String, String>(consumerProps(broker.bootstrapServers()))) {
+                var consumer = new KafkaConsumer<String, String>(consumerProps(broker.bootstrapServers()))) {
             var tp = new TopicPartition(topic, 0);
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
