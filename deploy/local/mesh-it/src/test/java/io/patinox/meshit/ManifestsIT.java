@@ -39,7 +39,11 @@ class ManifestsIT {
             "PATINOX_GITHUB_TOKEN", "unset in the manifests, where evolution drafts only (PATINOX_EVOLUTION_COMMIT=false);"
                     + " deploy/k8s/README.md says how to open pull requests (a Secret with the token)",
             "PATINOX_GITHUB_REPOSITORY", "unset with the token: no pull requests without a repository to open them in",
-            "PATINOX_EXECUTOR_CONCURRENCY", "32 runs at once per pod suits the pod's CPU request; KEDA adds pods on lag");
+            "PATINOX_EXECUTOR_CONCURRENCY", "32 runs at once per pod suits the pod's CPU request; KEDA adds pods on lag",
+            "PATINOX_DRAFTER_BASE_URL", "unset: evolution drafts with its rules alone and says so; a drafting model is"
+                    + " opt-in (an OpenAI-compatible endpoint in the evolution ConfigMap, its key in a Secret)",
+            "PATINOX_DRAFTER_MODEL", "only read when PATINOX_DRAFTER_BASE_URL is set",
+            "PATINOX_DRAFTER_API_KEY", "only read when PATINOX_DRAFTER_BASE_URL is set; a Secret, never a ConfigMap");
 
     private static final Map<String, List<JsonNode>> RENDERED = new LinkedHashMap<>();
 
