@@ -1,28 +1,20 @@
 package io.patinox.executor.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The JSON Schema every agent file must match ({@code schemas/agent.schema.json}, draft 2020-12; editors
- * can use the same file). Its errors name the file, the field and the line where the field is written.
+ * The JSON Schema every agent file must match ({@code schemas/agent.schema.json}). Its errors name the file, the field
+ * and the line where the field is written.
  */
 final class AgentSchema {
 
     /** Classpath location of the schema. */
     static final String RESOURCE = "/schemas/agent.schema.json";
 
-    private static final JsonSchema SCHEMA = load();
+    private static final ConfigSchema SCHEMA = new ConfigSchema(RESOURCE);
 
     private AgentSchema() {
     }
@@ -33,10 +25,8 @@ final class AgentSchema {
      * @throws InvalidAgentConfig listing every violation, first line first
      */
     static void check(Path file, String yaml, JsonNode tree) {
-        List<String> problems = SCHEMA.validate(tree).stream()
-                .map(m -> new Problem(field(m), m))
-                .sorted(Comparator.comparingInt((Problem p) -> lineOf(yaml, p.field())).thenComparing(Problem::field))
-                .map(p -> describe(yaml, p))
+        List<String> problems = SCHEMA.violations(tree, m -> true, field -> lineOf(yaml, field)).stream()
+                .map(v -> describe(yaml, v))
                 .distinct()
                 .toList();
         if (!problems.isEmpty()) {
@@ -44,35 +34,16 @@ final class AgentSchema {
         }
     }
 
-    private record Problem(String field, ValidationMessage message) {
-    }
-
-    /** The dotted path of the field a message is about; for a missing or unknown property, that property. */
-    private static String field(ValidationMessage m) {
-        String at = m.getInstanceLocation().toString().replaceFirst("^\\$\\.?", "");
-        String property = m.getProperty();
-        if (property != null && ("required".equals(m.getType()) || "additionalProperties".equals(m.getType()))) {
-            return at.isEmpty() ? property : at + "." + property;
-        }
-        return at;
-    }
-
-    private static String describe(String yaml, Problem p) {
-        String type = p.message().getType();
-        String what = switch (type) {
+    private static String describe(String yaml, ConfigSchema.Violation v) {
+        String what = switch (v.type()) {
             case "required" -> "is required";
-            case "additionalProperties" -> "is not a field of an agent (known: " + known() + ")";
+            case "additionalProperties" -> "is not a field of an agent (known: "
+                    + String.join(", ", SCHEMA.topLevelFields()) + ")";
             case "oneOf" -> "is not a duration (ms, '2s' or ISO-8601 like 'PT2S')";
-            default -> p.message().getMessage().replaceFirst("^\\$[^:]*:\\s*", "");
+            default -> v.message();
         };
-        int line = lineOf(yaml, p.field());
-        return "field '" + p.field() + "' " + what + (line > 0 ? " (line " + line + ")" : "");
-    }
-
-    private static String known() {
-        List<String> names = new java.util.ArrayList<>();
-        SCHEMA.getSchemaNode().path("properties").fieldNames().forEachRemaining(names::add);
-        return String.join(", ", names);
+        int line = lineOf(yaml, v.field());
+        return "field '" + v.field() + "' " + what + (line > 0 ? " (line " + line + ")" : "");
     }
 
     /** The 1-based line where the top-level key of {@code field} is written, or -1 when it is not. */
@@ -89,18 +60,5 @@ final class AgentSchema {
             }
         }
         return -1;
-    }
-
-    private static JsonSchema load() {
-        try (InputStream in = AgentSchema.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(RESOURCE + " is missing from the executor's classpath");
-            }
-            JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
-            schema.initializeValidators();
-            return schema;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
