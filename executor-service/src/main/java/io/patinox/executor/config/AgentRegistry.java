@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -119,13 +118,10 @@ public class AgentRegistry {
                     "agent directory " + agentsDir.toAbsolutePath() + " does not exist (set patinox.config.dir)", null);
         }
         Map<String, AgentDefinition> loaded = new TreeMap<>();
-        try (Stream<Path> files = Files.list(agentsDir)) {
-            for (Path file : files.sorted().toList()) {
-                String n = file.getFileName().toString();
-                if (n.endsWith(".yaml") || n.endsWith(".yml")) {
-                    AgentDefinition agent = AgentFileReader.read(file);
-                    loaded.put(agent.name(), agent);
-                }
+        try {
+            for (Path file : ConfigDirectory.yamlFiles(agentsDir)) {
+                AgentDefinition agent = AgentFileReader.read(file);
+                loaded.put(agent.name(), agent);
             }
         } catch (IOException e) {
             throw new InvalidAgentConfig("cannot list " + agentsDir + ": " + e.getMessage(), e);
@@ -135,22 +131,7 @@ public class AgentRegistry {
 
     /** Names, sizes and modification times of the agent and script files: cheap to compute every few seconds. */
     static String fingerprint(Path dir) {
-        StringBuilder sb = new StringBuilder();
-        for (String sub : new String[] { "agents", "scripts" }) {
-            Path d = dir.resolve(sub);
-            if (!Files.isDirectory(d)) {
-                continue;
-            }
-            try (Stream<Path> files = Files.list(d)) {
-                for (Path f : files.sorted().toList()) {
-                    sb.append(f.getFileName()).append(':').append(Files.size(f)).append(':')
-                            .append(Files.getLastModifiedTime(f).toMillis()).append(';');
-                }
-            } catch (IOException e) {
-                sb.append("unreadable ").append(sub);
-            }
-        }
-        return sb.toString();
+        return ConfigDirectory.fingerprint(dir, "agents", "scripts");
     }
 
     /** The agent named {@code name}, if the config defines it. */

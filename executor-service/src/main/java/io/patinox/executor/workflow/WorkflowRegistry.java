@@ -3,6 +3,7 @@ package io.patinox.executor.workflow;
 import io.patinox.contracts.config.ConfigVersion;
 import io.patinox.executor.config.AgentDefinition;
 import io.patinox.executor.config.AgentRegistry;
+import io.patinox.executor.config.ConfigDirectory;
 import io.patinox.executor.tools.ToolRegistry;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
@@ -17,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -128,13 +128,10 @@ public class WorkflowRegistry {
         if (!Files.isDirectory(dir)) {
             return Map.of();
         }
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.sorted().toList()) {
-                String n = file.getFileName().toString();
-                if (n.endsWith(".yaml") || n.endsWith(".yml")) {
-                    WorkflowDefinition wf = WorkflowFileReader.read(file);
-                    loaded.put(wf.name(), wf);
-                }
+        try {
+            for (Path file : ConfigDirectory.yamlFiles(dir)) {
+                WorkflowDefinition wf = WorkflowFileReader.read(file);
+                loaded.put(wf.name(), wf);
             }
         } catch (IOException e) {
             throw new InvalidWorkflowConfig("cannot list " + dir + ": " + e.getMessage(), e);
@@ -145,21 +142,6 @@ public class WorkflowRegistry {
 
     /** Names, sizes and times of the workflow and agent files. */
     static String fingerprint(Path dir) {
-        StringBuilder sb = new StringBuilder();
-        for (String sub : new String[] { "workflows", "agents" }) {
-            Path d = dir.resolve(sub);
-            if (!Files.isDirectory(d)) {
-                continue;
-            }
-            try (Stream<Path> files = Files.list(d)) {
-                for (Path f : files.sorted().toList()) {
-                    sb.append(f.getFileName()).append(':').append(Files.size(f)).append(':')
-                            .append(Files.getLastModifiedTime(f).toMillis()).append(';');
-                }
-            } catch (IOException e) {
-                sb.append("unreadable ").append(sub);
-            }
-        }
-        return sb.toString();
+        return ConfigDirectory.fingerprint(dir, "workflows", "agents");
     }
 }
