@@ -122,6 +122,14 @@ public class RunExecutor {
                     checkpoint.get().review().reviewId());
             return Optional.empty();
         }
+        if (checkpoint.isPresent() && checkpoint.get().state() == RunCheckpoint.State.RUNNING
+                && checkpoint.get().review() != null && checkpoint.get().review().decision() != null) {
+            // Decided and resumed by its review decision, whose consumer owns the run (and resumes it again if the
+            // decision is redelivered): a redelivered task must not drive the same run a second time.
+            LOG.infof("Task %s resumes by its review decision %s; ignoring the redelivery", task.taskId(),
+                    checkpoint.get().review().decision().decisionId());
+            return Optional.empty();
+        }
         Optional<RunCheckpoint> resume = checkpoint.filter(c -> c.state() == RunCheckpoint.State.RUNNING);
         String runId = resume.map(RunCheckpoint::runId).orElseGet(() -> UUID.randomUUID().toString());
         if (!runs.start(task.taskId(), runId, task.agent())) {

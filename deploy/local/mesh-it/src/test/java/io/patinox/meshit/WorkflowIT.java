@@ -241,8 +241,8 @@ class WorkflowIT {
         var runIds = results.values().stream().map(RunResult::runId).collect(Collectors.toSet());
         List<StepEvent> steps = mesh.kafka.readAll(Topics.STEPS, r -> runIds.contains(r.key())).stream()
                 .map(r -> Json.decode(r.value(), StepEvent.class)).toList();
-        assertThat(steps).filteredOn(s -> s.outcome() == StepOutcome.EXECUTED && s.action() instanceof Action.ToolCall)
-                .extracting(s -> s.runId() + "#" + s.stepIndex()).doesNotHaveDuplicates();
+        // A read-only (idempotent) tool of a step that was not recorded before the kill may run again (docs/adr/0013);
+        // a tool with effects never does: its run ends for a person to check instead (above).
         assertThat(steps).filteredOn(s -> s.outcome() == StepOutcome.EXECUTED && s.action() instanceof Action.ToolCall c
                 && c.tool().equals("refund")).extracting(StepEvent::runId).doesNotHaveDuplicates();
         assertThat(steps).filteredOn(s -> s.outcome() == StepOutcome.EXECUTED)
