@@ -42,7 +42,7 @@ import org.jboss.logging.Logger;
  * Asks the validator for a step's verdict over Kafka and waits for the answer: a request-reply
  * correlator on the plain Kafka clients. The pending reply is registered before the request is sent,
  * so a reply that arrives before the send's acknowledgement is never dropped (SmallRye's
- * {@code KafkaRequestReply} registers it after, see RECIPES.md). Replies are read from every partition
+ * {@code KafkaRequestReply} registers it after: docs/adr/0001). Replies are read from every partition
  * of the reply topic without a consumer group, starting at the end; replies to other executors'
  * requests are ignored.
  */
