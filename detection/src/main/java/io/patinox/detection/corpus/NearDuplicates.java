@@ -46,7 +46,7 @@ final class NearDuplicates {
     /** The sorted, distinct hashes of the {@code k}-character shingles of a key (the whole key when shorter). */
     static int[] shingles(String key, int k) {
         if (key.length() <= k) {
-            return new int[] { mix(key.hashCode()) };
+            return new int[] { TfIdfFeatures.mix(key.hashCode()) };
         }
         int[] out = new int[key.length() - k + 1];
         for (int i = 0; i + k <= key.length(); i++) {
@@ -54,7 +54,7 @@ final class NearDuplicates {
             for (int j = i; j < i + k; j++) {
                 h = (h ^ key.charAt(j)) * 0x01000193;
             }
-            out[i] = mix(h);
+            out[i] = TfIdfFeatures.mix(h);
         }
         Arrays.sort(out);
         int n = 0;
@@ -94,7 +94,7 @@ final class NearDuplicates {
         Arrays.fill(sig, Integer.MAX_VALUE);
         for (int s : shingles) {
             for (int k = 0; k < HASHES; k++) {
-                int h = mix(s ^ (family * (k + 1)));
+                int h = TfIdfFeatures.mix(s ^ (family * (k + 1)));
                 if (h < sig[k]) {
                     sig[k] = h;
                 }
@@ -155,14 +155,5 @@ final class NearDuplicates {
         }
         out.sort((p, q) -> p.i() != q.i() ? Integer.compare(p.i(), q.i()) : Integer.compare(p.j(), q.j()));
         return out;
-    }
-
-    static int mix(int h) {
-        h ^= h >>> 16;
-        h *= 0x85ebca6b;
-        h ^= h >>> 13;
-        h *= 0xc2b2ae35;
-        h ^= h >>> 16;
-        return h;
     }
 }

@@ -175,8 +175,8 @@ public record TfIdfFeatures(int bits, int minN, int maxN, int chunkChars) {
         return Character.isLetterOrDigit(c) || c == '_';
     }
 
-    /** MurmurHash3's finaliser. */
-    static int mix(int h) {
+    /** MurmurHash3's finaliser (also used by the corpus' near-duplicate shingles). */
+    public static int mix(int h) {
         h ^= h >>> 16;
         h *= 0x85ebca6b;
         h ^= h >>> 13;

@@ -53,21 +53,12 @@ final class DoorBench {
         double rate = Double.parseDouble(Patinox.option(rest, "--rate", "5"));
         double floodRate = Double.parseDouble(Patinox.option(rest, "--flood-rate", "200"));
         boolean keep = rest.remove("--keep");
-        boolean wasUp = mesh.isUp();
-        if (!wasUp) {
-            System.out.println("Starting the mesh...");
-            mesh.up();
-        }
-        try {
+        return mesh.whileUp(keep, () -> {
             DoorBench bench = new DoorBench(ServiceSpec.named("executor").port(),
                     LocalApiKey.ensure(ws.work().resolve("api-key")),
                     LocalApiKey.ensure(ws.work().resolve(LocalApiKey.BENCH_FILE)));
             return bench.run(mesh.bootstrap(), seconds, rate, floodRate) ? 0 : 1;
-        } finally {
-            if (!wasUp && !keep) {
-                mesh.down();
-            }
-        }
+        });
     }
 
     boolean run(String bootstrap, int seconds, double rate, double floodRate) {

@@ -34,6 +34,25 @@ final class LocalMesh {
     }
 
     /** True when the broker and every service run and are ready. */
+    /**
+     * Runs {@code body} on a running mesh: starts it first if it is down, and stops it afterwards unless it was up
+     * before or {@code keep} is set. The benchmarks run this way.
+     */
+    int whileUp(boolean keep, java.util.function.IntSupplier body) {
+        boolean wasUp = isUp();
+        if (!wasUp) {
+            System.out.println("Starting the mesh...");
+            up();
+        }
+        try {
+            return body.getAsInt();
+        } finally {
+            if (!wasUp && !keep) {
+                down();
+            }
+        }
+    }
+
     boolean isUp() {
         return Processes.fromPidFile(ws.pidFile(BROKER)).isPresent()
                 && ServiceSpec.ALL.stream().allMatch(s -> Processes.fromPidFile(ws.pidFile(s.name())).isPresent()

@@ -64,18 +64,7 @@ final class MeshBench {
         double rate = Double.parseDouble(Patinox.option(rest, "--rate", "0"));
         int warmup = Integer.parseInt(Patinox.option(rest, "--warmup", "1000"));
         boolean keep = rest.remove("--keep");
-        boolean wasUp = mesh.isUp();
-        if (!wasUp) {
-            System.out.println("Starting the mesh...");
-            mesh.up();
-        }
-        try {
-            return new MeshBench(mesh, ws, System.out::println).run(tasks, warmup, rate) ? 0 : 1;
-        } finally {
-            if (!wasUp && !keep) {
-                mesh.down();
-            }
-        }
+        return mesh.whileUp(keep, () -> new MeshBench(mesh, ws, System.out::println).run(tasks, warmup, rate) ? 0 : 1);
     }
 
     boolean run(int tasks, int warmup, double rate) {
