@@ -14,12 +14,16 @@ public final class ApiKeys {
     /** Header carrying the key as is. */
     public static final String HEADER = "X-API-Key";
 
-    private final List<byte[]> keys;
+    /** A configured key and its {@link #id}, hashed once. */
+    private record Key(byte[] bytes, String id) {
+    }
+
+    private final List<Key> keys;
     private final java.util.Map<String, String> byId = new java.util.HashMap<>();
 
     public ApiKeys(List<String> keys) {
         this.keys = keys.stream().map(String::strip).filter(k -> !k.isEmpty())
-                .map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
+                .map(k -> new Key(k.getBytes(StandardCharsets.UTF_8), id(k))).toList();
         keys.stream().map(String::strip).filter(k -> !k.isEmpty()).forEach(k -> byId.put(id(k), k));
     }
 
@@ -65,11 +69,21 @@ public final class ApiKeys {
 
     /** Whether {@code presented} is one of the keys. */
     public boolean accepts(String presented) {
+        return idOf(presented).isPresent();
+    }
+
+    /**
+     * The {@link #id} of {@code presented} when it is one of the keys, without hashing it again: what the door's
+     * throttle asks on every request.
+     */
+    public Optional<String> idOf(String presented) {
         byte[] candidate = presented.getBytes(StandardCharsets.UTF_8);
-        boolean match = false;
-        for (byte[] key : keys) {
-            match |= MessageDigest.isEqual(key, candidate); // no early exit: same time whichever key matches
+        String match = null;
+        for (Key key : keys) {
+            if (MessageDigest.isEqual(key.bytes(), candidate)) { // no early exit: same time whichever key matches
+                match = key.id();
+            }
         }
-        return match;
+        return Optional.ofNullable(match);
     }
 }
