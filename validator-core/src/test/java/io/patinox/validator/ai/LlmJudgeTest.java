@@ -61,11 +61,11 @@ class LlmJudgeTest {
         Files.createDirectories(config.resolve("policies"));
         String judges = """
                 validators:
-                  - {type: jailbreak-judge, timeoutMs: 1500, params: {threshold: 0.7}}
-                  - {type: groundedness-judge, timeoutMs: 1500, params: {threshold: 0.6, model: judge-large}}
+                  - {type: jailbreak-judge, timeoutMs: 3000, params: {threshold: 0.7}}
+                  - {type: groundedness-judge, timeoutMs: 3000, params: {threshold: 0.6, model: judge-large}}
                 """;
-        Files.writeString(config.resolve("policies/judged.yaml"), "failMode: closed\nlatencyBudgetMs: 5000\n" + judges);
-        Files.writeString(config.resolve("policies/lenient.yaml"), "failMode: open\nlatencyBudgetMs: 5000\n" + judges);
+        Files.writeString(config.resolve("policies/judged.yaml"), "failMode: closed\nlatencyBudgetMs: 10000\n" + judges);
+        Files.writeString(config.resolve("policies/lenient.yaml"), "failMode: open\nlatencyBudgetMs: 10000\n" + judges);
         var settings = new JudgeSettings(server.baseUrl(), "test-key", "judge-small", Duration.ofSeconds(10));
         var loaded = new PolicyLoader(BuiltInValidators.factories(config, settings), Duration.ofMillis(200)).loadAll(config);
         policy = loaded.get("judged");
@@ -81,7 +81,7 @@ class LlmJudgeTest {
     /**
      * A judge model: the jailbreak judge flags texts with "DAN" or "no restrictions"; the groundedness judge calls an
      * answer grounded when each of its numbers appears in the task or the tool outputs. An answer containing
-     * {@code SLOW} is answered after 3 s, {@code ERROR500} with HTTP 500, {@code GARBAGE} with prose instead of JSON.
+     * {@code SLOW} is answered after 8 s, {@code ERROR500} with HTTP 500, {@code GARBAGE} with prose instead of JSON.
      */
     private static Reply judge(Chat chat) {
         String system = chat.system();
@@ -124,7 +124,7 @@ class LlmJudgeTest {
             content = "```json\n" + verdict + "\n```";
         }
         Reply reply = Reply.text(content).withUsage(120, 30);
-        return user.contains("SLOW") ? reply.after(Duration.ofSeconds(3)) : reply;
+        return user.contains("SLOW") ? reply.after(Duration.ofSeconds(8)) : reply;
     }
 
     private static ValidationRequest step(int index, String input, List<String> toolOutputs, Action action) {
@@ -198,10 +198,10 @@ class LlmJudgeTest {
         var closed = CHAIN.run(policy, slow);
         assertThat(closed.verdict()).isInstanceOf(Verdict.Block.class);
         assertThat(finding(closed, "groundedness-judge").reason())
-                .isEqualTo("validator 'groundedness-judge' timed out after 1500 ms; the policy fails closed");
+                .isEqualTo("validator 'groundedness-judge' timed out after 3000 ms; the policy fails closed");
         var open = CHAIN.run(openPolicy, slow);
         assertThat(open.verdict()).isEqualTo(Verdict.allow());
-        assertThat(finding(open, "groundedness-judge").reason()).endsWith("timed out after 1500 ms; the policy fails open");
+        assertThat(finding(open, "groundedness-judge").reason()).endsWith("timed out after 3000 ms; the policy fails open");
     }
 
     @Test
