@@ -10,8 +10,11 @@ import java.util.Optional;
 @ConfigMapping(prefix = "patinox.evolution")
 public interface EvolutionConfig {
 
-    /** Log a one-line summary each time a subject's aggregate changes. */
-    @WithDefault("true")
+    /**
+     * Log a one-line summary each time a subject's aggregate changes: several lines per step of the mesh, so off unless
+     * asked for ({@code PATINOX_EVOLUTION_LOG_CHANGES=true}); the analyzer's {@code GET /aggregates} shows the same figures.
+     */
+    @WithDefault("false")
     boolean logChanges();
 
     /**

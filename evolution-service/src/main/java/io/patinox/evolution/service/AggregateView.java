@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
@@ -32,7 +31,7 @@ public class AggregateView {
     public boolean update(TelemetryAggregate aggregate) {
         TelemetryAggregate previous = latest.put(aggregate.subject(), aggregate);
         lastUpdate = clock.instant();
-        boolean changed = previous == null || !Objects.equals(summary(previous), summary(aggregate));
+        boolean changed = previous == null || !figures(previous).equals(figures(aggregate));
         if (changed && config.logChanges()) {
             LOG.info(summary(aggregate));
         }
@@ -65,6 +64,15 @@ public class AggregateView {
     /** When the last aggregate arrived, or null. */
     public Instant lastUpdate() {
         return lastUpdate;
+    }
+
+    /**
+     * The figures {@link #summary} prints, compared without formatting them: several aggregates change per step, and
+     * this runs for each of them.
+     */
+    private static List<Object> figures(TelemetryAggregate a) {
+        return List.of(a.runs(), a.steps(), a.verdicts(), a.runStatuses(), a.errors(), a.timeouts(), a.lateEvents(),
+                a.usage().totalTokens(), a.usage().costUsd());
     }
 
     /** One line for the log: the figures that matter to a reviewer, without the computation time. */
