@@ -35,6 +35,7 @@ class ManifestsIT {
     private static final Map<String, String> DEFAULT_IS_RIGHT = Map.of(
             "PATINOX_OTLP_ENABLED", "build-time (quarkus.otel.exporter.otlp.enabled): set when the image is built",
             "PATINOX_ANALYZER_GUARANTEE", "exactly_once_v2 is what production wants",
+            "PATINOX_ANALYZER_COMMIT_INTERVAL_MS", "a transaction a second keeps aggregates a second behind at most",
             "PATINOX_IMAGE_REGISTRY", "read at image build time only",
             "PATINOX_GITHUB_TOKEN", "unset in the manifests, where evolution drafts only (PATINOX_EVOLUTION_COMMIT=false);"
                     + " deploy/k8s/README.md says how to open pull requests (a Secret with the token)",

@@ -165,12 +165,17 @@ class ReliabilityIT {
                 r -> r.key() != null && results.containsKey(r.key())).stream()
                 .collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
         assertThat(perTask).hasSize(tasks.size()).allSatisfy((task, count) -> assertThat(count).as(task).isEqualTo(1L));
-        // A resumed run keeps its run id and does not repeat a recorded step.
+        // A resumed run keeps its run id and does not repeat a recorded step. A step is recorded after its event is
+        // published: the one step a run was on when the executor died may have its event published, not recorded, and
+        // then runs again (ADR 0013: an idempotent tool of an unrecorded step runs again; these tasks use the calculator).
         for (StepEvent step : steps(results.values())) {
             assertThat(results.get(step.taskId()).runId()).isEqualTo(step.runId());
         }
-        assertThat(steps(results.values()).stream().collect(Collectors.groupingBy(s -> s.runId() + "#" + s.stepIndex(),
-                Collectors.counting()))).allSatisfy((step, count) -> assertThat(count).as(step).isEqualTo(1L));
+        Map<String, Long> perStep = steps(results.values()).stream()
+                .collect(Collectors.groupingBy(s -> s.runId() + "#" + s.stepIndex(), Collectors.counting()));
+        assertThat(perStep).allSatisfy((step, count) -> assertThat(count).as(step).isBetween(1L, 2L));
+        assertThat(perStep.entrySet().stream().filter(e -> e.getValue() > 1).map(e -> e.getKey().split("#")[0]))
+                .as("at most one step of a run, the one in progress at the kill, ran twice").doesNotHaveDuplicates();
     }
 
     // --- helpers
