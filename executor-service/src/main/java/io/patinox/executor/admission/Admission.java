@@ -10,7 +10,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -36,7 +35,8 @@ public class Admission {
     @Inject
     AgentRegistry agents;
 
-    private volatile ApiKeys keys;
+    @Inject
+    ApiKeys keys;
 
     void onStart(@Observes StartupEvent event) {
         long maxRecord = org.eclipse.microprofile.config.ConfigProvider.getConfig()
@@ -48,7 +48,7 @@ public class Admission {
                     + " a task within them may take " + worst + " bytes as JSON, over the producer's max.request.size of "
                     + maxRecord + " bytes");
         }
-        metrics.registerAll(keys().ids(), agents.all().keySet());
+        metrics.registerAll(keys.ids(), agents.all().keySet());
     }
 
     /**
@@ -90,7 +90,7 @@ public class Admission {
         if (targets.check(task.agent(), task.workflow()).isPresent()) {
             return Optional.empty();
         }
-        Optional<String> keyId = CallerStamp.verified(task.taskId(), task.metadata(), keys());
+        Optional<String> keyId = CallerStamp.verified(task.taskId(), task.metadata(), keys);
         boolean atDoor = keyId.isPresent();
         Optional<Refusal> refusal = config.quota().enabled()
                 ? ledger.check(keyId.orElse(null), task.agent(), !atDoor, !atDoor)
@@ -105,7 +105,7 @@ public class Admission {
 
     /** A run ended somewhere in the mesh: counts its usage for the day. */
     public void ended(RunResult result) {
-        ledger.ended(result, CallerStamp.verified(result.taskId(), result.metadata(), keys()).orElse(null));
+        ledger.ended(result, CallerStamp.verified(result.taskId(), result.metadata(), keys).orElse(null));
     }
 
     void onResult(@Observes ResultSeen seen) {
@@ -124,12 +124,5 @@ public class Admission {
             metrics.watch(Scope.AGENT, agent);
         }
         return refusal;
-    }
-
-    private ApiKeys keys() {
-        if (keys == null) {
-            keys = new ApiKeys(config.apiKeys().orElse(List.of()));
-        }
-        return keys;
     }
 }

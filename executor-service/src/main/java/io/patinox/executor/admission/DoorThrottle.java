@@ -11,7 +11,6 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -34,8 +33,8 @@ public class DoorThrottle {
     QuotaLedger ledger;
     @Inject
     AdmissionMetrics metrics;
-
-    private volatile ApiKeys keys;
+    @Inject
+    ApiKeys keys;
 
     void register(@Observes Filters filters) {
         filters.register(this::check, PRIORITY);
@@ -46,7 +45,7 @@ public class DoorThrottle {
         Optional<Refusal> refusal = config.auth().enabled() && config.quota().enabled()
                 && request.method() == HttpMethod.POST && request.path().endsWith("/tasks")
                         ? ApiKeys.presented(request.getHeader(ApiKeys.HEADER), request.getHeader(HttpHeaders.AUTHORIZATION))
-                                .flatMap(keys()::idOf).flatMap(ledger::rateExhausted)
+                                .flatMap(keys::idOf).flatMap(ledger::rateExhausted)
                         : Optional.empty();
         if (refusal.isEmpty()) {
             context.next();
@@ -57,12 +56,5 @@ public class DoorThrottle {
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader("Retry-After", Long.toString(refusal.get().retryAfterSeconds()))
                 .end(new JsonObject().put("error", refusal.get().message()).encode());
-    }
-
-    private ApiKeys keys() {
-        if (keys == null) {
-            keys = new ApiKeys(config.apiKeys().orElse(List.of()));
-        }
-        return keys;
     }
 }

@@ -9,7 +9,6 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -31,10 +30,10 @@ public class ApiKeyFilter {
     @Inject
     ExecutorConfig config;
 
-    private ApiKeys keys;
+    @Inject
+    ApiKeys keys;
 
     void onStart(@Observes StartupEvent event) {
-        keys = new ApiKeys(config.apiKeys().orElse(List.of()));
         if (!config.auth().enabled()) {
             LOG.warn("REST authentication is off (patinox.executor.auth.enabled=false): anyone who reaches"
                     + " this port can submit tasks");
@@ -51,8 +50,7 @@ public class ApiKeyFilter {
         if (!config.auth().enabled()) {
             return Optional.empty();
         }
-        ApiKeys current = keys != null ? keys : new ApiKeys(config.apiKeys().orElse(List.of()));
-        if (current.none()) {
+        if (keys.none()) {
             return Optional.of(refuse(NO_KEYS));
         }
         Optional<String> presented = ApiKeys.presented(request.getHeaderString(ApiKeys.HEADER),
@@ -60,7 +58,7 @@ public class ApiKeyFilter {
         if (presented.isEmpty()) {
             return Optional.of(refuse("missing API key: send it as 'X-API-Key: <key>' or 'Authorization: Bearer <key>'"));
         }
-        if (!current.accepts(presented.get())) {
+        if (!keys.accepts(presented.get())) {
             return Optional.of(refuse("invalid API key"));
         }
         return Optional.empty();

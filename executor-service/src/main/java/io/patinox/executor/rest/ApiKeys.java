@@ -14,8 +14,8 @@ public final class ApiKeys {
     /** Header carrying the key as is. */
     public static final String HEADER = "X-API-Key";
 
-    /** A configured key and its {@link #id}, hashed once. */
-    private record Key(byte[] bytes, String id) {
+    /** A configured key, its bytes and its {@link #id}, hashed once. */
+    private record Key(String key, byte[] bytes, String id) {
     }
 
     private final List<Key> keys;
@@ -23,8 +23,8 @@ public final class ApiKeys {
 
     public ApiKeys(List<String> keys) {
         this.keys = keys.stream().map(String::strip).filter(k -> !k.isEmpty())
-                .map(k -> new Key(k.getBytes(StandardCharsets.UTF_8), id(k))).toList();
-        keys.stream().map(String::strip).filter(k -> !k.isEmpty()).forEach(k -> byId.put(id(k), k));
+                .map(k -> new Key(k, k.getBytes(StandardCharsets.UTF_8), id(k))).toList();
+        this.keys.forEach(k -> byId.put(k.id(), k.key()));
     }
 
     /**
