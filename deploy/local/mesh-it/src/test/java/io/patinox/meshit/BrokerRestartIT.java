@@ -30,6 +30,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Restarts the broker while tasks flow: an executor and a validator run as processes against a broker of
@@ -37,6 +39,7 @@ import org.junit.jupiter.api.Timeout;
  * {@code acks=all}, the broker stops and starts again. Every task the broker acknowledged ends with exactly
  * one result; no step runs without a verdict.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class BrokerRestartIT {
 
     private static final int TASKS = 40;

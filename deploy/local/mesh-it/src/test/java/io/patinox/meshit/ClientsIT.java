@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * submits a task, waits for its result and prints it as JSON, which must be a valid {@link RunResult}.
  * The Python run also streams the task's steps.
  */
+@Order(2)
 class ClientsIT {
 
     private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(120);

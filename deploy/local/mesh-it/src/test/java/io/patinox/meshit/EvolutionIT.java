@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Timeout;
  * record → approved over REST → the executor reloads the merged commit → the next aggregates show the effect
  * and the proposal is marked improved → reverted, which restores the planted behaviour under a third commit.
  */
+@Order(5)
 class EvolutionIT {
 
     private static final String AGENT = "hurried";

@@ -22,6 +22,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Renders every overlay of {@code deploy/k8s} with the real {@code kubectl kustomize} and checks what a cluster
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * needs (read from its application.properties) provided by a ConfigMap or Secret, credentials and ACLs that match
  * the services' groups and topics, scaling on the right consumer groups, and alert rules equal to the local ones.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class ManifestsIT {
 
     /** Environment variables of application.properties whose defaults are right in a container, and why. */

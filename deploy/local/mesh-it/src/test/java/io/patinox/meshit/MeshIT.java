@@ -42,6 +42,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * kcat as the external client. Nothing here is mocked.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Order(1)
 class MeshIT {
 
     private static final Duration RESULT_TIMEOUT = Duration.ofSeconds(60);

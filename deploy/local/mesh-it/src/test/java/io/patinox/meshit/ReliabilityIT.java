@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Timeout;
  * the tests after it, and each is bounded in time.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Order(7)
 class ReliabilityIT {
 
     private static final Duration RESULT_TIMEOUT = Duration.ofSeconds(120);

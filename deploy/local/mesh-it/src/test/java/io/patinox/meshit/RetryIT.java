@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Timeout;
  * (a language model answering like OpenAI's API) finds the first final answer unsupported. The validator
  * replies Retry with the feedback, the executor asks the model again with it, and the second answer passes.
  */
+@Order(4)
 class RetryIT {
 
     private static RunningMesh mesh;

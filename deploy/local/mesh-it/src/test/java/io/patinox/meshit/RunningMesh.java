@@ -47,6 +47,11 @@ final class RunningMesh implements AutoCloseable {
     private final Set<String> judged = ConcurrentHashMap.newKeySet();
     /** The test client of this mesh's broker. */
     final TestKafka kafka;
+    /**
+     * A test mesh lives minutes: its services run with the quick compiler only, which costs far less CPU on two cores
+     * than optimized code would earn back (docs/adr/0018-short-lived-jvms-use-the-quick-compiler.md).
+     */
+    static final List<String> TEST_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1");
     /** The executor's REST API key ({@code X-API-Key}), as {@code ./patinox up} hands it one. */
     static final String API_KEY = "ptx_mesh_it";
 
@@ -128,8 +133,9 @@ final class RunningMesh implements AutoCloseable {
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-            // Registered before the start, so a failed start leaves no service running.
-            Runtime.getRuntime().addShutdownHook(new Thread(mesh::close, "patinox-mesh-stop"));
+            // Registered before the start, so a failed start leaves no service running; run before the broker stops,
+            // so the services drain and leave their groups against a broker that still answers.
+            SharedTestBroker.beforeStop(mesh::close);
             try {
                 mesh.start().warmUp();
             } catch (RuntimeException e) {
@@ -210,7 +216,7 @@ final class RunningMesh implements AutoCloseable {
             properties.put("mp.messaging.incoming.review-decisions.session.timeout.ms", "8000");
             properties.put("mp.messaging.incoming.review-decisions.heartbeat.interval.ms", "1000");
         }
-        Process p = Processes.startService(root, spec, properties, log(name));
+        Process p = Processes.startService(root, spec, properties, TEST_JVM_OPTIONS, log(name));
         processes.put(name, p);
     }
 
@@ -248,9 +254,21 @@ final class RunningMesh implements AutoCloseable {
 
     @Override
     public void close() {
-        List<String> names = new ArrayList<>(processes.keySet());
-        java.util.Collections.reverse(names);
-        names.forEach(this::stop);
+        // All services are asked to stop at once: each drains its consumers on its own, so stopping them one after
+        // another only adds their shutdown times up.
+        List<Thread> stopping = new ArrayList<>();
+        for (String name : processes.keySet()) {
+            Thread t = new Thread(() -> stop(name), "mesh-stop-" + name);
+            t.start();
+            stopping.add(t);
+        }
+        for (Thread t : stopping) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         judge.close();
         kafka.close();
     }

@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * {@code security-config/}: agents {@code rogue}, {@code archivist}, {@code notes}, {@code budget}), and the verdict
  * or status the mesh must answer with. The table in docs/security.md maps each item to its test here.
  */
+@Order(3)
 class SecurityIT {
 
     /** The first memory use of the executor loads the embedding model and Lance. */

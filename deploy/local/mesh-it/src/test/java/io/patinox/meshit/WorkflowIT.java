@@ -45,6 +45,7 @@ import org.junit.jupiter.api.Timeout;
  * pushed to the config repository, refused while the last good version keeps running.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Order(8)
 class WorkflowIT {
 
     private static final String WORKFLOW = "refund-request";

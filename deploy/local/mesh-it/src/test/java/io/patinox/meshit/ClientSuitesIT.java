@@ -7,12 +7,16 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The clients' own tests, run from the build so CI runs them: schema checks, the schema-compatibility
- * baseline, and each client against this JVM's broker with a fake executor. No services needed.
+ * baseline, and each client against this JVM's broker with a fake executor. No services needed, so it runs
+ * while the shared mesh's tests run (see {@code junit-platform.properties}).
  */
-class ClientsTest {
+@Execution(ExecutionMode.CONCURRENT)
+class ClientSuitesIT {
 
     @Test
     void theClientFacingSchemasStayCompatibleWithTheBaselineUnlessTheirVersionIsBumped() {
