@@ -86,6 +86,8 @@ class ExecutorCrashIT {
         }
         File log = Files.createDirectories(Path.of("target/crash-it")).resolve("executor-" + incarnation + ".log").toFile();
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // A test JVM of minutes: the quick compiler only (docs/adr/0018-short-lived-jvms-use-the-quick-compiler.md).
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-Dkafka.bootstrap.servers=" + bootstrap,
                 "-Dpatinox.config.dir=src/test/resources/config",
                 "-Dquarkus.http.port=" + port,

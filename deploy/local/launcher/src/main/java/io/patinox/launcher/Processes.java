@@ -44,6 +44,15 @@ public final class Processes {
      * @param properties system properties for the service, e.g. {@code kafka.bootstrap.servers}
      */
     public static Process startService(Path root, ServiceSpec service, Map<String, String> properties, Path log) {
+        return startService(root, service, properties, List.of(), log);
+    }
+
+    /**
+     * Starts one service JVM with JVM options of the caller's after the services' own (e.g. the end-to-end tests'
+     * quick-compiler-only option).
+     */
+    public static Process startService(Path root, ServiceSpec service, Map<String, String> properties,
+            List<String> jvmOptions, Path log) {
         Path runner = service.runner(root);
         if (!Files.isRegularFile(runner)) {
             throw new IllegalStateException(service.name() + " is not built: " + runner
@@ -52,6 +61,7 @@ public final class Processes {
         List<String> command = new ArrayList<>();
         command.add(java());
         command.addAll(SERVICE_JVM_OPTIONS);
+        command.addAll(jvmOptions);
         command.add("-Dquarkus.http.port=" + service.port());
         // The local mesh is for this machine only.
         command.add("-Dquarkus.http.host=127.0.0.1");
