@@ -11,8 +11,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
 
-/** The validator types this service ships, plus any found through {@link ServiceLoader}. */
+/**
+ * The validator types this library ships, plus any found through {@link ServiceLoader}. {@code attack-similarity}
+ * runs only where the application ships the module {@code vectors} (embedding model, Lance): this library depends on
+ * it optionally. Without it the type is an {@link UnavailableType} (docs/adr/0017-evolution-replays-without-embeddings.md).
+ */
 public final class BuiltInValidators {
+
+    /** What {@code attack-similarity} needs on the classpath. */
+    static final String EMBEDDINGS_MODULE = "the module io.patinox:patinox-vectors (embedding model, Lance)";
+
+    /** Whether the module {@code vectors} is on this classpath. */
+    static final boolean EMBEDDINGS = present("io.patinox.vectors.MiniLmEmbedder");
 
     private BuiltInValidators() {
     }
@@ -36,8 +46,13 @@ public final class BuiltInValidators {
     public static List<ValidatorFactory> factories(Path configDir, JudgeSettings judges) {
         List<ValidatorFactory> all = new ArrayList<>(List.of(new RulesValidator.Factory(), new PiiValidator.Factory(),
                 new ToolArgumentSchemaCheck.Factory(), new InjectionClassifier.Factory(configDir),
-                new AttackSimilarityCheck.Factory(configDir, vectorDir()), new JailbreakJudge.Factory(judges),
-                new GroundednessJudge.Factory(judges)));
+                new JailbreakJudge.Factory(judges), new GroundednessJudge.Factory(judges)));
+        if (EMBEDDINGS) {
+            all.add(new AttackSimilarityCheck.Factory(configDir, vectorDir()));
+        } else {
+            // Known but not runnable: a policy naming it does not load, and says what is missing.
+            all.add(new UnavailableType(AttackSimilarityCheck.TYPE, EMBEDDINGS_MODULE));
+        }
         ServiceLoader.load(ValidatorFactory.class).forEach(all::add);
         return List.copyOf(all);
     }
@@ -52,5 +67,14 @@ public final class BuiltInValidators {
                 System.getenv("PATINOX_VALIDATOR_VECTOR_DIR"));
         return configured != null && !configured.isBlank() ? Path.of(configured)
                 : Path.of(System.getProperty("java.io.tmpdir"), "patinox-validator-vectors");
+    }
+
+    private static boolean present(String className) {
+        try {
+            Class.forName(className, false, BuiltInValidators.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 }
