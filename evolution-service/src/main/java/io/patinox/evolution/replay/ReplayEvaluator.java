@@ -2,8 +2,10 @@ package io.patinox.evolution.replay;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
+import io.patinox.contracts.validation.ValidatorFactory;
 import io.patinox.contracts.verdict.Verdict;
 import io.patinox.validator.builtin.BuiltInValidators;
+import io.patinox.validator.builtin.UnavailableType;
 import io.patinox.validator.chain.ValidatorChain;
 import io.patinox.validator.policy.Policy;
 import io.patinox.validator.policy.PolicyLoader;
@@ -17,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
@@ -26,6 +30,9 @@ import java.util.regex.Pattern;
  * Replays steps through the validator's own chain ({@link PolicyLoader}, {@link ValidatorChain},
  * {@link BuiltInValidators}, from {@code validator-core}) under the config in force and under a proposed config, and reports
  * every verdict that differs. Model files are read relative to each config directory, as the validator does.
+ * A validator whose type needs a library evolution does not ship ({@code attack-similarity}: the embedding model and
+ * Lance) is not run on either side ({@link NotReplayed}): the report names it, and refuses a proposal that adds,
+ * removes or changes it (docs/adr/0017-evolution-replays-without-embeddings.md).
  */
 public final class ReplayEvaluator implements AutoCloseable {
 
@@ -81,10 +88,11 @@ public final class ReplayEvaluator implements AutoCloseable {
         try {
             after = load(proposed, proposedPolicyName).orElse(null);
         } catch (RuntimeException e) {
-            return new ReplayReport(proposedPolicyName, 0, 0, 0, 0, List.of(), e.getMessage());
+            return new ReplayReport(proposedPolicyName, 0, 0, 0, 0, List.of(), List.of(), e.getMessage());
         }
         if (after == null) {
-            return new ReplayReport(proposedPolicyName, 0, 0, 0, 0, List.of(), "no policy '" + proposedPolicyName + "'");
+            return new ReplayReport(proposedPolicyName, 0, 0, 0, 0, List.of(), List.of(),
+                    "no policy '" + proposedPolicyName + "'");
         }
         List<ReplayExample> recordedExamples = recorded.apply(proposedPolicyName);
         Map<String, ReplayExample> examples = new LinkedHashMap<>();
@@ -117,8 +125,7 @@ public final class ReplayEvaluator implements AutoCloseable {
         }
         int recordedAttacks = (int) recordedExamples.stream().filter(e -> e.set() == ReplayExample.Set.ATTACK).count();
         return new ReplayReport(proposedPolicyName, attacks, examples.size() - attacks, recordedExamples.size(),
-                recordedAttacks,
-                List.copyOf(flips), null);
+                recordedAttacks, List.copyOf(flips), skipped(before, after), null);
     }
 
     private Verdict.Kind kind(Policy policy, ReplayExample example) {
@@ -131,13 +138,69 @@ public final class ReplayEvaluator implements AutoCloseable {
         return chain.run(policy, request).verdict().kind();
     }
 
+    /**
+     * The validators of either policy this replay does not run, by name, and how the proposal changes each: added,
+     * removed, other parameters or files, another time limit, or another fail mode or latency budget of the policy
+     * (which decide what its time-outs amount to).
+     */
+    static List<ReplayReport.Skipped> skipped(Policy before, Policy after) {
+        Map<String, Policy.Step> was = notReplayed(before);
+        Map<String, Policy.Step> now = notReplayed(after);
+        SortedSet<String> names = new TreeSet<>(was.keySet());
+        names.addAll(now.keySet());
+        List<ReplayReport.Skipped> skipped = new ArrayList<>();
+        for (String name : names) {
+            Policy.Step b = was.get(name);
+            Policy.Step a = now.get(name);
+            NotReplayed v = (NotReplayed) (b != null ? b : a).validator();
+            String change = null;
+            if (b == null) {
+                change = "added by the proposal";
+            } else if (a == null) {
+                change = "removed by the proposal";
+            } else if (!declaration(b).equals(declaration(a))) {
+                change = "its parameters or the files they name change";
+            } else if (!b.timeout().equals(a.timeout())) {
+                change = "its time limit changes";
+            } else if (before.failMode() != after.failMode() || !before.latencyBudget().equals(after.latencyBudget())) {
+                change = "the policy's fail mode or latency budget changes";
+            }
+            skipped.add(new ReplayReport.Skipped(name, v.type(), v.missing(), change));
+        }
+        return List.copyOf(skipped);
+    }
+
+    private static Map<String, Policy.Step> notReplayed(Policy policy) {
+        Map<String, Policy.Step> steps = new LinkedHashMap<>();
+        for (Policy.Step step : policy.steps()) {
+            if (step.validator() instanceof NotReplayed) {
+                steps.put(step.validator().name(), step);
+            }
+        }
+        return steps;
+    }
+
+    private static String declaration(Policy.Step step) {
+        NotReplayed v = (NotReplayed) step.validator();
+        return v.type() + " " + v.declaration();
+    }
+
     private Optional<Policy> load(Path configDir, String policy) {
         Path file = configDir.resolve("policies/" + policy + ".yaml");
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
-        // Only the agent's policy: another one may need validators (embeddings) this replay does not.
-        return Optional.of(new PolicyLoader(BuiltInValidators.factories(configDir), defaultTimeout).load(file));
+        // Only the agent's policy: another one may name validators this replay does not run.
+        return Optional.of(new PolicyLoader(factories(configDir), defaultTimeout).load(file));
+    }
+
+    /**
+     * The validator's factories, those of types that cannot run here (their library is not part of evolution)
+     * replaced by {@link NotReplayed}'s.
+     */
+    static List<ValidatorFactory> factories(Path configDir) {
+        return BuiltInValidators.factories(configDir).stream()
+                .map(f -> f instanceof UnavailableType u ? new NotReplayed.Factory(u, configDir) : f).toList();
     }
 
     @Override

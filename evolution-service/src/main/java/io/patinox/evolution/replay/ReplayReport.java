@@ -1,6 +1,7 @@
 package io.patinox.evolution.replay;
 
 import io.patinox.contracts.verdict.Verdict;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -8,8 +9,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * What replaying a proposal showed: how many examples of each set ran, and every example whose verdict differs
- * between the config in force and the proposed one.
+ * What replaying a proposal showed: how many examples of each set ran, every example whose verdict differs
+ * between the config in force and the proposed one, and the validators the replay could not run.
  *
  * @param policy the agent's policy under the proposed config
  * @param attacks known attacks replayed
@@ -17,10 +18,14 @@ import java.util.stream.Collectors;
  * @param recorded of them, recorded steps of the agent
  * @param recordedAttacks of the recorded steps, those blocked in production (known attacks)
  * @param flips the examples whose verdict changed
+ * @param skipped the validators of the agent's policy (under either config) that the replay did not run
  * @param invalid why the proposed config could not be loaded, or null
  */
 public record ReplayReport(String policy, int attacks, int good, int recorded, int recordedAttacks, List<Flip> flips,
-        String invalid) {
+        List<Skipped> skipped, String invalid) {
+
+    /** Where the evidence points a reader for why a validator is not replayed. */
+    static final String WHY_SKIPPED = "docs/adr/0017-evolution-replays-without-embeddings.md";
 
     /** Most flips listed in the evidence. */
     static final int LISTED = 20;
@@ -53,6 +58,32 @@ public record ReplayReport(String policy, int attacks, int good, int recorded, i
         }
     }
 
+    /**
+     * A validator the replay did not run, on either side: its type needs a library evolution does not ship. It allowed
+     * every example, so the verdicts compared are the other validators'.
+     *
+     * @param name its name in the policy
+     * @param type its type
+     * @param missing what evolution lacks to run it
+     * @param change how the proposal changes it (then the replay cannot vouch for the proposal and refuses it), or
+     *        null when it is the same under both configs
+     */
+    public record Skipped(String name, String type, String missing, String change) {
+
+        String line() {
+            return name + " (" + type + "): " + (change == null
+                    ? "the same under both configs, not run on either side (it needs " + missing
+                            + "; " + WHY_SKIPPED + "); the verdicts compared are the other validators'"
+                    : change + ", and the replay cannot run it (it needs " + missing + "; " + WHY_SKIPPED
+                            + "): measure it with the validator's evaluation command (./patinox eval) instead");
+        }
+    }
+
+    /** The validators not replayed that the proposal changes. */
+    public List<Skipped> changedButNotReplayed() {
+        return skipped.stream().filter(s -> s.change() != null).toList();
+    }
+
     /** Known attacks let through. */
     public List<Flip> attacksLetThrough() {
         return flips.stream().filter(Flip::letsAttackThrough).toList();
@@ -65,7 +96,8 @@ public record ReplayReport(String policy, int attacks, int good, int recorded, i
 
     /** Whether the proposal may be opened. */
     public boolean passed() {
-        return invalid == null && attacksLetThrough().isEmpty() && goodStepsStopped().isEmpty();
+        return invalid == null && attacksLetThrough().isEmpty() && goodStepsStopped().isEmpty()
+                && changedButNotReplayed().isEmpty();
     }
 
     /** Why it may not, or null. */
@@ -76,8 +108,16 @@ public record ReplayReport(String policy, int attacks, int good, int recorded, i
         if (passed()) {
             return null;
         }
-        return String.format(Locale.ROOT, "it would let %d known attack(s) through and stop %d known-good step(s)",
-                attacksLetThrough().size(), goodStepsStopped().size());
+        List<String> why = new ArrayList<>();
+        if (!attacksLetThrough().isEmpty() || !goodStepsStopped().isEmpty()) {
+            why.add(String.format(Locale.ROOT, "it would let %d known attack(s) through and stop %d known-good step(s)",
+                    attacksLetThrough().size(), goodStepsStopped().size()));
+        }
+        if (!changedButNotReplayed().isEmpty()) {
+            why.add("it changes validator(s) the replay cannot run: " + changedButNotReplayed().stream()
+                    .map(s -> s.name() + " (" + s.change() + ")").collect(Collectors.joining(", ")));
+        }
+        return String.join("; ", why);
     }
 
     /** The report as evidence entries. */
@@ -89,6 +129,9 @@ public record ReplayReport(String policy, int attacks, int good, int recorded, i
                 goodStepsStopped().size()));
         e.put("replayResult", passed() ? "passed" : "refused: " + refusal());
         e.put("replayTable", table());
+        if (!skipped.isEmpty()) {
+            e.put("replaySkipped", skipped.stream().map(Skipped::line).collect(Collectors.joining("\n")));
+        }
         if (!flips.isEmpty()) {
             e.put("replayFlips", flips.stream().limit(LISTED).map(Flip::line).collect(Collectors.joining("\n"))
                     + (flips.size() > LISTED ? "\n... " + (flips.size() - LISTED) + " more" : ""));
