@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.patinox.contracts.events.Action;
 import io.patinox.contracts.events.TaskSubmitted;
-import io.patinox.contracts.events.ValidationReply;
 import io.patinox.contracts.events.ValidationRequest;
 import io.patinox.contracts.json.ContractViolation;
 import io.patinox.contracts.json.Json;
 import io.patinox.contracts.verdict.Verdict;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 
 class JsonTest {
@@ -80,7 +80,7 @@ class JsonTest {
                 .hasMessageContaining("'schemaVersion'");
         // A record of another version that also differs in shape is refused for its version, not its shape.
         assertThatThrownBy(() -> Json.decode("{\"schemaVersion\":99,\"renamed\":true}",
-                io.patinox.contracts.events.ValidationRequest.class))
+                ValidationRequest.class))
                 .isInstanceOf(ContractViolation.class)
                 .hasMessageContaining("unsupported schemaVersion 99 of ValidationRequest")
                 .extracting(e -> ((ContractViolation) e).field()).isEqualTo("schemaVersion");
@@ -88,26 +88,20 @@ class JsonTest {
 
     @Test
     void wrongTypeIsNamedWithItsPath() {
-        String json = Json.encodeToString(Samples.request()).replace("\"stepIndex\":0", "\"stepIndex\":\"first\"");
-        assertThatThrownBy(() -> Json.decode(json, ValidationRequest.class))
-                .isInstanceOf(ContractViolation.class)
+        assertRefusedWhenEdited(Samples.request(), "\"stepIndex\":0", "\"stepIndex\":\"first\"")
                 .hasMessageContaining("'stepIndex'");
     }
 
     @Test
     void nestedMissingFieldIsNamed() {
-        String json = Json.encodeToString(Samples.request()).replace("\"tool\":\"calculator\",", "");
-        assertThatThrownBy(() -> Json.decode(json, ValidationRequest.class))
-                .isInstanceOf(ContractViolation.class)
+        assertRefusedWhenEdited(Samples.request(), "\"tool\":\"calculator\",", "")
                 .hasMessageContaining("'tool'")
                 .hasMessageContaining("action");
     }
 
     @Test
     void unknownVerdictKindIsRefused() {
-        String json = Json.encodeToString(Samples.reply()).replace("\"kind\":\"modify\"", "\"kind\":\"shrug\"");
-        assertThatThrownBy(() -> Json.decode(json, ValidationReply.class))
-                .isInstanceOf(ContractViolation.class)
+        assertRefusedWhenEdited(Samples.reply(), "\"kind\":\"modify\"", "\"kind\":\"shrug\"")
                 .hasMessageContaining("shrug")
                 .hasMessageContaining("verdict");
     }
@@ -118,9 +112,7 @@ class JsonTest {
         assertThatThrownBy(() -> Json.decode(secret + " is not json", TaskSubmitted.class))
                 .hasMessageContaining("not valid JSON").hasMessageContaining("Unrecognized token (not shown)")
                 .hasMessageNotContaining("jane");
-        String wrongType = Json.encodeToString(Samples.request()).replace("\"stepIndex\":0",
-                "\"stepIndex\":\"" + secret + "\"");
-        assertThatThrownBy(() -> Json.decode(wrongType, ValidationRequest.class))
+        assertRefusedWhenEdited(Samples.request(), "\"stepIndex\":0", "\"stepIndex\":\"" + secret + "\"")
                 .hasMessageContaining("'stepIndex'").hasMessageNotContaining("jane");
     }
 
@@ -137,5 +129,14 @@ class JsonTest {
         assertThat(v).isEqualTo(new Verdict.Divert("human-review", "unsure"));
         Action a = Json.decode("{\"type\":\"tool_call\",\"tool\":\"clock\"}", Action.class);
         assertThat(a).isEqualTo(new Action.ToolCall("clock", null));
+    }
+
+    /** Encodes {@code sample}, replaces {@code from} by {@code to} in its JSON, and expects reading it back to fail. */
+    private static AbstractThrowableAssert<?, ? extends Throwable> assertRefusedWhenEdited(Object sample, String from,
+            String to) {
+        String json = Json.encodeToString(sample);
+        assertThat(json).contains(from);
+        return assertThatThrownBy(() -> Json.decode(json.replace(from, to), sample.getClass()))
+                .isInstanceOf(ContractViolation.class);
     }
 }

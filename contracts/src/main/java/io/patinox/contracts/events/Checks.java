@@ -37,6 +37,30 @@ public final class Checks {
         return actual;
     }
 
+    /**
+     * Rejects a record of a run that does not say which run it belongs to: its task, the run, the agent and the
+     * config version the agent runs with.
+     */
+    public static void run(String taskId, String runId, String agent, String configVersion) {
+        requiredText(taskId, "taskId");
+        requiredText(runId, "runId");
+        agent(agent, configVersion);
+    }
+
+    /** Rejects a record of one step of a run that does not say which run it belongs to, nor which step it is. */
+    public static void step(String taskId, String runId, int stepIndex, String agent, String configVersion) {
+        requiredText(taskId, "taskId");
+        requiredText(runId, "runId");
+        nonNegative(stepIndex, "stepIndex");
+        agent(agent, configVersion);
+    }
+
+    /** Rejects a missing agent, or one without the config version (commit) it runs with. */
+    public static void agent(String agent, String configVersion) {
+        requiredText(agent, "agent");
+        requiredText(configVersion, "configVersion");
+    }
+
     /** Rejects a negative count or index. */
     public static long nonNegative(long value, String field) {
         if (value < 0) {

@@ -40,6 +40,13 @@ public record ReviewDecision(int schemaVersion, String decisionId, String review
         Checks.requiredText(decisionId, "decisionId");
         Checks.requiredText(reviewId, "reviewId");
         Checks.requiredText(taskId, "taskId");
+        checkDecision(decision, action, reason);
+        Checks.requiredText(decidedBy, "decidedBy");
+        Checks.required(occurredAt, "occurredAt");
+    }
+
+    /** Rejects a decision without its kind, an edit without the action to run, a rejection without a reason. */
+    private static void checkDecision(Kind decision, Action action, String reason) {
         Checks.required(decision, "decision");
         if (decision == Kind.EDIT && action == null) {
             throw new IllegalArgumentException("missing required field 'action' (an edit names the action to run)");
@@ -47,7 +54,5 @@ public record ReviewDecision(int schemaVersion, String decisionId, String review
         if (decision == Kind.REJECT && (reason == null || reason.isBlank())) {
             throw new IllegalArgumentException("missing required field 'reason' (a rejection says why)");
         }
-        Checks.requiredText(decidedBy, "decidedBy");
-        Checks.required(occurredAt, "occurredAt");
     }
 }

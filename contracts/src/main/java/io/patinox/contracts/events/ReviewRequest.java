@@ -37,11 +37,7 @@ public record ReviewRequest(int schemaVersion, String reviewId, String taskId, S
     public ReviewRequest {
         Checks.version(schemaVersion, SCHEMA_VERSION, "ReviewRequest");
         Checks.requiredText(reviewId, "reviewId");
-        Checks.requiredText(taskId, "taskId");
-        Checks.requiredText(runId, "runId");
-        Checks.requiredText(agent, "agent");
-        Checks.nonNegative(stepIndex, "stepIndex");
-        Checks.requiredText(configVersion, "configVersion");
+        Checks.step(taskId, runId, stepIndex, agent, configVersion);
         Checks.requiredText(policy, "policy");
         Checks.required(action, "action");
         Checks.required(reason, "reason");

@@ -42,14 +42,11 @@ public record RunResult(int schemaVersion, String taskId, String runId, String a
 
     public RunResult {
         Checks.version(schemaVersion, SCHEMA_VERSION, "RunResult");
-        Checks.requiredText(taskId, "taskId");
-        Checks.requiredText(runId, "runId");
-        Checks.requiredText(agent, "agent");
-        Checks.requiredText(configVersion, "configVersion");
+        Checks.run(taskId, runId, agent, configVersion);
         Checks.required(status, "status");
         Checks.required(answer, "answer");
         Checks.nonNegative(steps, "steps");
-        usage = usage == null ? Usage.NONE : usage;
+        usage = Usage.orNone(usage);
         metadata = Checks.map(metadata);
         Checks.required(startedAt, "startedAt");
         Checks.required(occurredAt, "occurredAt");

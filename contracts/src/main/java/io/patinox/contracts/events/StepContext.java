@@ -21,7 +21,7 @@ public record StepContext(String taskInput, List<String> toolOutputs, @OptionalF
     public StepContext {
         Checks.required(taskInput, "context.taskInput");
         toolOutputs = Checks.list(toolOutputs);
-        usage = usage == null ? Usage.NONE : usage;
+        usage = Usage.orNone(usage);
         Checks.nonNegative(retries, "context.retries");
         memory = Checks.list(memory);
     }

@@ -41,18 +41,14 @@ public record StepEvent(int schemaVersion, String taskId, String runId, int step
 
     public StepEvent {
         Checks.version(schemaVersion, SCHEMA_VERSION, "StepEvent");
-        Checks.requiredText(taskId, "taskId");
-        Checks.requiredText(runId, "runId");
-        Checks.nonNegative(stepIndex, "stepIndex");
-        Checks.requiredText(agent, "agent");
-        Checks.requiredText(configVersion, "configVersion");
+        Checks.step(taskId, runId, stepIndex, agent, configVersion);
         Checks.required(model, "model");
         Checks.required(action, "action");
         Checks.required(verdict, "verdict");
         Checks.required(verdictSource, "verdictSource");
         findings = Checks.list(findings);
         Checks.required(outcome, "outcome");
-        usage = usage == null ? Usage.NONE : usage;
+        usage = Usage.orNone(usage);
         Checks.nonNegative(modelLatencyMicros, "modelLatencyMicros");
         Checks.nonNegative(validationLatencyMicros, "validationLatencyMicros");
         Checks.nonNegative(executionLatencyMicros, "executionLatencyMicros");

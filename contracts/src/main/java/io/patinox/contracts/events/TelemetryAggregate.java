@@ -48,8 +48,7 @@ public record TelemetryAggregate(int schemaVersion, String subject, String agent
     public TelemetryAggregate {
         Checks.version(schemaVersion, SCHEMA_VERSION, "TelemetryAggregate");
         Checks.requiredText(subject, "subject");
-        Checks.requiredText(agent, "agent");
-        Checks.requiredText(configVersion, "configVersion");
+        Checks.agent(agent, configVersion);
         Checks.requiredText(window, "window");
         Checks.nonNegative(runs, "runs");
         Checks.nonNegative(steps, "steps");
@@ -59,7 +58,7 @@ public record TelemetryAggregate(int schemaVersion, String subject, String agent
         Checks.nonNegative(timeouts, "timeouts");
         Checks.nonNegative(lateEvents, "lateEvents");
         latencies = Checks.map(latencies);
-        usage = usage == null ? Usage.NONE : usage;
+        usage = Usage.orNone(usage);
         clusters = Checks.list(clusters);
         Checks.required(occurredAt, "occurredAt");
     }

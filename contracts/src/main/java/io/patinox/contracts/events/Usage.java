@@ -20,6 +20,11 @@ public record Usage(long inputTokens, long outputTokens, double costUsd) {
         }
     }
 
+    /** The given usage, or {@link #NONE} for a missing one (an optional field of several records). */
+    public static Usage orNone(Usage usage) {
+        return usage == null ? NONE : usage;
+    }
+
     /** The sum of two usages. */
     public Usage plus(Usage other) {
         return new Usage(inputTokens + other.inputTokens, outputTokens + other.outputTokens, costUsd + other.costUsd);

@@ -31,13 +31,7 @@ public record ValidationReply(int schemaVersion, String requestId, String taskId
 
     public ValidationReply {
         Checks.version(schemaVersion, SCHEMA_VERSION, "ValidationReply");
-        Checks.requiredText(requestId, "requestId");
-        Checks.requiredText(taskId, "taskId");
-        Checks.requiredText(runId, "runId");
-        Checks.nonNegative(stepIndex, "stepIndex");
-        Checks.requiredText(agent, "agent");
-        Checks.requiredText(configVersion, "configVersion");
-        Checks.requiredText(policy, "policy");
+        ValidationRequest.checkStep(requestId, taskId, runId, stepIndex, agent, configVersion, policy);
         Checks.required(verdict, "verdict");
         findings = Checks.list(findings);
         Checks.nonNegative(latencyMicros, "latencyMicros");

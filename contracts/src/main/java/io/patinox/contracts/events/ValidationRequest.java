@@ -28,15 +28,17 @@ public record ValidationRequest(int schemaVersion, String requestId, String task
 
     public ValidationRequest {
         Checks.version(schemaVersion, SCHEMA_VERSION, "ValidationRequest");
-        Checks.requiredText(requestId, "requestId");
-        Checks.requiredText(taskId, "taskId");
-        Checks.requiredText(runId, "runId");
-        Checks.nonNegative(stepIndex, "stepIndex");
-        Checks.requiredText(agent, "agent");
-        Checks.requiredText(configVersion, "configVersion");
-        Checks.requiredText(policy, "policy");
+        checkStep(requestId, taskId, runId, stepIndex, agent, configVersion, policy);
         Checks.required(action, "action");
         Checks.required(context, "context");
         Checks.required(occurredAt, "occurredAt");
+    }
+
+    /** Checks the fields a {@link ValidationReply} copies from its request: which step of which run, and the policy. */
+    static void checkStep(String requestId, String taskId, String runId, int stepIndex, String agent,
+            String configVersion, String policy) {
+        Checks.requiredText(requestId, "requestId");
+        Checks.step(taskId, runId, stepIndex, agent, configVersion);
+        Checks.requiredText(policy, "policy");
     }
 }
