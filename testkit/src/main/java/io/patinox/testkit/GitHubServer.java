@@ -3,11 +3,7 @@ package io.patinox.testkit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,7 +33,7 @@ public final class GitHubServer implements AutoCloseable {
     public record PullRequest(int number, String head, String base) {
     }
 
-    private final HttpServer server;
+    private final LocalHttpServer server;
     private final String repository;
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final Map<Integer, PullRequest> pulls = new ConcurrentHashMap<>();
@@ -48,13 +44,7 @@ public final class GitHubServer implements AutoCloseable {
     private GitHubServer(String repository, int firstNumber) {
         this.repository = repository;
         this.numbers = new AtomicInteger(firstNumber - 1);
-        try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        server.createContext("/repos/" + repository + "/pulls", this::handle);
-        server.start();
+        this.server = LocalHttpServer.start("/repos/" + repository + "/pulls", this::handle);
     }
 
     /** A server for {@code owner/repo} whose first pull request gets {@code firstNumber}. */
@@ -64,7 +54,7 @@ public final class GitHubServer implements AutoCloseable {
 
     /** The API URL a client takes ({@code http://127.0.0.1:<port>}). */
     public String apiUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return server.url();
     }
 
     /** Whether merges succeed (200) or are refused as not mergeable (405). */
@@ -95,36 +85,28 @@ public final class GitHubServer implements AutoCloseable {
         if (method.equals("POST") && path.endsWith("/pulls")) {
             int number = numbers.incrementAndGet();
             pulls.put(number, new PullRequest(number, body.path("head").asText(), body.path("base").asText()));
-            respond(exchange, 201, JSON.createObjectNode().put("number", number).put("state", "open")
+            LocalHttpServer.respond(exchange, 201, JSON.createObjectNode().put("number", number).put("state", "open")
                     .put("html_url", "https://github.com/" + repository + "/pull/" + number).toString());
         } else if (method.equals("PUT") && numbered.matches() && numbered.group(2) != null
                 && pulls.containsKey(Integer.parseInt(numbered.group(1)))) {
             if (!mergeable) {
-                respond(exchange, 405, "{\"message\":\"Pull Request is not mergeable\"}");
+                LocalHttpServer.respond(exchange, 405, "{\"message\":\"Pull Request is not mergeable\"}");
                 return;
             }
             String sha = onMerge.apply(pulls.get(Integer.parseInt(numbered.group(1))));
-            respond(exchange, 200, JSON.createObjectNode().put("sha", sha).put("merged", true)
+            LocalHttpServer.respond(exchange, 200, JSON.createObjectNode().put("sha", sha).put("merged", true)
                     .put("message", "Pull Request successfully merged").toString());
         } else if (method.equals("PATCH") && numbered.matches() && numbered.group(2) == null
                 && pulls.containsKey(Integer.parseInt(numbered.group(1)))) {
-            respond(exchange, 200, JSON.createObjectNode().put("number", Integer.parseInt(numbered.group(1)))
+            LocalHttpServer.respond(exchange, 200, JSON.createObjectNode().put("number", Integer.parseInt(numbered.group(1)))
                     .put("state", body.path("state").asText("open")).toString());
         } else {
-            respond(exchange, 404, "{\"message\":\"Not Found\"}");
+            LocalHttpServer.respond(exchange, 404, "{\"message\":\"Not Found\"}");
         }
-    }
-
-    private static void respond(HttpExchange exchange, int status, String json) throws IOException {
-        byte[] out = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
-        exchange.sendResponseHeaders(status, out.length);
-        exchange.getResponseBody().write(out);
-        exchange.close();
     }
 
     @Override
     public void close() {
-        server.stop(0);
+        server.close();
     }
 }

@@ -4,11 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,7 +102,7 @@ public final class OpenAiServer implements AutoCloseable {
         }
     }
 
-    private final HttpServer server;
+    private final LocalHttpServer server;
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "openai-server");
         t.setDaemon(true);
@@ -119,14 +115,7 @@ public final class OpenAiServer implements AutoCloseable {
 
     private OpenAiServer(Function<Chat, Reply> behaviour) {
         this.behaviour = behaviour;
-        try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        server.createContext("/v1/chat/completions", this::handle);
-        server.setExecutor(threads);
-        server.start();
+        this.server = LocalHttpServer.start("/v1/chat/completions", this::handle, threads);
     }
 
     /** A server on a free loopback port answering with {@code behaviour}. */
@@ -136,7 +125,7 @@ public final class OpenAiServer implements AutoCloseable {
 
     /** The base URL a client takes ({@code http://127.0.0.1:<port>/v1}). */
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+        return server.url() + "/v1";
     }
 
     /** Answers from now on with {@code behaviour}. */
@@ -194,16 +183,12 @@ public final class OpenAiServer implements AutoCloseable {
 
     private void respond(HttpExchange exchange, int status, String json) throws IOException {
         statuses.add(status);
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-        exchange.close();
+        LocalHttpServer.respond(exchange, status, "application/json", json);
     }
 
     @Override
     public void close() {
-        server.stop(0);
+        server.close();
         threads.shutdownNow();
     }
 }

@@ -3,10 +3,8 @@ package io.patinox.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
-import java.net.InetSocketAddress;
+import io.patinox.testkit.LocalHttpServer;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,48 +23,35 @@ class ProposalsCommandTest {
              "commit":"beef","reviewUrl":"local:/r#patinox/proposal-abc123",
              "evidence":{"replayResult":"passed","mergedConfigVersion":"beef"},"occurredAt":"2026-11-25T17:00:00Z"}""";
 
-    private HttpServer server;
-    private final List<String> requests = new ArrayList<>();
+    private LocalHttpServer server;
     private final List<String> lines = new ArrayList<>();
 
     @BeforeEach
-    void start() throws Exception {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/proposals", exchange -> {
-            String target = exchange.getRequestMethod() + " " + exchange.getRequestURI();
-            requests.add(target);
-            String path = exchange.getRequestURI().getPath();
-            int status = 200;
-            String body;
-            if (path.equals("/proposals")) {
-                body = "[" + PROPOSAL.formatted("OPENED") + "]";
-            } else if (path.equals("/proposals/abc123")) {
-                body = "{\"proposal\":" + PROPOSAL.formatted("OPENED") + ",\"evidence\":{\"replayResult\":\"passed\"},"
-                        + "\"diff\":\"-stepDeadline: 2s\\n+stepDeadline: 4s\\n\"}";
-            } else if (path.equals("/proposals/abc123/approve")) {
-                body = PROPOSAL.formatted("MERGED");
-            } else if (path.equals("/proposals/abc123/reject")) {
-                body = PROPOSAL.formatted("REJECTED");
+    void start() {
+        server = LocalHttpServer.start("/proposals", exchange -> {
+            String body = switch (exchange.getRequestURI().getPath()) {
+                case "/proposals" -> "[" + PROPOSAL.formatted("OPENED") + "]";
+                case "/proposals/abc123" -> "{\"proposal\":" + PROPOSAL.formatted("OPENED")
+                        + ",\"evidence\":{\"replayResult\":\"passed\"},\"diff\":\"-stepDeadline: 2s\\n+stepDeadline: 4s\\n\"}";
+                case "/proposals/abc123/approve" -> PROPOSAL.formatted("MERGED");
+                case "/proposals/abc123/reject" -> PROPOSAL.formatted("REJECTED");
+                default -> null;
+            };
+            if (body == null) {
+                LocalHttpServer.respond(exchange, 404, "{\"error\":\"no proposal nope\"}");
             } else {
-                status = 404;
-                body = "{\"error\":\"no proposal nope\"}";
+                LocalHttpServer.respond(exchange, 200, body);
             }
-            byte[] out = body.getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(status, out.length);
-            exchange.getResponseBody().write(out);
-            exchange.close();
         });
-        server.start();
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        server.close();
     }
 
     private int run(String... args) {
-        return new ProposalsCommand(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"), lines::add)
-                .run(List.of(args));
+        return new ProposalsCommand(URI.create(server.url() + "/"), lines::add).run(List.of(args));
     }
 
     @Test
@@ -78,7 +63,8 @@ class ProposalsCommandTest {
         run("approve", "abc123");
         assertThat(String.join("\n", lines)).contains("abc123 MERGED").contains("mergedConfigVersion: beef");
         run("reject", "abc123", "not", "now");
-        assertThat(requests).containsExactly("GET /proposals", "GET /proposals/abc123", "POST /proposals/abc123/approve",
+        assertThat(server.requests()).containsExactly("GET /proposals", "GET /proposals/abc123",
+                "POST /proposals/abc123/approve",
                 "POST /proposals/abc123/reject?reason=not+now");
         assertThatThrownBy(() -> run("approve", "nope")).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("404").hasMessageContaining("no proposal nope");

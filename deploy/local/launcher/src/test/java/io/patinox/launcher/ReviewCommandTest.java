@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import io.patinox.contracts.json.Json;
-import java.net.InetSocketAddress;
+import io.patinox.testkit.LocalHttpServer;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -26,16 +24,13 @@ class ReviewCommandTest {
              "reason":"refunds above 500 need a human","input":"{\\"orderId\\":\\"A-7\\"}",
              "suspendedAt":"2026-11-25T17:00:00Z","expiresAt":"2026-11-26T17:00:00Z","onTimeout":"reject"}""";
 
-    private HttpServer server;
-    private final List<String> requests = new ArrayList<>();
+    private LocalHttpServer server;
     private final List<JsonNode> bodies = new ArrayList<>();
     private final List<String> lines = new ArrayList<>();
 
     @BeforeEach
-    void start() throws Exception {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/reviews", exchange -> {
-            requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+    void start() {
+        server = LocalHttpServer.start("/reviews", exchange -> {
             byte[] in = exchange.getRequestBody().readAllBytes();
             if (in.length > 0) {
                 bodies.add(Json.mapper().readTree(in));
@@ -61,21 +56,17 @@ class ReviewCommandTest {
                 status = 404;
                 body = "{\"error\":\"no review 'nope'\"}";
             }
-            byte[] out = body.getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(status, out.length);
-            exchange.getResponseBody().write(out);
-            exchange.close();
+            LocalHttpServer.respond(exchange, status, body);
         });
-        server.start();
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        server.close();
     }
 
     private int run(String key, String... args) {
-        ExecutorApi api = new ExecutorApi(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"), key);
+        ExecutorApi api = new ExecutorApi(URI.create(server.url() + "/"), key);
         return new ReviewCommand(api, lines::add).run(new ArrayList<>(List.of(args)));
     }
 
@@ -87,7 +78,7 @@ class ReviewCommandTest {
         assertThat(run(KEY, "show", "r-1")).isZero();
         assertThat(String.join("\n", lines)).contains("step: route/refund").contains("policy: refunds")
                 .contains("expiresAt: 2026-11-26T17:00:00Z").contains("onTimeout: reject");
-        assertThat(requests).containsExactly("GET /reviews", "GET /reviews/r-1");
+        assertThat(server.requests()).containsExactly("GET /reviews", "GET /reviews/r-1");
     }
 
     @Test
@@ -98,7 +89,8 @@ class ReviewCommandTest {
                 "--reviewer", "eve");
         run(KEY, "reject", "r-1", "the", "order", "was", "never", "paid", "--reviewer", "bob");
 
-        assertThat(requests).containsExactly("POST /reviews/r-1/approve", "POST /reviews/r-1/edit", "POST /reviews/r-1/reject");
+        assertThat(server.requests()).containsExactly("POST /reviews/r-1/approve", "POST /reviews/r-1/edit",
+                "POST /reviews/r-1/reject");
         assertThat(bodies.get(0).path("reviewer").asText()).isEqualTo("ada");
         assertThat(bodies.get(1).path("action").path("arguments").path("amount").asInt()).isEqualTo(400);
         assertThat(bodies.get(2).path("reason").asText()).isEqualTo("the order was never paid");
@@ -114,7 +106,7 @@ class ReviewCommandTest {
                 .hasMessageContaining("reason");
         assertThatThrownBy(() -> run(KEY, "edit", "r-1", "{not json")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not JSON");
-        assertThat(requests).isEmpty();
+        assertThat(server.requests()).isEmpty();
         assertThatThrownBy(() -> run(KEY, "approve", "nope")).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("404").hasMessageContaining("no review 'nope'");
         assertThatThrownBy(() -> run("wrong", "list")).isInstanceOf(IllegalStateException.class)
