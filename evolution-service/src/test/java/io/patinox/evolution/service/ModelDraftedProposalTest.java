@@ -2,7 +2,7 @@ package io.patinox.evolution.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
@@ -26,11 +26,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.junit.jupiter.api.AfterEach;
@@ -152,11 +150,11 @@ class ModelDraftedProposalTest {
                 + "\"You are the customer support assistant of an online shop. Answer briefly and politely.\\n"
                 + "Never put e-mail addresses in an answer; point to the contact form instead.\"}]")));
         github = GitHubServer.start("acme/config", 11);
-        List<SpanData> spans = new CopyOnWriteArrayList<>();
-        try (ProposalWiring wiring = wiring(true, collecting(spans))) {
+        InMemorySpanExporter spans = InMemorySpanExporter.create();
+        try (ProposalWiring wiring = wiring(true, spans)) {
             List<EvolutionProposal> made = wiring.service.consider(retriedCluster(wiring));
 
-            EvolutionProposal p = made.stream().filter(m -> m.kind().equals(ModelDrafts.KIND)).findFirst().orElseThrow();
+            EvolutionProposal p = modelDraft(made);
             assertThat(p.status()).isEqualTo(ProposalStatus.OPENED);
             assertThat(p.evidence()).containsEntry("drafter", "openai/drafter-test at 127.0.0.1:"
                     + model.baseUrl().split(":")[2].replace("/v1", "")).containsEntry("changedFields", "instructions")
@@ -192,7 +190,7 @@ class ModelDraftedProposalTest {
                     .doesNotContain("-tools:");
 
             // The proposal's span links to the trace of the step it names.
-            SpanData span = spans.stream().filter(s -> s.getName().equals(ProposalSpans.NAME)
+            SpanData span = spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals(ProposalSpans.NAME)
                     && p.proposalId().equals(s.getAttributes().get(ProposalSpans.ID))).findFirst().orElseThrow();
             assertThat(span.getAttributes().get(ProposalSpans.STATUS)).isEqualTo("OPENED");
             assertThat(span.getLinks()).extracting(l -> l.getSpanContext().getTraceId()).containsExactly(TRACE);
@@ -207,8 +205,7 @@ class ModelDraftedProposalTest {
     void aDraftThatIsNotAPatchIsRefusedWithTheReasonAndNeverCommitted() throws Exception {
         model = OpenAiServer.start(chat -> OpenAiServer.Reply.text("I would tell the agent to be more careful."));
         try (ProposalWiring wiring = wiring(true, null)) {
-            EvolutionProposal p = wiring.service.consider(retriedCluster(wiring)).stream()
-                    .filter(m -> m.kind().equals(ModelDrafts.KIND)).findFirst().orElseThrow();
+            EvolutionProposal p = modelDraft(wiring.service.consider(retriedCluster(wiring)));
             assertThat(p.status()).isEqualTo(ProposalStatus.REJECTED);
             assertThat(p.evidence().get("refused")).startsWith("the model's answer is not an agent patch");
             assertThat(p.evidence()).doesNotContainKey("replayResult").containsEntry("stepIds",
@@ -221,33 +218,18 @@ class ModelDraftedProposalTest {
 
     @Test
     void aDraftThatTouchesAFieldItMayNotIsRefusedWithTheReason() throws Exception {
-        model = OpenAiServer.start(chat -> OpenAiServer.Reply.text(patch(
-                "[{\"field\":\"model\",\"value\":\"openai/gpt-4o\"}]")));
-        try (ProposalWiring wiring = wiring(true, null)) {
-            EvolutionProposal p = wiring.service.consider(retriedCluster(wiring)).stream()
-                    .filter(m -> m.kind().equals(ModelDrafts.KIND)).findFirst().orElseThrow();
-            assertThat(p.status()).isEqualTo(ProposalStatus.REJECTED);
-            assertThat(p.evidence().get("refused")).isEqualTo("the patch touches field 'model', which a drafted "
-                    + "change may not (allowed: instructions, tools, policy)");
-            assertThat(branchExists(p.proposalId())).isFalse();
-        }
+        EvolutionProposal p = refusedDraft(patch("[{\"field\":\"model\",\"value\":\"openai/gpt-4o\"}]"));
+        assertThat(p.evidence().get("refused")).isEqualTo("the patch touches field 'model', which a drafted "
+                + "change may not (allowed: instructions, tools, policy)");
     }
 
     @Test
     void aDraftThatWouldLetAKnownAttackThroughIsRefusedByTheReplay() throws Exception {
-        model = OpenAiServer.start(chat -> OpenAiServer.Reply.text(patch(
-                "[{\"field\":\"policy\",\"value\":\"lenient\"}]")));
-        try (ProposalWiring wiring = wiring(true, null)) {
-            EvolutionProposal p = wiring.service.consider(retriedCluster(wiring)).stream()
-                    .filter(m -> m.kind().equals(ModelDrafts.KIND)).findFirst().orElseThrow();
-            assertThat(p.status()).isEqualTo(ProposalStatus.REJECTED);
-            assertThat(p.evidence()).containsEntry("changedFields", "policy");
-            assertThat(p.evidence().get("replayResult")).startsWith("refused: it would let");
-            assertThat(p.evidence().get("replayFlips")).contains("attack corpus/injection/").contains("block -> allow");
-            assertThat(p.evidence().get("replayTable")).contains("| replay under policy lenient |");
-            assertThat(p.branch()).isNull();
-            assertThat(branchExists(p.proposalId())).isFalse();
-        }
+        EvolutionProposal p = refusedDraft(patch("[{\"field\":\"policy\",\"value\":\"lenient\"}]"));
+        assertThat(p.evidence()).containsEntry("changedFields", "policy");
+        assertThat(p.evidence().get("replayResult")).startsWith("refused: it would let");
+        assertThat(p.evidence().get("replayFlips")).contains("attack corpus/injection/").contains("block -> allow");
+        assertThat(p.evidence().get("replayTable")).contains("| replay under policy lenient |");
     }
 
     @Test
@@ -282,23 +264,20 @@ class ModelDraftedProposalTest {
         }
     }
 
-    private static SpanExporter collecting(List<SpanData> into) {
-        return new SpanExporter() {
-            @Override
-            public CompletableResultCode export(Collection<SpanData> spans) {
-                into.addAll(spans);
-                return CompletableResultCode.ofSuccess();
-            }
+    /** The model's draft among the proposals made. */
+    private static EvolutionProposal modelDraft(List<EvolutionProposal> made) {
+        return made.stream().filter(m -> m.kind().equals(ModelDrafts.KIND)).findFirst().orElseThrow();
+    }
 
-            @Override
-            public CompletableResultCode flush() {
-                return CompletableResultCode.ofSuccess();
-            }
-
-            @Override
-            public CompletableResultCode shutdown() {
-                return CompletableResultCode.ofSuccess();
-            }
-        };
+    /** The model answers {@code answer}; its draft is refused, and never committed. */
+    private EvolutionProposal refusedDraft(String answer) throws Exception {
+        model = OpenAiServer.start(chat -> OpenAiServer.Reply.text(answer));
+        try (ProposalWiring wiring = wiring(true, null)) {
+            EvolutionProposal p = modelDraft(wiring.service.consider(retriedCluster(wiring)));
+            assertThat(p.status()).isEqualTo(ProposalStatus.REJECTED);
+            assertThat(p.branch()).isNull();
+            assertThat(branchExists(p.proposalId())).isFalse();
+            return p;
+        }
     }
 }
