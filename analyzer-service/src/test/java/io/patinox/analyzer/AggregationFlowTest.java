@@ -190,76 +190,52 @@ class AggregationFlowTest {
         assertThat(a.window()).isEqualTo(window);
         assertThat(a.steps()).isEqualTo(6);
         assertThat(a.runs()).isEqualTo(2);
-        assertThat(a.verdicts()).containsExactlyInAnyOrderEntriesOf(
-                Map.of("allow", 2L, "modify", 1L, "retry", 1L, "divert", 1L, "block", 1L));
+        assertVerdicts(a, 2, 1, 1, 1, 1);
         assertThat(a.runStatuses()).containsExactlyInAnyOrderEntriesOf(Map.of("completed", 1L, "blocked", 1L,
                 "diverted", 0L, "budget_exceeded", 0L, "failed", 0L, "suspended", 0L));
         assertThat(a.errors()).isEqualTo(1);
         assertThat(a.timeouts()).isEqualTo(2);
         assertThat(a.lateEvents()).isZero();
-        assertThat(a.usage().inputTokens()).isEqualTo(160);
-        assertThat(a.usage().outputTokens()).isEqualTo(35);
+        assertTokens(a, 160, 35);
         assertThat(a.usage().costUsd()).isCloseTo(0.016, within(1e-9));
         // Validation round trips in ms: 2, 4, 6, 8, 250, 250. HdrHistogram with 2 digits: within 1 %.
         LatencySummary validation = a.latencies().get("validation");
-        assertThat(validation.count()).isEqualTo(6);
-        assertThat(validation.p50()).isCloseTo(6.0, within(0.06));
+        assertLatency(validation, 6, 6.0, 250.0);
         assertThat(validation.p95()).isCloseTo(250.0, within(2.5));
-        assertThat(validation.max()).isCloseTo(250.0, within(2.5));
-        LatencySummary model = a.latencies().get("model");
-        assertThat(model.count()).isEqualTo(6);
-        assertThat(model.p50()).isCloseTo(3.0, within(0.03));
-        assertThat(model.max()).isCloseTo(6.0, within(0.06));
+        assertLatency(a.latencies().get("model"), 6, 3.0, 6.0);
         // Step = model + validation + execution: the largest is 5 + 250 + 1 ms.
         assertThat(a.latencies().get("step").max()).isCloseTo(256.0, within(2.56));
         LatencySummary validator = a.latencies().get("validator");
         assertThat(validator.count()).isEqualTo(2);
         assertThat(validator.max()).isCloseTo(0.7, within(0.007));
         // Tool time of the steps whose tool ran (executed or failed): 0.5, 0 and 1 ms.
-        LatencySummary tool = a.latencies().get("tool");
-        assertThat(tool.count()).isEqualTo(3);
-        assertThat(tool.p50()).isCloseTo(0.5, within(0.005));
-        assertThat(tool.max()).isCloseTo(1.0, within(0.01));
+        assertLatency(a.latencies().get("tool"), 3, 0.5, 1.0);
         assertThat(a.tool()).isNull();
         assertThat(a.validator()).isNull();
     }
 
     /** Steps r1/0, r1/1 and r3/0. */
     private static void assertLookup(TelemetryAggregate a) {
-        assertThat(a.tool()).isEqualTo("lookup");
-        assertThat(a.validator()).isNull();
-        assertThat(a.steps()).isEqualTo(3);
-        assertThat(a.runs()).isZero();
-        assertThat(a.verdicts()).containsExactlyInAnyOrderEntriesOf(
-                Map.of("allow", 2L, "modify", 1L, "retry", 0L, "divert", 0L, "block", 0L));
+        assertScoped(a, "lookup", null, 3);
+        assertVerdicts(a, 2, 1, 0, 0, 0);
         assertThat(a.errors()).isEqualTo(1);
         assertThat(a.timeouts()).isEqualTo(1);
         assertThat(a.lateEvents()).isZero();
-        assertThat(a.usage().inputTokens()).isEqualTo(150);
-        assertThat(a.usage().outputTokens()).isEqualTo(30);
+        assertTokens(a, 150, 30);
         assertThat(a.usage().costUsd()).isCloseTo(0.015, within(1e-9));
-        LatencySummary tool = a.latencies().get("tool");
-        assertThat(tool.count()).isEqualTo(3);
-        assertThat(tool.p50()).isCloseTo(0.5, within(0.005));
-        assertThat(tool.max()).isCloseTo(1.0, within(0.01));
-        LatencySummary model = a.latencies().get("model");
-        assertThat(model.count()).isEqualTo(3);
-        assertThat(model.p50()).isCloseTo(2.0, within(0.02));
-        assertThat(model.max()).isCloseTo(5.0, within(0.05));
+        assertLatency(a.latencies().get("tool"), 3, 0.5, 1.0);
+        assertLatency(a.latencies().get("model"), 3, 2.0, 5.0);
         assertThat(a.latencies().get("validation").p99()).isCloseTo(250.0, within(2.5));
         assertThat(a.latencies().get("validator").count()).isZero();
     }
 
     /** Steps r2/0 (retried) and r2/1 (blocked by the fail mode): the tool never ran. */
     private static void assertSearch(TelemetryAggregate a) {
-        assertThat(a.tool()).isEqualTo("search");
-        assertThat(a.steps()).isEqualTo(2);
-        assertThat(a.verdicts()).containsExactlyInAnyOrderEntriesOf(
-                Map.of("allow", 0L, "modify", 0L, "retry", 1L, "divert", 0L, "block", 1L));
+        assertScoped(a, "search", null, 2);
+        assertVerdicts(a, 0, 0, 1, 0, 1);
         assertThat(a.errors()).isZero();
         assertThat(a.timeouts()).isEqualTo(1);
-        assertThat(a.usage().inputTokens()).isEqualTo(10);
-        assertThat(a.usage().outputTokens()).isEqualTo(5);
+        assertTokens(a, 10, 5);
         assertThat(a.latencies().get("tool").count()).isZero();
         assertThat(a.latencies().get("step").count()).isEqualTo(2);
         // Step = model + validation + execution: 3 + 6 + 0 and 4 + 250 + 0 ms.
@@ -268,31 +244,54 @@ class AggregationFlowTest {
 
     /** Findings of rules: allow in 100 us and 150 us. */
     private static void assertRules(TelemetryAggregate a) {
-        assertThat(a.validator()).isEqualTo("rules");
-        assertThat(a.tool()).isNull();
-        assertThat(a.steps()).isEqualTo(2);
-        assertThat(a.runs()).isZero();
-        assertThat(a.verdicts()).containsExactlyInAnyOrderEntriesOf(
-                Map.of("allow", 2L, "modify", 0L, "retry", 0L, "divert", 0L, "block", 0L));
-        LatencySummary validator = a.latencies().get("validator");
-        assertThat(validator.count()).isEqualTo(2);
-        assertThat(validator.p50()).isCloseTo(0.1, within(0.001));
-        assertThat(validator.p99()).isCloseTo(0.15, within(0.0015));
-        assertThat(validator.max()).isCloseTo(0.15, within(0.0015));
-        assertThat(a.latencies().get("step").count()).isZero();
+        assertTwoFindings(a, "rules", 2, 0, 0.1, 0.15);
     }
 
     /** Findings of pii: allow in 200 us, modify in 500 us. */
     private static void assertPii(TelemetryAggregate a) {
-        assertThat(a.validator()).isEqualTo("pii");
-        assertThat(a.steps()).isEqualTo(2);
+        assertTwoFindings(a, "pii", 1, 1, 0.2, 0.5);
+    }
+
+    /**
+     * A validator's aggregate of its two findings: how many allowed and modified, its time for them in ms (the faster
+     * one is the median, the slower one every higher percentile); no step latency, which is the agent's.
+     */
+    private static void assertTwoFindings(TelemetryAggregate a, String validator, long allow, long modify, double p50,
+            double max) {
+        assertScoped(a, null, validator, 2);
+        assertVerdicts(a, allow, modify, 0, 0, 0);
+        LatencySummary latency = a.latencies().get("validator");
+        assertLatency(latency, 2, p50, max);
+        assertThat(latency.p95()).isCloseTo(max, within(max / 100));
+        assertThat(latency.p99()).isCloseTo(max, within(max / 100));
+        assertThat(a.latencies().get("step").count()).isZero();
+    }
+
+    /** An aggregate narrowed to a tool or a validator: it counts their steps, and no runs. */
+    private static void assertScoped(TelemetryAggregate a, String tool, String validator, long steps) {
+        assertThat(a.tool()).isEqualTo(tool);
+        assertThat(a.validator()).isEqualTo(validator);
+        assertThat(a.steps()).isEqualTo(steps);
+        assertThat(a.runs()).isZero();
+    }
+
+    /** The steps per verdict kind, every kind counted (0 included). */
+    private static void assertVerdicts(TelemetryAggregate a, long allow, long modify, long retry, long divert,
+            long block) {
         assertThat(a.verdicts()).containsExactlyInAnyOrderEntriesOf(
-                Map.of("allow", 1L, "modify", 1L, "retry", 0L, "divert", 0L, "block", 0L));
-        LatencySummary validator = a.latencies().get("validator");
-        assertThat(validator.count()).isEqualTo(2);
-        assertThat(validator.p50()).isCloseTo(0.2, within(0.002));
-        assertThat(validator.p95()).isCloseTo(0.5, within(0.005));
-        assertThat(validator.max()).isCloseTo(0.5, within(0.005));
+                Map.of("allow", allow, "modify", modify, "retry", retry, "divert", divert, "block", block));
+    }
+
+    private static void assertTokens(TelemetryAggregate a, long input, long output) {
+        assertThat(a.usage().inputTokens()).isEqualTo(input);
+        assertThat(a.usage().outputTokens()).isEqualTo(output);
+    }
+
+    /** A latency's count, and its median and maximum in ms within 1 % (HdrHistogram with 2 digits). */
+    private static void assertLatency(LatencySummary latency, long count, double p50, double max) {
+        assertThat(latency.count()).isEqualTo(count);
+        assertThat(latency.p50()).isCloseTo(p50, within(p50 / 100));
+        assertThat(latency.max()).isCloseTo(max, within(max / 100));
     }
 
     @Test
