@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -35,18 +36,15 @@ final class Demo {
 
     /** Runs the tasks through the mesh; returns true when every task got its result in time. */
     boolean run(String bootstrap, String agent, List<String> inputs, Duration timeout) {
-        String prefix = "demo-" + Long.toString(System.currentTimeMillis(), 36) + "-";
         Map<String, String> inputsById = new LinkedHashMap<>();
         Map<String, List<StepEvent>> steps = new LinkedHashMap<>();
         Map<String, RunResult> results = new LinkedHashMap<>();
         long begin = System.nanoTime();
         try (MeshClient client = MeshClient.open(bootstrap)) {
-            for (int i = 0; i < inputs.size(); i++) {
-                String id = prefix + (i + 1);
-                inputsById.put(id, inputs.get(i));
-                steps.put(id, new ArrayList<>());
-                client.submit(TaskSubmitted.of(id, agent, inputs.get(i)));
-                out.accept("→ " + id + "  " + inputs.get(i));
+            List<String> ids = submitAll(client, "demo-", inputs, (id, input) -> TaskSubmitted.of(id, agent, input), out);
+            for (int i = 0; i < ids.size(); i++) {
+                inputsById.put(ids.get(i), inputs.get(i));
+                steps.put(ids.get(i), new ArrayList<>());
             }
             long deadline = System.nanoTime() + timeout.toNanos();
             while (results.size() < inputs.size() && System.nanoTime() < deadline) {
@@ -66,6 +64,23 @@ final class Demo {
         double seconds = (System.nanoTime() - begin) / 1e9;
         summary(inputsById, steps, results, seconds);
         return results.size() == inputs.size();
+    }
+
+    /**
+     * Submits one task per input, with the ids {@code <prefix><time in base 36>-1}, {@code -2}, ..., and prints each;
+     * returns the ids in the order of the inputs.
+     */
+    static List<String> submitAll(MeshClient client, String prefix, List<String> inputs,
+            BiFunction<String, String, TaskSubmitted> task, Consumer<String> out) {
+        String idPrefix = prefix + Long.toString(System.currentTimeMillis(), 36) + "-";
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            String id = idPrefix + (i + 1);
+            ids.add(id);
+            client.submit(task.apply(id, inputs.get(i)));
+            out.accept("→ " + id + "  " + inputs.get(i));
+        }
+        return ids;
     }
 
     static String describe(StepEvent s) {

@@ -1,24 +1,16 @@
 package io.patinox.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.patinox.contracts.json.Json;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** Calls the local executor's REST API with the local API key ({@code .patinox/api-key}). */
 final class ExecutorApi {
 
-    private final URI base;
-    private final String apiKey;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ServiceApi api;
 
     ExecutorApi(URI base, String apiKey) {
-        this.base = base;
-        this.apiKey = apiKey;
+        this.api = new ServiceApi("the executor", base, apiKey, Duration.ofSeconds(30));
     }
 
     /** The local mesh's executor. */
@@ -29,37 +21,11 @@ final class ExecutorApi {
 
     /** {@code GET path}. */
     JsonNode get(String path) {
-        return call("GET", path, null);
+        return api.call("GET", path, null);
     }
 
     /** {@code POST path} with a JSON body. */
     JsonNode post(String path, Object body) {
-        return call("POST", path, body);
-    }
-
-    private JsonNode call(String method, String path, Object body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
-                .header("X-API-Key", apiKey);
-        if (body != null) {
-            request.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofByteArray(Json.encode(body)));
-        } else {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode answer = response.body().isBlank() ? Json.mapper().createObjectNode()
-                    : Json.mapper().readTree(response.body());
-            if (response.statusCode() >= 300) {
-                throw new IllegalStateException(response.statusCode() + " " + answer.path("error").asText(response.body()));
-            }
-            return answer;
-        } catch (IOException e) {
-            throw new IllegalStateException("the executor does not answer at " + base + " (./patinox up?): " + e.getMessage(),
-                    e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        return api.call("POST", path, body);
     }
 }

@@ -1,5 +1,6 @@
 package io.patinox.launcher;
 
+import io.patinox.contracts.events.Event;
 import io.patinox.contracts.events.ReviewDecision;
 import io.patinox.contracts.events.ReviewRequest;
 import io.patinox.contracts.events.RunResult;
@@ -71,21 +72,20 @@ public final class MeshClient implements AutoCloseable {
 
     /** Publishes a task and waits for the broker to acknowledge it. */
     public void submit(TaskSubmitted task) {
-        try {
-            producer.send(new ProducerRecord<>(Topics.TASKS, task.taskId(), Json.encode(task)))
-                    .get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot publish task " + task.taskId(), e);
-        }
+        publish(Topics.TASKS, task.taskId(), task, "task " + task.taskId());
     }
 
     /** Publishes a review decision to {@code patinox.review.decisions} and waits for the broker to acknowledge it. */
     public void decide(ReviewDecision decision) {
+        publish(Topics.REVIEW_DECISIONS, decision.reviewId(), decision, "the decision on review " + decision.reviewId());
+    }
+
+    /** Publishes {@code event} under {@code key} and waits for the broker to acknowledge it. */
+    private void publish(String topic, String key, Event event, String what) {
         try {
-            producer.send(new ProducerRecord<>(Topics.REVIEW_DECISIONS, decision.reviewId(), Json.encode(decision)))
-                    .get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(topic, key, Json.encode(event))).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot publish the decision on review " + decision.reviewId(), e);
+            throw new IllegalStateException("cannot publish " + what, e);
         }
     }
 

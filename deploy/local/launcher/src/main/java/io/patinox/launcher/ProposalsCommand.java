@@ -1,12 +1,7 @@
 package io.patinox.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.patinox.contracts.json.Json;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -21,12 +16,11 @@ final class ProposalsCommand {
     static final String USAGE = "usage: ./patinox proposals list | show <id> | approve <id> | reject <id> [reason]"
             + " | revert <id>";
 
-    private final URI base;
+    private final ServiceApi api;
     private final Consumer<String> out;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     ProposalsCommand(URI base, Consumer<String> out) {
-        this.base = base;
+        this.api = new ServiceApi("the evolution service", base, null, Duration.ofSeconds(60));
         this.out = out;
     }
 
@@ -90,22 +84,6 @@ final class ProposalsCommand {
     }
 
     private JsonNode call(String method, String path) {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
-                .method(method, HttpRequest.BodyPublishers.noBody()).build();
-        try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            JsonNode body = response.body().isBlank() ? Json.mapper().createObjectNode()
-                    : Json.mapper().readTree(response.body());
-            if (response.statusCode() >= 300) {
-                throw new IllegalStateException(response.statusCode() + " " + body.path("error").asText(response.body()));
-            }
-            return body;
-        } catch (IOException e) {
-            throw new IllegalStateException("the evolution service does not answer at " + base + " (./patinox up?): "
-                    + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        return api.call(method, path, null);
     }
 }

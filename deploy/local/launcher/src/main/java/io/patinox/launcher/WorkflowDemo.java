@@ -39,18 +39,12 @@ public final class WorkflowDemo {
 
     /** Runs the requests; true when every one completed in time. */
     public boolean run(String bootstrap, Duration timeout) {
-        String prefix = "demo-wf-" + Long.toString(System.currentTimeMillis(), 36) + "-";
         Map<String, RunResult> results = new LinkedHashMap<>();
         out.accept("Workflow '" + WORKFLOW + "': triage → branch → parallel (amount check, order history) → refund;"
                 + " a refund above 500 waits for a reviewer");
         try (MeshClient client = MeshClient.open(bootstrap)) {
-            List<String> ids = new java.util.ArrayList<>();
-            for (int i = 0; i < SAMPLE_INPUTS.size(); i++) {
-                String id = prefix + (i + 1);
-                ids.add(id);
-                client.submit(TaskSubmitted.forWorkflow(id, WORKFLOW, SAMPLE_INPUTS.get(i)));
-                out.accept("→ " + id + "  " + SAMPLE_INPUTS.get(i));
-            }
+            List<String> ids = Demo.submitAll(client, "demo-wf-", SAMPLE_INPUTS,
+                    (id, input) -> TaskSubmitted.forWorkflow(id, WORKFLOW, input), out);
             long deadline = System.nanoTime() + timeout.toNanos();
             while (results.size() < ids.size() && System.nanoTime() < deadline) {
                 client.poll(Duration.ofMillis(200), step -> {
