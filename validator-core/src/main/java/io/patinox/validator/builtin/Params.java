@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -118,39 +119,36 @@ public final class Params {
     }
 
     public List<String> strings(String key) {
-        Object v = values.get(key);
-        if (v == null) {
-            return List.of();
-        }
-        if (!(v instanceof List<?> list)) {
-            throw wrong(key, "a list of strings", v);
-        }
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < list.size(); i++) {
-            if (!(list.get(i) instanceof String s)) {
-                throw wrong(key + "[" + i + "]", "a string", list.get(i));
-            }
-            out.add(s);
-        }
-        return out;
+        return list(key, "a list of strings", "a string", (item, at) -> item instanceof String s ? s : null);
     }
 
     /** A list of maps, each as nested {@link Params} whose errors carry their index. */
     @SuppressWarnings("unchecked")
     public List<Params> objects(String key) {
+        return list(key, "a list", "a mapping",
+                (item, at) -> item instanceof Map<?, ?> m ? new Params((Map<String, Object>) m, path + "." + at) : null);
+    }
+
+    /**
+     * The list under {@code key}, empty when there is none; {@code read} turns an item and its place
+     * ({@code key[i]}) into an element, or answers null for an item that is not {@code anItem}.
+     */
+    private <T> List<T> list(String key, String aList, String anItem, BiFunction<Object, String, T> read) {
         Object v = values.get(key);
         if (v == null) {
             return List.of();
         }
         if (!(v instanceof List<?> list)) {
-            throw wrong(key, "a list", v);
+            throw wrong(key, aList, v);
         }
-        List<Params> out = new ArrayList<>();
+        List<T> out = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
-            if (!(list.get(i) instanceof Map<?, ?> m)) {
-                throw wrong(key + "[" + i + "]", "a mapping", list.get(i));
+            String at = key + "[" + i + "]";
+            T element = read.apply(list.get(i), at);
+            if (element == null) {
+                throw wrong(at, anItem, list.get(i));
             }
-            out.add(new Params((Map<String, Object>) m, path + "." + key + "[" + i + "]"));
+            out.add(element);
         }
         return out;
     }
