@@ -76,28 +76,16 @@ public final class BuildCorpus {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 2) {
-            System.err.println(
-                    "usage: BuildCorpus <raw dir> <out dir> [--config build.yaml] [--heldout file.jsonl] [--publish dir]");
-            System.exit(2);
-        }
-        Path raw = Path.of(args[0]);
-        Path out = Path.of(args[1]);
-        Path configFile = raw.resolveSibling("build.yaml");
-        Path heldout = null;
-        Path publish = null;
-        Path sources = null;
-        Path crossHeldout = null;
-        for (int i = 2; i < args.length; i++) {
-            switch (args[i]) {
-                case "--config" -> configFile = Path.of(args[++i]);
-                case "--heldout" -> heldout = Path.of(args[++i]);
-                case "--publish" -> publish = Path.of(args[++i]);
-                case "--sources" -> sources = Path.of(args[++i]);
-                case "--cross-heldout" -> crossHeldout = Path.of(args[++i]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
+        CommandLine line = CommandLine.parse(args,
+                "usage: BuildCorpus <raw dir> <out dir> [--config build.yaml] [--heldout file.jsonl] [--publish dir]",
+                "--config", "--heldout", "--publish", "--sources", "--cross-heldout");
+        Path raw = Path.of(line.argument(0));
+        Path out = Path.of(line.argument(1));
+        Path configFile = line.option("--config", Path::of, raw.resolveSibling("build.yaml"));
+        Path heldout = line.option("--heldout", Path::of, null);
+        Path publish = line.option("--publish", Path::of, null);
+        Path sources = line.option("--sources", Path::of, null);
+        Path crossHeldout = line.option("--cross-heldout", Path::of, null);
         BuildConfig config = CorpusFiles.readConfig(configFile);
         Result result = new BuildCorpus(raw, config).build();
         write(result, out, config);

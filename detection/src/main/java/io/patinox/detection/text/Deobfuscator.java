@@ -456,22 +456,7 @@ public final class Deobfuscator {
         for (int i = 0; i < w.length() && hex; i++) {
             hex = Character.digit(w.charAt(i), 16) >= 0;
         }
-        if (hex) {
-            return false;
-        }
-        for (int i = 1; i < w.length(); i++) {
-            if (Character.isLetter(w.charAt(i - 1)) && !Character.isLetter(w.charAt(i)) && leetLetter(w.charAt(i)) != 0) {
-                int j = i;
-                while (j < w.length() && !Character.isLetter(w.charAt(j)) && leetLetter(w.charAt(j)) != 0) {
-                    j++;
-                }
-                if (j < w.length() && Character.isLetter(w.charAt(j))) {
-                    return true;
-                }
-                i = j;
-            }
-        }
-        return false;
+        return !hex && hasInnerLeet(w);
     }
 
     private static char leetLetter(char c) {

@@ -3,6 +3,7 @@ package io.patinox.detection.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.patinox.detection.corpus.CommandLine;
 import io.patinox.detection.corpus.CorpusFiles;
 import io.patinox.detection.corpus.CorpusRow;
 import io.patinox.detection.eval.Metrics;
@@ -78,34 +79,20 @@ public final class TrainInjectionModel {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 2) {
-            System.err.println("usage: TrainInjectionModel <split dir> <model.json> [options: see the class comment]");
-            System.exit(2);
-        }
-        Path splitDir = Path.of(args[0]);
-        Path modelFile = Path.of(args[1]);
-        double c = 16;
-        int minDf = 2;
-        int bits = TfIdfFeatures.standard().bits();
-        int[] windows = { 32, 64 };
-        double targetFpr = 0.01;
-        long seed = 20261201L;
-        Path summaryFile = null;
-        Path report = null;
-        for (int i = 2; i < args.length; i++) {
-            switch (args[i]) {
-                case "--c" -> c = Double.parseDouble(args[++i]);
-                case "--min-df" -> minDf = Integer.parseInt(args[++i]);
-                case "--windows" ->
-                    windows = java.util.Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
-                case "--bits" -> bits = Integer.parseInt(args[++i]);
-                case "--target-fpr" -> targetFpr = Double.parseDouble(args[++i]);
-                case "--seed" -> seed = Long.parseLong(args[++i]);
-                case "--corpus-summary" -> summaryFile = Path.of(args[++i]);
-                case "--report" -> report = Path.of(args[++i]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
+        CommandLine line = CommandLine.parse(args,
+                "usage: TrainInjectionModel <split dir> <model.json> [options: see the class comment]",
+                "--c", "--min-df", "--windows", "--bits", "--target-fpr", "--seed", "--corpus-summary", "--report");
+        Path splitDir = Path.of(line.argument(0));
+        Path modelFile = Path.of(line.argument(1));
+        double c = line.option("--c", Double::parseDouble, 16.0);
+        int minDf = line.option("--min-df", Integer::parseInt, 2);
+        int bits = line.option("--bits", Integer::parseInt, TfIdfFeatures.standard().bits());
+        int[] windows = line.option("--windows",
+                w -> java.util.Arrays.stream(w.split(",")).mapToInt(Integer::parseInt).toArray(), new int[] { 32, 64 });
+        double targetFpr = line.option("--target-fpr", Double::parseDouble, 0.01);
+        long seed = line.option("--seed", Long::parseLong, 20261201L);
+        Path summaryFile = line.option("--corpus-summary", Path::of, null);
+        Path report = line.option("--report", Path::of, null);
         if (summaryFile == null) {
             summaryFile = Files.exists(splitDir.resolve("summary.json")) ? splitDir.resolve("summary.json")
                     : splitDir.toAbsolutePath().getParent().resolve("summary.json");
