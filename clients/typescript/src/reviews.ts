@@ -2,23 +2,19 @@
  * Human review over the executor's REST API (`/reviews`): list the runs waiting for a person, show one, approve,
  * edit or reject it. Uses Node's `fetch`; the API key is the one the executor was given (`X-API-Key`).
  */
-import { Action } from './records';
+import { Action, ReviewRequest } from './records';
 
-/** A review as the executor lists it: the pending action, the validator's reason, the task's input. */
-export interface Review {
-  reviewId: string;
+/**
+ * A review as the executor lists it: the request's pending action, the validator's reason, the task's input, and
+ * whether it still waits.
+ */
+export interface Review
+  extends Pick<
+    ReviewRequest,
+    'reviewId' | 'taskId' | 'runId' | 'agent' | 'workflow' | 'step' | 'stepIndex' | 'policy' | 'action' | 'reason'
+    | 'input' | 'expiresAt'
+  > {
   status: 'WAITING' | 'DECIDED';
-  taskId: string;
-  runId: string;
-  agent: string;
-  workflow?: string | null;
-  step?: string | null;
-  stepIndex: number;
-  policy: string;
-  action: Action;
-  reason: string;
-  input: string;
-  expiresAt: string;
   onTimeout: string;
   [more: string]: unknown;
 }
