@@ -56,7 +56,7 @@ class ExecutorCrashIT {
                 : TestValidator.Answer.silent());
 
         executor = start(bootstrap, 1);
-        ExecutorFlowTest.submit(TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
+        FlowTest.submit(TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
         Awaitility.await().atMost(Duration.ofSeconds(60))
                 .until(() -> validator.seen(taskId).stream().anyMatch(s -> s.request().stepIndex() == 1));
         executor.destroyForcibly().waitFor();

@@ -17,36 +17,26 @@ import io.patinox.executor.api.AgentBuilder;
 import io.patinox.executor.api.AgentStep;
 import io.patinox.executor.api.Workflow;
 import io.patinox.executor.config.AgentDefinition;
-import io.patinox.executor.messaging.ValidationGateway;
 import io.patinox.executor.service.RunCheckpoint;
 import io.patinox.executor.service.RunExecutor;
 import io.patinox.executor.service.RunJournal;
 import io.patinox.executor.service.RunStore;
 import io.patinox.executor.tools.ToolExecutions;
 import io.patinox.testkit.KafkaBrokerResource;
-import io.patinox.testkit.TestKafka;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Tasks through the real broker, with the test playing the validator: every verdict kind and the fail modes. */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(FakeOpenAiServer.class)
-class ExecutorFlowTest {
-
-    static final Duration WAIT = Duration.ofSeconds(20);
-    static final TestKafka KAFKA = TestKafka.shared();
-
-    @Inject
-    ValidationGateway gateway;
+class ExecutorFlowTest extends FlowTest {
 
     @Inject
     ToolExecutions executions;
@@ -59,32 +49,6 @@ class ExecutorFlowTest {
 
     @Inject
     RunExecutor executor;
-
-    TestValidator validator = TestValidator.get();
-
-    @BeforeEach
-    void gatewayReady() {
-        Awaitility.await().atMost(WAIT).until(gateway::isReady);
-    }
-
-    static String newTaskId(String label) {
-        return label + "-" + UUID.randomUUID();
-    }
-
-    static void submit(TaskSubmitted task) {
-        KAFKA.send(Topics.TASKS, task.taskId(), task);
-    }
-
-    static RunResult result(String taskId) {
-        List<RunResult> results = KAFKA.await(Topics.RESULTS, taskId, RunResult.class, 1, WAIT);
-        assertThat(results).as("result of " + taskId).hasSize(1);
-        return results.get(0);
-    }
-
-    static List<StepEvent> steps(String runId, int count) {
-        List<StepEvent> steps = KAFKA.await(Topics.STEPS, runId, StepEvent.class, count, WAIT);
-        return steps.stream().sorted(Comparator.comparing(StepEvent::occurredAt)).toList();
-    }
 
     @Test
     void toolCallThenFinalAnswerCompletes() {

@@ -12,7 +12,6 @@ import io.patinox.contracts.topics.ReplyHeaders;
 import io.patinox.contracts.topics.Topics;
 import io.patinox.contracts.verdict.Verdict;
 import io.patinox.executor.admission.CallerStamp;
-import io.patinox.executor.messaging.ValidationGateway;
 import io.patinox.executor.rest.ApiKeys;
 import io.patinox.testkit.KafkaBrokerResource;
 import io.patinox.testkit.TestKafka;
@@ -21,14 +20,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,14 +36,12 @@ import org.junit.jupiter.api.Test;
 @TestProfile(FrontDoorTest.Door.class)
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(FakeOpenAiServer.class)
-class FrontDoorTest {
+class FrontDoorTest extends FlowTest {
 
     static final String PLAIN = "door-plain";
     static final String RATED = "door-rated";
     static final String METERED = "door-metered";
     static final String SINGLE = "door-single";
-    static final Duration WAIT = Duration.ofSeconds(20);
-    static final TestKafka KAFKA = TestKafka.shared();
 
     /** Four keys: one with the defaults, one at 1 request/s, one with 1 token a day, one with 1 run at a time. */
     public static class Door implements QuarkusTestProfile {
@@ -62,16 +57,6 @@ class FrontDoorTest {
                     "patinox.executor.quota.keys.\"" + ApiKeys.id(SINGLE) + "\".concurrent-runs", "1",
                     "patinox.executor.quota.agents.metered.tokens-per-day", "1");
         }
-    }
-
-    @Inject
-    ValidationGateway gateway;
-
-    TestValidator validator = TestValidator.get();
-
-    @BeforeEach
-    void gatewayReady() {
-        Awaitility.await().atMost(WAIT).until(gateway::isReady);
     }
 
     static Response post(String key, String body) {

@@ -89,9 +89,9 @@ class LogRedactionTest {
         String blocked = "pii-block-" + UUID.randomUUID();
         String unknownAgent = "pii-agent-" + UUID.randomUUID();
         validator.on(blocked, r -> TestValidator.Answer.now(new Verdict.Block("contains personal data")));
-        ExecutorFlowTest.submit(TaskSubmitted.of(completed, "calc", SECRET_PROMPT));
-        ExecutorFlowTest.submit(TaskSubmitted.of(blocked, "calc", SECRET_PROMPT));
-        ExecutorFlowTest.submit(TaskSubmitted.of(unknownAgent, "no-such-agent", SECRET_PROMPT));
+        FlowTest.submit(TaskSubmitted.of(completed, "calc", SECRET_PROMPT));
+        FlowTest.submit(TaskSubmitted.of(blocked, "calc", SECRET_PROMPT));
+        FlowTest.submit(TaskSubmitted.of(unknownAgent, "no-such-agent", SECRET_PROMPT));
         // Not a TaskSubmitted: the decoder's error (which may quote the source) goes to the DLQ, not the log.
         TestKafka.shared().sendRaw(Topics.TASKS, "pii-bad-" + UUID.randomUUID(),
                 ("{\"schemaVersion\":1,\"taskId\":\"x\",\"input\":\"" + SECRET_PROMPT + "\",\"oops\":")
@@ -99,9 +99,9 @@ class LogRedactionTest {
         given().contentType("application/json")
                 .body("{\"agent\":\"calc\",\"input\":\"" + SECRET_PROMPT + "\"}").post("/tasks").then().statusCode(202);
 
-        assertThat(ExecutorFlowTest.result(completed).status()).isEqualTo(RunStatus.COMPLETED);
-        assertThat(ExecutorFlowTest.result(blocked).status()).isEqualTo(RunStatus.BLOCKED);
-        RunResult unknown = ExecutorFlowTest.result(unknownAgent);
+        assertThat(FlowTest.result(completed).status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(FlowTest.result(blocked).status()).isEqualTo(RunStatus.BLOCKED);
+        RunResult unknown = FlowTest.result(unknownAgent);
         assertThat(unknown.status()).isNotEqualTo(RunStatus.COMPLETED);
         Awaitility.await().atMost(WAIT)
                 .until(() -> !TestKafka.shared()

@@ -12,17 +12,12 @@ import io.patinox.contracts.events.ValidationRequest;
 import io.patinox.contracts.topics.Topics;
 import io.patinox.contracts.verdict.Verdict;
 import io.patinox.executor.memory.MemoryGate;
-import io.patinox.executor.messaging.ValidationGateway;
 import io.patinox.testkit.KafkaBrokerResource;
-import io.patinox.testkit.TestKafka;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,27 +28,14 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(FakeOpenAiServer.class)
-class MemoryPoisoningTest {
+class MemoryPoisoningTest extends FlowTest {
 
     /** The first use may load the embedding model and Lance's native library. */
     static final Duration SLOW = Duration.ofSeconds(120);
-    static final TestKafka KAFKA = TestKafka.shared();
-
-    @Inject
-    ValidationGateway gateway;
-
-    TestValidator validator = TestValidator.get();
-
-    @BeforeEach
-    void gatewayReady() {
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(gateway::isReady);
-    }
 
     static RunResult run(String taskId, String input) {
         KAFKA.send(Topics.TASKS, taskId, TaskSubmitted.of(taskId, "kb", input));
-        List<RunResult> results = KAFKA.await(Topics.RESULTS, taskId, RunResult.class, 1, SLOW);
-        assertThat(results).hasSize(1);
-        return results.get(0);
+        return result(taskId, SLOW);
     }
 
     static boolean isWrite(ValidationRequest r) {

@@ -37,7 +37,7 @@ class ObservabilityTest {
         TestValidator.get();
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(gateway::isReady);
         String taskId = "observed-" + UUID.randomUUID();
-        ExecutorFlowTest.submit(TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
+        FlowTest.submit(TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
         List<RunResult> results = TestKafka.shared().await(Topics.RESULTS, taskId, RunResult.class, 1, Duration.ofSeconds(20));
         assertThat(results).hasSize(1);
         return results.get(0);

@@ -41,7 +41,7 @@ class OpenAiModelTest {
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(gateway::isReady);
         int before = FakeOpenAiServer.requests().size();
         String taskId = "openai-" + UUID.randomUUID();
-        ExecutorFlowTest.submit(TaskSubmitted.of(taskId, "gpt", "What is 17 * 23? (rate limited " + taskId + ")"));
+        FlowTest.submit(TaskSubmitted.of(taskId, "gpt", "What is 17 * 23? (rate limited " + taskId + ")"));
 
         List<RunResult> results = TestKafka.shared().await(Topics.RESULTS, taskId, RunResult.class, 1, Duration.ofSeconds(30));
         assertThat(results).hasSize(1);

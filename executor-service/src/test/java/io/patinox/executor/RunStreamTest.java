@@ -67,7 +67,7 @@ class RunStreamTest {
                 var stepEvents = TestKafka.shared().followFromEnd(io.patinox.contracts.topics.Topics.STEPS)) {
             for (int i = 0; i < runs; i++) {
                 String taskId = "overhead-" + UUID.randomUUID();
-                ExecutorFlowTest.submit(io.patinox.contracts.events.TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
+                FlowTest.submit(io.patinox.contracts.events.TaskSubmitted.of(taskId, "calc", "What is 6 * 7?"));
                 var result = Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
                     results.poll();
                     return results.latest(taskId, io.patinox.contracts.events.RunResult.class);

@@ -18,54 +18,38 @@ import io.patinox.contracts.events.ValidationRequest;
 import io.patinox.contracts.events.VerdictSource;
 import io.patinox.contracts.topics.Topics;
 import io.patinox.contracts.verdict.Verdict;
-import io.patinox.executor.messaging.ValidationGateway;
 import io.patinox.executor.service.RunCheckpoint;
 import io.patinox.executor.service.RunJournal;
 import io.patinox.executor.tools.BuiltInTools;
 import io.patinox.executor.tools.ToolExecutions;
 import io.patinox.executor.tools.ToolRegistry;
 import io.patinox.testkit.KafkaBrokerResource;
-import io.patinox.testkit.TestKafka;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Workflows and human review through the real broker, with the test playing the validator. */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(FakeOpenAiServer.class)
-class WorkflowFlowTest {
+class WorkflowFlowTest extends FlowTest {
 
-    static final Duration WAIT = Duration.ofSeconds(30);
-    static final TestKafka KAFKA = TestKafka.shared();
-
-    @Inject
-    ValidationGateway gateway;
     @Inject
     ToolExecutions executions;
     @Inject
     RunJournal journal;
     @Inject
     ToolRegistry tools;
-
-    TestValidator validator = TestValidator.get();
-
-    @BeforeEach
-    void gatewayReady() {
-        Awaitility.await().atMost(WAIT).until(gateway::isReady);
-    }
 
     static String refundInput(int amount, String reason) {
         return "{\"orderId\":\"A-7\",\"amount\":" + amount + ",\"reason\":\"" + reason + "\"}";
@@ -77,17 +61,6 @@ class WorkflowFlowTest {
                 new TaskSubmitted(TaskSubmitted.SCHEMA_VERSION, taskId, workflow, input, Map.of("user", "ada"),
                         Instant.now(), workflow));
         return taskId;
-    }
-
-    static RunResult result(String taskId) {
-        List<RunResult> results = KAFKA.await(Topics.RESULTS, taskId, RunResult.class, 1, WAIT);
-        assertThat(results).as("result of " + taskId).hasSize(1);
-        return results.get(0);
-    }
-
-    static List<StepEvent> steps(String runId, int count) {
-        return KAFKA.await(Topics.STEPS, runId, StepEvent.class, count, WAIT).stream()
-                .sorted(Comparator.comparing(StepEvent::occurredAt)).toList();
     }
 
     /** Sends refund calls above 500 to a person; allows everything else. */
