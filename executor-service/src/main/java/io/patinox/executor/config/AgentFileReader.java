@@ -45,25 +45,9 @@ public final class AgentFileReader {
 
     /** Reads and checks {@code file}: YAML syntax, then the agent JSON Schema, then the values' meaning. */
     public static AgentDefinition read(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new InvalidAgentConfig(file + ": cannot read: " + e.getMessage(), e);
-        }
-        String yaml = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
-        JsonNode tree;
-        try {
-            tree = YAML.readTree(bytes);
-        } catch (JsonProcessingException e) {
-            String line = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
-            throw new InvalidAgentConfig(file + ": not valid YAML" + line + ": " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new InvalidAgentConfig(file + ": cannot read: " + e.getMessage(), e);
-        }
-        if (tree == null || tree.isMissingNode() || tree.isNull()) {
-            throw new InvalidAgentConfig(file + ": the file is empty", null);
-        }
+        YamlFile source = YamlFile.read(file, InvalidAgentConfig::new);
+        String yaml = source.text();
+        JsonNode tree = source.tree();
         AgentSchema.check(file, yaml, tree);
         AgentFile raw;
         try {
@@ -79,7 +63,7 @@ public final class AgentFileReader {
                     file + ": field '" + field + "'" + line + ": " + e.getOriginalMessage().lines().findFirst().orElse(""), e);
         }
         String name = text(file, "name", raw.name());
-        String expected = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+        String expected = source.baseName();
         if (!name.equals(expected)) {
             throw new InvalidAgentConfig(file + ": field 'name' is '" + name + "' but the file is named for '" + expected + "'",
                     null);

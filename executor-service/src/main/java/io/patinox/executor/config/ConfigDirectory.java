@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /** What the agent and workflow registries both read from the config directory: its YAML files and a fingerprint. */
@@ -20,6 +24,27 @@ public final class ConfigDirectory {
                 return n.endsWith(".yaml") || n.endsWith(".yml");
             }).toList();
         }
+    }
+
+    /**
+     * Reads every YAML file of {@code dir} with {@code read}; what was read, by the name {@code name} gives it, in name
+     * order.
+     *
+     * @param invalid makes the exception that refuses a folder that cannot be listed
+     * @throws InvalidConfig for the folder, or for the first file that cannot be used
+     */
+    public static <T> SortedMap<String, T> readAll(Path dir, Function<Path, T> read, Function<T, String> name,
+            BiFunction<String, Throwable, ? extends InvalidConfig> invalid) {
+        SortedMap<String, T> loaded = new TreeMap<>();
+        try {
+            for (Path file : yamlFiles(dir)) {
+                T definition = read.apply(file);
+                loaded.put(name.apply(definition), definition);
+            }
+        } catch (IOException e) {
+            throw invalid.apply("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+        return loaded;
     }
 
     /**

@@ -1,7 +1,7 @@
 package io.patinox.executor.config;
 
 /** An agent file that cannot be used; the message names the file, the field and, where known, the line. */
-public class InvalidAgentConfig extends RuntimeException {
+public class InvalidAgentConfig extends InvalidConfig {
 
     public InvalidAgentConfig(String message, Throwable cause) {
         super(message, cause);

@@ -1,13 +1,9 @@
 package io.patinox.executor.workflow;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.patinox.contracts.json.Json;
 import io.patinox.contracts.validation.FailMode;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.patinox.executor.config.YamlFile;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,43 +19,26 @@ import java.util.Map;
  */
 public final class WorkflowFileReader {
 
-    private static final YAMLMapper YAML = new YAMLMapper();
     private static final List<String> KINDS = List.of("agent", "tool", "workflow", "branch", "parallel", "loop", "supervisor");
 
-    private final Path file;
+    private final YamlFile source;
     private final YamlLines lines;
 
-    private WorkflowFileReader(Path file, YamlLines lines) {
-        this.file = file;
-        this.lines = lines;
+    private WorkflowFileReader(YamlFile source) {
+        this.source = source;
+        this.lines = YamlLines.of(source.text());
     }
 
     /** Reads and checks {@code file}. */
     public static WorkflowDefinition read(Path file) {
-        String yaml;
-        try {
-            yaml = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new InvalidWorkflowConfig(file + ": cannot read: " + e.getMessage(), e);
-        }
-        JsonNode tree;
-        try {
-            tree = YAML.readTree(yaml);
-        } catch (JsonProcessingException e) {
-            String line = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
-            throw new InvalidWorkflowConfig(file + ": not valid YAML" + line + ": " + e.getOriginalMessage(), e);
-        }
-        if (tree == null || tree.isMissingNode() || tree.isNull()) {
-            throw new InvalidWorkflowConfig(file + ": the file is empty", null);
-        }
-        YamlLines lines = YamlLines.of(yaml);
-        WorkflowSchema.check(file, lines, tree);
-        return new WorkflowFileReader(file, lines).definition(tree);
+        WorkflowFileReader reader = new WorkflowFileReader(YamlFile.read(file, InvalidWorkflowConfig::new));
+        WorkflowSchema.check(file, reader.lines, reader.source.tree());
+        return reader.definition(reader.source.tree());
     }
 
     private WorkflowDefinition definition(JsonNode tree) {
         String name = tree.path("name").asText();
-        String expected = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+        String expected = source.baseName();
         if (!name.equals(expected)) {
             throw fail("name", "is '" + name + "' but the file is named for '" + expected + "'");
         }
@@ -69,7 +48,7 @@ public final class WorkflowFileReader {
         return new WorkflowDefinition(name, tree.path("description").asText(null), tree.path("policy").asText(null), failMode,
                 deadline, tree.path("maxSteps").asInt(WorkflowDefinition.DEFAULT_MAX_STEPS), schema(tree.get("input")),
                 schema(tree.get("outputSchema")), tree.path("output").asText(null), steps("steps", tree.get("steps")),
-                file.toString());
+                source.file().toString());
     }
 
     private List<WorkflowStep> steps(String field, JsonNode array) {
@@ -184,6 +163,6 @@ public final class WorkflowFileReader {
     }
 
     private InvalidWorkflowConfig fail(String field, String what) {
-        return new InvalidWorkflowConfig(file + ": " + lines.describe(field, what), null);
+        return new InvalidWorkflowConfig(source.file() + ": " + lines.describe(field, what), null);
     }
 }

@@ -1,9 +1,9 @@
 package io.patinox.executor.workflow;
 
-import io.patinox.contracts.config.ConfigVersion;
 import io.patinox.executor.config.AgentDefinition;
 import io.patinox.executor.config.AgentRegistry;
 import io.patinox.executor.config.ConfigDirectory;
+import io.patinox.executor.config.ReloadingRegistry;
 import io.patinox.executor.tools.ToolRegistry;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
@@ -11,12 +11,9 @@ import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -33,7 +30,7 @@ import org.jboss.logging.Logger;
  */
 @Startup
 @ApplicationScoped
-public class WorkflowRegistry {
+public class WorkflowRegistry extends ReloadingRegistry<WorkflowDefinition> {
 
     private static final Logger LOG = Logger.getLogger(WorkflowRegistry.class);
 
@@ -43,73 +40,36 @@ public class WorkflowRegistry {
     @Inject
     ToolRegistry tools;
 
-    private volatile Map<String, WorkflowDefinition> workflows = Map.of();
-    private volatile String version = ConfigVersion.UNVERSIONED;
-    private volatile String fingerprint = "";
-    private volatile String lastError;
+    public WorkflowRegistry() {
+        super(LOG, "workflow", false);
+    }
+
+    /** The agents' config directory: the workflows are read from it and checked against its agents. */
+    @Override
+    protected Path configDir() {
+        return agents.configDir();
+    }
 
     @PostConstruct
     void load() {
-        Path dir = agents.configDir();
-        fingerprint = fingerprint(dir);
-        workflows = loadAll(dir.resolve("workflows"), known());
-        version = ConfigVersion.of(dir);
-        LOG.infof("Loaded %d workflow(s) %s at config version %s", workflows.size(), workflows.keySet(), version);
+        loadFirst();
     }
 
-    /** The scheduler's check, on the agents' interval; zero: no checks. */
+    /** The scheduler's check, on the agents' interval. */
     @Scheduled(identity = "workflow-config-watcher", every = "${patinox.executor.config-reload-interval}", delayed = "${patinox.executor.config-reload-interval}", concurrentExecution = ConcurrentExecution.SKIP)
     void check() {
-        try {
-            reloadIfChanged();
-        } catch (RuntimeException e) {
-            LOG.warn("Workflow check failed", e);
-        }
+        checkForChanges();
     }
 
-    /**
-     * Reloads the workflows if their files, or the agents they are checked against, changed.
-     *
-     * @return true when a new set is now in force
-     */
-    public synchronized boolean reloadIfChanged() {
-        Path dir = agents.configDir();
-        String now = fingerprint(dir);
-        if (now.equals(fingerprint)) {
-            return false;
-        }
-        fingerprint = now;
-        try {
-            workflows = loadAll(dir.resolve("workflows"), known());
-            version = ConfigVersion.of(dir);
-            lastError = null;
-            LOG.infof("Reloaded %d workflow(s) %s at config version %s", workflows.size(), workflows.keySet(), version);
-            return true;
-        } catch (InvalidWorkflowConfig e) {
-            lastError = e.getMessage();
-            LOG.errorf("Refused the changed workflows, keeping version %s: %s", version, e.getMessage());
-            return false;
-        }
+    /** Names, sizes and times of the workflow and agent files: the workflows are checked against the agents. */
+    @Override
+    protected String fingerprintOf(Path dir) {
+        return ConfigDirectory.fingerprint(dir, "workflows", "agents");
     }
 
-    /** The workflow named {@code name}, if the config in force defines it. */
-    public Optional<WorkflowDefinition> find(String name) {
-        return Optional.ofNullable(workflows.get(name));
-    }
-
-    /** Every workflow, by name. */
-    public Map<String, WorkflowDefinition> all() {
-        return workflows;
-    }
-
-    /** The config version the workflows in force were read at. */
-    public String version() {
-        return version;
-    }
-
-    /** Why the last changed set was refused, or null when the set in force is the newest. */
-    public String lastError() {
-        return lastError;
+    @Override
+    protected Map<String, WorkflowDefinition> read(Path dir) {
+        return loadAll(dir.resolve("workflows"), known());
     }
 
     private WorkflowChecks.Known known() {
@@ -124,24 +84,12 @@ public class WorkflowRegistry {
      * @throws InvalidWorkflowConfig for the first file that cannot be used
      */
     public static Map<String, WorkflowDefinition> loadAll(Path dir, WorkflowChecks.Known known) {
-        Map<String, WorkflowDefinition> loaded = new TreeMap<>();
         if (!Files.isDirectory(dir)) {
             return Map.of();
         }
-        try {
-            for (Path file : ConfigDirectory.yamlFiles(dir)) {
-                WorkflowDefinition wf = WorkflowFileReader.read(file);
-                loaded.put(wf.name(), wf);
-            }
-        } catch (IOException e) {
-            throw new InvalidWorkflowConfig("cannot list " + dir + ": " + e.getMessage(), e);
-        }
+        Map<String, WorkflowDefinition> loaded = ConfigDirectory.readAll(dir, WorkflowFileReader::read,
+                WorkflowDefinition::name, InvalidWorkflowConfig::new);
         WorkflowChecks.check(loaded, known);
         return Map.copyOf(loaded);
-    }
-
-    /** Names, sizes and times of the workflow and agent files. */
-    static String fingerprint(Path dir) {
-        return ConfigDirectory.fingerprint(dir, "workflows", "agents");
     }
 }
