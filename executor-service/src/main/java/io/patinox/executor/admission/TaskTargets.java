@@ -1,6 +1,7 @@
 package io.patinox.executor.admission;
 
 import io.patinox.executor.config.AgentRegistry;
+import io.patinox.executor.config.ReloadingRegistry;
 import io.patinox.executor.workflow.WorkflowRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -34,15 +35,7 @@ public class TaskTargets {
      * @param agent the name as the task gives it
      */
     public Optional<Refusal> check(String agent) {
-        if (!isIdentifier(agent)) {
-            return Optional.of(Refusal.of(Refusal.Kind.INVALID, "agent name '" + printable(agent) + "' is not a valid"
-                    + " identifier (" + IDENTIFIER.pattern() + ")"));
-        }
-        if (agents.find(agent).isEmpty()) {
-            return Optional.of(Refusal.of(Refusal.Kind.UNKNOWN_TARGET, "unknown agent '" + agent + "' (known: "
-                    + agents.all().keySet() + ")"));
-        }
-        return Optional.empty();
+        return refusal("agent", agent, agents);
     }
 
     /**
@@ -51,13 +44,18 @@ public class TaskTargets {
      * @param workflow the name as the task gives it
      */
     public Optional<Refusal> checkWorkflow(String workflow) {
-        if (!isIdentifier(workflow)) {
-            return Optional.of(Refusal.of(Refusal.Kind.INVALID, "workflow name '" + printable(workflow) + "' is not a valid"
+        return refusal("workflow", workflow, workflows);
+    }
+
+    /** Why {@code name} names no {@code kind} that {@code registry} has in force, or empty. */
+    private static Optional<Refusal> refusal(String kind, String name, ReloadingRegistry<?> registry) {
+        if (!isIdentifier(name)) {
+            return Optional.of(Refusal.of(Refusal.Kind.INVALID, kind + " name '" + printable(name) + "' is not a valid"
                     + " identifier (" + IDENTIFIER.pattern() + ")"));
         }
-        if (workflows.find(workflow).isEmpty()) {
-            return Optional.of(Refusal.of(Refusal.Kind.UNKNOWN_TARGET, "unknown workflow '" + workflow + "' (known: "
-                    + workflows.all().keySet() + ")"));
+        if (registry.find(name).isEmpty()) {
+            return Optional.of(Refusal.of(Refusal.Kind.UNKNOWN_TARGET, "unknown " + kind + " '" + name + "' (known: "
+                    + registry.all().keySet() + ")"));
         }
         return Optional.empty();
     }
