@@ -28,8 +28,6 @@ import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
@@ -72,29 +70,24 @@ public class ValidationGateway {
     KafkaClientSettings kafkaSettings;
 
     private final Map<String, CompletableFuture<ValidationReply>> pending = new ConcurrentHashMap<>();
-    private KafkaProducer<String, byte[]> producer;
-    private ConsumerLoop<String, byte[]> replies;
+    /** The request producer and the reply follower. */
+    private PlainKafkaClients clients;
 
     void start(@Observes StartupEvent event) {
-        producer = new KafkaProducer<>(producerProps());
-        replies = new ConsumerLoop<>("validation-replies", new KafkaConsumer<>(consumerProps()), new Replies(),
+        clients = PlainKafkaClients.start(producerProps(), "validation-replies", consumerProps(), new Replies(),
                 "steps will fall back to their fail mode");
-        replies.start();
     }
 
     void stop(@Observes ShutdownEvent event) {
-        if (replies != null) {
-            replies.stop();
-        }
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(5));
+        if (clients != null) {
+            clients.stop();
         }
         pending.values().forEach(f -> f.completeExceptionally(new IllegalStateException("executor shutting down")));
     }
 
     /** True once the reply consumer holds every partition of the reply topic at a known position. */
     public boolean isReady() {
-        return replies != null && replies.isReady();
+        return clients != null && clients.follower().isReady();
     }
 
     /** Requests waiting for their reply now. */
@@ -110,7 +103,7 @@ public class ValidationGateway {
         long start = System.nanoTime();
         // A request sent before the reply consumer has its position could miss its reply: wait for it, within
         // the step's deadline.
-        if (!isReady() && (replies == null || !replies.awaitReady(deadline))) {
+        if (!isReady() && (clients == null || !clients.follower().awaitReady(deadline))) {
             return new Answer(null, "no verdict: the reply consumer was not ready within " + deadline.toMillis() + " ms");
         }
         Duration left = deadline.minusNanos(System.nanoTime() - start);
@@ -144,7 +137,7 @@ public class ValidationGateway {
         openTelemetry.getPropagators().getTextMapPropagator().inject(Context.current(), record,
                 (r, k, v) -> r.headers().remove(k).add(k, v.getBytes(StandardCharsets.UTF_8)));
         try {
-            producer.send(record, (meta, error) -> {
+            clients.producer().send(record, (meta, error) -> {
                 if (error != null) {
                     future.completeExceptionally(error);
                 }

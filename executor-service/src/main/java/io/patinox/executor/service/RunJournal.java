@@ -4,6 +4,7 @@ import io.patinox.contracts.json.Json;
 import io.patinox.executor.config.ExecutorConfig;
 import io.patinox.executor.messaging.ConsumerLoop;
 import io.patinox.executor.messaging.KafkaClientSettings;
+import io.patinox.executor.messaging.PlainKafkaClients;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,8 +26,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -66,8 +65,8 @@ public class RunJournal {
 
     private final Map<String, RunCheckpoint> latest = new ConcurrentHashMap<>();
     private final Map<String, io.patinox.contracts.events.RunResult> published = new ConcurrentHashMap<>();
-    private KafkaProducer<String, byte[]> producer;
-    private ConsumerLoop<String, byte[]> follower;
+    /** The checkpoint producer and the follower of the journal and the results; null while the journal is off. */
+    private PlainKafkaClients clients;
 
     void start(@Observes StartupEvent event) {
         if (!config.runs().journal()) {
@@ -76,19 +75,14 @@ public class RunJournal {
         if (config.runs().createTopic()) {
             createTopic();
         }
-        producer = new KafkaProducer<>(kafkaSettings.producer(bootstrap, "executor-run-journal"));
-        follower = new ConsumerLoop<>("run-journal",
-                new KafkaConsumer<>(kafkaSettings.consumer(bootstrap, "executor-run-journal-reader")), new Follower(),
+        clients = PlainKafkaClients.start(kafkaSettings.producer(bootstrap, "executor-run-journal"), "run-journal",
+                kafkaSettings.consumer(bootstrap, "executor-run-journal-reader"), new Follower(),
                 "finished tasks may run again after a restart");
-        follower.start();
     }
 
     void stop(@Observes ShutdownEvent event) {
-        if (follower != null) {
-            follower.stop();
-        }
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(5));
+        if (clients != null) {
+            clients.stop();
         }
     }
 
@@ -97,7 +91,7 @@ public class RunJournal {
      * is off, or whose follower died (logged), does not hold runs up.
      */
     public boolean awaitLoaded(Duration timeout) {
-        return follower == null || follower.awaitReady(timeout) || follower.hasEnded();
+        return clients == null || clients.follower().awaitReady(timeout) || clients.follower().hasEnded();
     }
 
     /**
@@ -131,11 +125,11 @@ public class RunJournal {
      */
     public void save(RunCheckpoint checkpoint) {
         latest.put(checkpoint.taskId(), checkpoint);
-        if (producer == null) {
+        if (clients == null) {
             return;
         }
         try {
-            producer.send(new ProducerRecord<>(config.runs().topic(), checkpoint.taskId(), Json.encode(checkpoint)))
+            clients.producer().send(new ProducerRecord<>(config.runs().topic(), checkpoint.taskId(), Json.encode(checkpoint)))
                     .get(config.publish().sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
