@@ -2,7 +2,6 @@ package io.patinox.executor.messaging;
 
 import io.patinox.contracts.events.RunResult;
 import io.patinox.contracts.events.TaskSubmitted;
-import io.patinox.contracts.json.ContractViolation;
 import io.patinox.executor.admission.Admission;
 import io.patinox.executor.admission.Refusal;
 import io.patinox.executor.config.ExecutorConfig;
@@ -54,10 +53,8 @@ public class TaskConsumer {
     @Incoming(TASKS)
     @Blocking(value = "executor-runs", ordered = false)
     public void onTask(TaskSubmitted task) {
-        if (task == null) {
-            // A tombstone: nothing to run, parked like any record that is not a task.
-            throw new ContractViolation("empty message in TaskSubmitted", null, null);
-        }
+        // A tombstone: nothing to run, parked like any record that is not a task.
+        Payloads.required(task, TaskSubmitted.class);
         if (!seenBefore(task.taskId())) {
             Optional<Refusal> refusal = admission.fromKafka(task);
             if (refusal.isPresent()) {

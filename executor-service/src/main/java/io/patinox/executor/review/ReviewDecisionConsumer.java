@@ -1,7 +1,7 @@
 package io.patinox.executor.review;
 
 import io.patinox.contracts.events.ReviewDecision;
-import io.patinox.contracts.json.ContractViolation;
+import io.patinox.executor.messaging.Payloads;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -26,9 +26,6 @@ public class ReviewDecisionConsumer {
     @Incoming(DECISIONS)
     @Blocking(value = "executor-runs", ordered = false)
     public void onDecision(ReviewDecision decision) {
-        if (decision == null) {
-            throw new ContractViolation("empty message in ReviewDecision", null, null);
-        }
-        reviews.apply(decision);
+        reviews.apply(Payloads.required(decision, ReviewDecision.class));
     }
 }
