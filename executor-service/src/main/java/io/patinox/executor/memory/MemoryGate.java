@@ -8,9 +8,6 @@ import io.patinox.contracts.events.StepOutcome;
 import io.patinox.contracts.events.TaskSubmitted;
 import io.patinox.contracts.events.Usage;
 import io.patinox.contracts.events.ValidationRequest;
-import io.patinox.contracts.events.VerdictSource;
-import io.patinox.contracts.validation.FailMode;
-import io.patinox.contracts.verdict.Finding;
 import io.patinox.contracts.verdict.Verdict;
 import io.patinox.executor.config.AgentDefinition;
 import io.patinox.executor.messaging.ValidationGateway;
@@ -33,9 +30,9 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class MemoryGate {
 
-    private static final Logger LOG = Logger.getLogger(MemoryGate.class);
     /** The action's tool name; policies list it like a tool (it is not one a model can call). */
     public static final String WRITE = "memory_write";
+    private static final Logger LOG = Logger.getLogger(MemoryGate.class);
 
     @Inject
     AgentMemory memory;
@@ -64,20 +61,8 @@ public class MemoryGate {
             answer = new ValidationGateway.Answer(null, "the verdict could not be asked for: " + e.getMessage());
         }
         long validationMicros = (System.nanoTime() - v0) / 1000;
-        Verdict verdict;
-        VerdictSource verdictSource;
-        List<Finding> findings = List.of();
-        if (answer.answered()) {
-            verdict = answer.reply().verdict();
-            verdictSource = VerdictSource.VALIDATOR;
-            findings = answer.reply().findings();
-        } else if (agent.failMode() == FailMode.CLOSED) {
-            verdict = new Verdict.Block(answer.failure() + "; policy '" + agent.policy() + "' fails closed");
-            verdictSource = VerdictSource.FAIL_CLOSED;
-        } else {
-            verdict = Verdict.allow();
-            verdictSource = VerdictSource.FAIL_OPEN;
-        }
+        ValidationGateway.Ruling ruling = answer.ruling(agent.failMode(), agent.policy());
+        Verdict verdict = ruling.verdict();
         String toWrite = verdict instanceof Verdict.Allow ? text
                 : verdict instanceof Verdict.Modify m && m.action() instanceof Action.ToolCall c
                         && c.arguments().get("text") instanceof String changed ? changed : null;
@@ -107,7 +92,8 @@ public class MemoryGate {
         }
         long executionMicros = (System.nanoTime() - e0) / 1000;
         onStep.accept(new StepEvent(StepEvent.SCHEMA_VERSION, task.taskId(), result.runId(), index, agent.name(),
-                result.configVersion(), result.model(), write, verdict, verdictSource, findings, outcome, output, error,
+                result.configVersion(), result.model(), write, verdict, ruling.source(), ruling.findings(), outcome, output,
+                error,
                 Usage.NONE, 0, validationMicros, executionMicros, clock.instant()));
     }
 }

@@ -4,8 +4,12 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.context.Context;
 import io.patinox.contracts.events.ValidationReply;
 import io.patinox.contracts.events.ValidationRequest;
+import io.patinox.contracts.events.VerdictSource;
 import io.patinox.contracts.json.Json;
 import io.patinox.contracts.topics.ReplyHeaders;
+import io.patinox.contracts.validation.FailMode;
+import io.patinox.contracts.verdict.Finding;
+import io.patinox.contracts.verdict.Verdict;
 import io.patinox.executor.config.ExecutorConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -54,6 +58,25 @@ public class ValidationGateway {
         public boolean answered() {
             return reply != null;
         }
+
+        /**
+         * The verdict to apply for this answer: the validator's, or, when none came, what the fail mode of
+         * {@code policy} makes of its absence (a block when it fails closed, an allow when it fails open).
+         */
+        public Ruling ruling(FailMode failMode, String policy) {
+            if (answered()) {
+                return new Ruling(reply.verdict(), VerdictSource.VALIDATOR, reply.findings());
+            }
+            if (failMode == FailMode.CLOSED) {
+                return new Ruling(new Verdict.Block(failure + "; policy '" + policy + "' fails closed"),
+                        VerdictSource.FAIL_CLOSED, List.of());
+            }
+            return new Ruling(Verdict.allow(), VerdictSource.FAIL_OPEN, List.of());
+        }
+    }
+
+    /** A step's verdict, where it came from, and the validator's findings (none without a reply). */
+    public record Ruling(Verdict verdict, VerdictSource source, List<Finding> findings) {
     }
 
     @Inject

@@ -13,8 +13,6 @@ import io.patinox.contracts.events.TaskSubmitted;
 import io.patinox.contracts.events.Usage;
 import io.patinox.contracts.events.ValidationRequest;
 import io.patinox.contracts.events.VerdictSource;
-import io.patinox.contracts.validation.FailMode;
-import io.patinox.contracts.verdict.Finding;
 import io.patinox.contracts.verdict.Verdict;
 import io.patinox.executor.ai.ChatEntry;
 import io.patinox.executor.ai.ModelClient;
@@ -283,24 +281,12 @@ final class RunLoop {
         long v0 = System.nanoTime();
         ValidationGateway.Answer answer = deps.gateway().ask(request, agent.stepDeadline());
         long validationMicros = micros(v0);
-        Verdict verdict;
-        VerdictSource source;
-        List<Finding> findings = List.of();
-        if (answer.answered()) {
-            verdict = answer.reply().verdict();
-            source = VerdictSource.VALIDATOR;
-            findings = answer.reply().findings();
-        } else if (agent.failMode() == FailMode.CLOSED) {
-            verdict = new Verdict.Block(answer.failure() + "; policy '" + agent.policy() + "' fails closed");
-            source = VerdictSource.FAIL_CLOSED;
-        } else {
-            verdict = Verdict.allow();
-            source = VerdictSource.FAIL_OPEN;
-        }
+        ValidationGateway.Ruling ruling = answer.ruling(agent.failMode(), agent.policy());
+        Verdict verdict = ruling.verdict();
 
         int index = stepIndex;
         Span.current().setAttribute("patinox.verdict", verdict.kind().name().toLowerCase(java.util.Locale.ROOT));
-        Span.current().setAttribute("patinox.verdict.source", source.name());
+        Span.current().setAttribute("patinox.verdict.source", ruling.source().name());
         Applied applied = verdict.fold(
                 allow -> perform(action),
                 modify -> perform(modify.action()),
@@ -308,13 +294,7 @@ final class RunLoop {
                 divert -> divert(divert, action),
                 block -> new Applied(StepOutcome.BLOCKED, null, null, 0,
                         new Ending(RunStatus.BLOCKED, deps.safeAnswer(), block.reason(), false)));
-        onStep.accept(new StepEvent(StepEvent.SCHEMA_VERSION, task.taskId(), runId, index, agent.name(), configVersion,
-                model.ref(), action, verdict, source, findings, applied.outcome(), applied.output(), applied.error(),
-                turnUsage, modelMicros, validationMicros, applied.executionMicros(), deps.clock().instant()));
-        if (applied.ending() == null) {
-            onCheckpoint.accept(this);
-        }
-        return applied.ending();
+        return record(index, action, ruling, applied, turnUsage, modelMicros, validationMicros);
     }
 
     /**
@@ -331,16 +311,28 @@ final class RunLoop {
             case APPROVE -> {
                 int index = stepIndex;
                 Applied applied = perform(pending);
-                onStep.accept(new StepEvent(StepEvent.SCHEMA_VERSION, task.taskId(), runId, index, agent.name(), configVersion,
-                        model.ref(), pending, Verdict.allow(), VerdictSource.REVIEWER, List.of(), applied.outcome(),
-                        applied.output(), applied.error(), Usage.NONE, 0, 0, applied.executionMicros(),
-                        deps.clock().instant()));
-                if (applied.ending() == null) {
-                    onCheckpoint.accept(this);
-                }
-                yield applied.ending();
+                yield record(index, pending, new ValidationGateway.Ruling(Verdict.allow(), VerdictSource.REVIEWER, List.of()),
+                        applied, Usage.NONE, 0, 0);
             }
         };
+    }
+
+    /**
+     * Records the step {@code index} that {@code applied} ended: its event is published and, when the run goes on, a
+     * checkpoint taken.
+     *
+     * @return the step's ending, or null when the run goes on
+     */
+    private Ending record(int index, Action action, ValidationGateway.Ruling ruling, Applied applied, Usage turnUsage,
+            long modelMicros, long validationMicros) {
+        onStep.accept(new StepEvent(StepEvent.SCHEMA_VERSION, task.taskId(), runId, index, agent.name(), configVersion,
+                model.ref(), action, ruling.verdict(), ruling.source(), ruling.findings(), applied.outcome(),
+                applied.output(), applied.error(), turnUsage, modelMicros, validationMicros, applied.executionMicros(),
+                deps.clock().instant()));
+        if (applied.ending() == null) {
+            onCheckpoint.accept(this);
+        }
+        return applied.ending();
     }
 
     /**
