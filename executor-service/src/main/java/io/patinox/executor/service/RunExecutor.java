@@ -230,7 +230,7 @@ public class RunExecutor {
                     null, startedAt), false);
         }
         WorkflowRun run = new WorkflowRun(deps(), new WorkflowRun.Env(agents::find, models::forAgent, workflows::find,
-                journal::save, this::publishStep), task, runId, found.get(), version, startedAt, resume);
+                journal::save, this::publishStep), new RunScope(task, runId, version, startedAt), found.get(), resume);
         RunLoop.Ending ending;
         try {
             ending = run.run();
@@ -243,7 +243,7 @@ public class RunExecutor {
             return new Outcome(null, false, run.suspendedCheckpoint());
         }
         return new Outcome(workflowResult(task, runId, version, ending.status(), ending.answer(), ending.reason(),
-                run.proposals(), run.usage(), run.model(), startedAt), ending.humanReview());
+                run.progress().proposals(), run.progress().usage(), run.model(), startedAt), ending.humanReview());
     }
 
     private RunResult workflowResult(TaskSubmitted task, String runId, String version, RunStatus status, String answer,
@@ -274,7 +274,8 @@ public class RunExecutor {
                     0, Usage.NONE, null, startedAt), false);
         }
         Deps deps = deps();
-        RunLoop loop = journaled(new RunLoop(deps, task, runId, agent, model, version, this::publishStep), startedAt);
+        RunScope scope = new RunScope(task, runId, version, startedAt);
+        RunLoop loop = journaled(new RunLoop(deps, scope, agent, model, this::publishStep));
         RunCheckpoint.PendingReview decided = null;
         if (resume != null) {
             loop.resumeFrom(resume);
@@ -287,7 +288,7 @@ public class RunExecutor {
                 ending = decided != null ? loop.decided(decided.decision(), decided.action()) : null;
                 decided = null;
                 if (ending == null) {
-                    ending = loop.run(startedAt);
+                    ending = loop.run();
                 }
             } catch (RuntimeException e) {
                 LOG.errorf(e, "Run %s of task %s failed", runId, task.taskId());
@@ -308,8 +309,8 @@ public class RunExecutor {
                 RunLoop previous = loop;
                 agent = next.get();
                 model = nextModel;
-                loop = journaled(new RunLoop(deps, task, runId, agent, model, version, this::publishStep)
-                        .continueAfter(previous, ending.reason()), startedAt);
+                loop = journaled(new RunLoop(deps, scope, agent, model, this::publishStep)
+                        .continueAfter(previous, ending.reason()));
             } catch (RuntimeException e) {
                 ending = new RunLoop.Ending(RunStatus.FAILED, "Sorry, I cannot run this task.",
                         "no model for agent '" + next.get().name() + "': " + e.getMessage(), false);
@@ -318,18 +319,19 @@ public class RunExecutor {
         }
         if (ending.status() == RunStatus.SUSPENDED) {
             RunLoop.Suspension s = ending.suspension();
-            return new Outcome(null, false, loop.checkpoint(startedAt).suspended(new RunCheckpoint.PendingReview(
-                    UUID.randomUUID().toString(), null, agent.name(), s.policy(), loop.stepIndex(), s.action(), s.reason(),
+            return new Outcome(null, false, loop.checkpoint().suspended(new RunCheckpoint.PendingReview(
+                    UUID.randomUUID().toString(), null, agent.name(), s.policy(), loop.progress().stepIndex(), s.action(),
+                    s.reason(),
                     clock.instant().plus(s.settings().timeout()), s.settings().onTimeout(), null)));
         }
         return new Outcome(result(task, runId, agent.name(), version, ending.status(), ending.answer(), ending.reason(),
-                loop.proposals(), loop.usage(), model.ref(), startedAt), ending.humanReview());
+                loop.progress().proposals(), loop.progress().usage(), model.ref(), startedAt), ending.humanReview());
     }
 
     /** {@code loop} with its checkpoints written to the journal, side-effecting tool calls included. */
-    private RunLoop journaled(RunLoop loop, Instant startedAt) {
-        return loop.onCheckpoint(l -> journal.save(l.checkpoint(startedAt)))
-                .onToolInFlight(call -> journal.save(loop.checkpoint(startedAt).withToolInFlight(call, clock.instant())));
+    private RunLoop journaled(RunLoop loop) {
+        return loop.onCheckpoint(l -> journal.save(l.checkpoint()))
+                .onToolInFlight(call -> journal.save(loop.checkpoint().withToolInFlight(call, clock.instant())));
     }
 
     /**

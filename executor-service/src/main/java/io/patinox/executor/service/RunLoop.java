@@ -9,7 +9,6 @@ import io.patinox.contracts.events.RunStatus;
 import io.patinox.contracts.events.StepContext;
 import io.patinox.contracts.events.StepEvent;
 import io.patinox.contracts.events.StepOutcome;
-import io.patinox.contracts.events.TaskSubmitted;
 import io.patinox.contracts.events.Usage;
 import io.patinox.contracts.events.ValidationRequest;
 import io.patinox.contracts.events.VerdictSource;
@@ -23,7 +22,6 @@ import io.patinox.executor.messaging.ValidationGateway;
 import io.patinox.executor.review.ReviewSettings;
 import io.patinox.executor.tools.ToolFailure;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -54,16 +52,34 @@ final class RunLoop {
     record Suspension(Action action, String reason, String policy, ReviewSettings settings) {
     }
 
+    /**
+     * What a run carries from loop to loop: the index of its next step, its proposals (model calls, retries included)
+     * and its usage so far.
+     */
+    record Progress(int stepIndex, int proposals, Usage usage) {
+
+        /** A run before its first step. */
+        static final Progress START = new Progress(0, 0, Usage.NONE);
+
+        /** The progress {@code checkpoint} records. */
+        static Progress of(RunCheckpoint checkpoint) {
+            return new Progress(checkpoint.stepIndex(), checkpoint.proposals(), checkpoint.usage());
+        }
+
+        /** This progress with one more step taken. */
+        Progress nextStep() {
+            return new Progress(stepIndex + 1, proposals, usage);
+        }
+    }
+
     /** What applying a verdict did to the step; {@code ending} is null when the run goes on. */
     private record Applied(StepOutcome outcome, String output, String error, long executionMicros, Ending ending) {
     }
 
     private final RunExecutor.Deps deps;
-    private final TaskSubmitted task;
-    private final String runId;
+    private final RunScope scope;
     private final AgentDefinition agent;
     private final ModelClient model;
-    private final String configVersion;
     private final Consumer<StepEvent> onStep;
     private Consumer<RunLoop> onCheckpoint = loop -> {
     };
@@ -86,16 +102,13 @@ final class RunLoop {
     private String lastOutput;
     private String lastError;
 
-    RunLoop(RunExecutor.Deps deps, TaskSubmitted task, String runId, AgentDefinition agent, ModelClient model,
-            String configVersion, Consumer<StepEvent> onStep) {
+    RunLoop(RunExecutor.Deps deps, RunScope scope, AgentDefinition agent, ModelClient model, Consumer<StepEvent> onStep) {
         this.deps = deps;
-        this.task = task;
-        this.runId = runId;
+        this.scope = scope;
         this.agent = agent;
         this.model = model;
-        this.configVersion = configVersion;
         this.onStep = onStep;
-        history.add(ChatEntry.user(task.input()));
+        history.add(ChatEntry.user(scope.task().input()));
     }
 
     /** Continues from {@code checkpoint}: the steps it records are not proposed or run again. */
@@ -113,16 +126,16 @@ final class RunLoop {
     }
 
     /**
-     * Starts this loop inside a longer run (a workflow): its steps are numbered from {@code stepIndex}, its budgets
-     * count from here, and the scripted model replays from {@code calls}.
+     * Starts this loop inside a longer run (a workflow) at {@code progress}: its steps are numbered from there, its
+     * budgets count from there, and the scripted model replays from its first call.
      */
-    RunLoop startAt(int stepIndex, int proposals, Usage usage, int calls) {
-        this.stepIndex = stepIndex;
-        this.proposals = proposals;
-        this.usage = usage;
-        this.calls = calls;
-        this.proposalsAtStart = proposals - calls;
-        this.usageAtStart = usage;
+    RunLoop startAt(Progress progress) {
+        this.stepIndex = progress.stepIndex();
+        this.proposals = progress.proposals();
+        this.usage = progress.usage();
+        this.calls = 0;
+        this.proposalsAtStart = progress.proposals();
+        this.usageAtStart = progress.usage();
         return this;
     }
 
@@ -164,17 +177,13 @@ final class RunLoop {
     }
 
     /** The run's state now, as a running checkpoint. */
-    RunCheckpoint checkpoint(java.time.Instant startedAt) {
-        return new RunCheckpoint(RunCheckpoint.SCHEMA_VERSION, task.taskId(), runId, RunCheckpoint.State.RUNNING, task,
-                proposals, stepIndex, retries, usage, history, toolOutputs, startedAt, null, deps.clock().instant());
+    RunCheckpoint checkpoint() {
+        return scope.checkpoint(progress(), retries, history, toolOutputs, deps.clock().instant());
     }
 
-    int proposals() {
-        return proposals;
-    }
-
-    int stepIndex() {
-        return stepIndex;
+    /** Where the run is after this loop's steps so far. */
+    Progress progress() {
+        return new Progress(stepIndex, proposals, usage);
     }
 
     String lastOutput() {
@@ -185,20 +194,7 @@ final class RunLoop {
         return lastError;
     }
 
-    /** The budget marks of this loop: proposals and usage when it started. */
-    int proposalsAtStart() {
-        return proposalsAtStart;
-    }
-
-    Usage usageAtStart() {
-        return usageAtStart;
-    }
-
-    Usage usage() {
-        return usage;
-    }
-
-    Ending run(Instant startedAt) {
+    Ending run() {
         if (uncertainCall != null) {
             // At most once for tools that change the world: a person checks whether it happened.
             return new Ending(RunStatus.FAILED, "A person will check the state of your request and get back to you.",
@@ -208,7 +204,7 @@ final class RunLoop {
         }
         while (true) {
             Duration wall = agent.budget().maxWallTime();
-            if (wall != null && Duration.between(startedAt, deps.clock().instant()).compareTo(wall) > 0) {
+            if (wall != null && Duration.between(scope.startedAt(), deps.clock().instant()).compareTo(wall) > 0) {
                 return new Ending(RunStatus.BUDGET_EXCEEDED, "I could not finish this task in the time I have.",
                         "wall-time budget exhausted: run took more than " + wall.toMillis() + " ms", false);
             }
@@ -219,7 +215,7 @@ final class RunLoop {
             Span span = deps.tracer().spanBuilder("RunLoop.step").startSpan();
             span.setAttribute("gen_ai.agent.name", agent.name());
             span.setAttribute("patinox.step.index", stepIndex);
-            span.setAttribute("patinox.run.id", runId);
+            span.setAttribute("patinox.run.id", scope.runId());
             Ending ending;
             try (Scope ignored = span.makeCurrent()) {
                 ending = step();
@@ -244,7 +240,8 @@ final class RunLoop {
         chat.setAttribute("patinox.model.scripted", model.ref().scripted());
         try (Scope ignored = chat.makeCurrent()) {
             turn = model
-                    .propose(new ModelRequest(agent.name(), agent.instructions(), agent.tools(), task.input(), history, calls));
+                    .propose(new ModelRequest(agent.name(), agent.instructions(), agent.tools(), scope.task().input(), history,
+                            calls));
             chat.setAttribute("gen_ai.usage.input_tokens", turn.usage().inputTokens());
             chat.setAttribute("gen_ai.usage.output_tokens", turn.usage().outputTokens());
         } catch (RuntimeException e) {
@@ -269,8 +266,9 @@ final class RunLoop {
      */
     Ending judge(Action action, Usage turnUsage, long modelMicros) {
         ValidationRequest request = new ValidationRequest(ValidationRequest.SCHEMA_VERSION, UUID.randomUUID().toString(),
-                task.taskId(), runId, stepIndex, agent.name(), configVersion, agent.policy(), action,
-                new StepContext(task.input(), toolOutputs, usage, retries, retrievedMemory()), deps.clock().instant());
+                scope.task().taskId(), scope.runId(), stepIndex, agent.name(), scope.configVersion(), agent.policy(),
+                action, new StepContext(scope.task().input(), toolOutputs, usage, retries, retrievedMemory()),
+                deps.clock().instant());
         usage = usage.plus(turnUsage);
         Ending overBudget = overBudget();
         if (overBudget != null) {
@@ -325,8 +323,9 @@ final class RunLoop {
      */
     private Ending record(int index, Action action, ValidationGateway.Ruling ruling, Applied applied, Usage turnUsage,
             long modelMicros, long validationMicros) {
-        onStep.accept(new StepEvent(StepEvent.SCHEMA_VERSION, task.taskId(), runId, index, agent.name(), configVersion,
-                model.ref(), action, ruling.verdict(), ruling.source(), ruling.findings(), applied.outcome(),
+        onStep.accept(new StepEvent(StepEvent.SCHEMA_VERSION, scope.task().taskId(), scope.runId(), index, agent.name(),
+                scope.configVersion(), model.ref(), action, ruling.verdict(), ruling.source(), ruling.findings(),
+                applied.outcome(),
                 applied.output(), applied.error(), turnUsage, modelMicros, validationMicros, applied.executionMicros(),
                 deps.clock().instant()));
         if (applied.ending() == null) {
@@ -387,7 +386,7 @@ final class RunLoop {
         span.setAttribute("gen_ai.tool.name", call.tool());
         span.setAttribute("gen_ai.agent.name", agent.name());
         try (Scope ignored = span.makeCurrent()) {
-            String output = deps.tools().run(agent, runId, call.tool(), call.arguments());
+            String output = deps.tools().run(agent, scope.runId(), call.tool(), call.arguments());
             history.add(ChatEntry.tool(output));
             toolOutputs.add(output);
             lastOutput = output;

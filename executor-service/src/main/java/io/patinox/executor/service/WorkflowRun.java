@@ -23,7 +23,6 @@ import io.patinox.executor.workflow.Expressions;
 import io.patinox.executor.workflow.WorkflowDefinition;
 import io.patinox.executor.workflow.WorkflowStep;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,38 +62,27 @@ final class WorkflowRun {
 
     private final RunExecutor.Deps deps;
     private final Env env;
-    private final TaskSubmitted task;
-    private final String runId;
+    private final RunScope runScope;
     private final WorkflowDefinition root;
-    private final String configVersion;
-    private final Instant startedAt;
     private final Map<String, DoneStep> done = new LinkedHashMap<>();
     /** The checkpoint to resume the step in progress from, until that step is reached; then null. */
     private RunCheckpoint resume;
     private String active;
     private int activeProposals;
     private Usage activeUsage = Usage.NONE;
-    private int stepIndex;
-    private int proposals;
-    private Usage usage = Usage.NONE;
+    private RunLoop.Progress progress = RunLoop.Progress.START;
     private String lastVerdict;
     private ModelRef lastModel;
     private RunCheckpoint suspended;
 
-    WorkflowRun(RunExecutor.Deps deps, Env env, TaskSubmitted task, String runId, WorkflowDefinition root,
-            String configVersion, Instant startedAt, RunCheckpoint resume) {
+    WorkflowRun(RunExecutor.Deps deps, Env env, RunScope runScope, WorkflowDefinition root, RunCheckpoint resume) {
         this.deps = deps;
         this.env = env;
-        this.task = task;
-        this.runId = runId;
+        this.runScope = runScope;
         this.root = root;
-        this.configVersion = configVersion;
-        this.startedAt = startedAt;
         if (resume != null && resume.workflow() != null) {
             done.putAll(resume.workflow().done());
-            stepIndex = resume.stepIndex();
-            proposals = resume.proposals();
-            usage = resume.usage();
+            progress = RunLoop.Progress.of(resume);
             this.resume = resume.workflow().active() != null ? resume : null;
         }
     }
@@ -102,7 +90,7 @@ final class WorkflowRun {
     /** Runs (or resumes) the workflow to its ending; a suspension's checkpoint is then {@link #suspendedCheckpoint()}. */
     RunLoop.Ending run() {
         try {
-            JsonNode input = input(root, task.input());
+            JsonNode input = input(root, runScope.task().input());
             Expressions.Scope scope = new Expressions.Scope(input, new HashMap<>(), new HashMap<>());
             JsonNode out = sequence(root, "", root.steps(), scope);
             JsonNode answer = root.output() != null ? Expressions.value(root.output(), scope) : out;
@@ -117,12 +105,9 @@ final class WorkflowRun {
         return suspended;
     }
 
-    int proposals() {
-        return proposals;
-    }
-
-    Usage usage() {
-        return usage;
+    /** Where the run is: its steps, proposals and usage so far. */
+    RunLoop.Progress progress() {
+        return progress;
     }
 
     /** The model of the last agent step, or the workflow's own for a workflow of tool steps only. */
@@ -190,13 +175,13 @@ final class WorkflowRun {
         }
         lastModel = model.ref();
         String input = Expressions.render(step.input(), scope);
-        RunLoop.Ending ending = runLoop(path, agent, model, input, loop -> loop.run(startedAt));
+        RunLoop.Ending ending = runLoop(path, agent, model, input, RunLoop::run);
         JsonNode out = ending.answer() == null ? MissingNode.getInstance() : TextNode.valueOf(ending.answer());
         if (step.outputSchema() != null) {
             out = json(ending.answer(), "the answer of step '" + path + "'");
             checkSchema(step.outputSchema(), out, "the answer of step '" + path + "'");
         }
-        stepIndex++;
+        progress = progress.nextStep();
         finish(path, out);
         return out;
     }
@@ -204,7 +189,7 @@ final class WorkflowRun {
     private JsonNode toolStep(WorkflowDefinition wf, String path, WorkflowStep.Tool step, Expressions.Scope scope) {
         Action.ToolCall call = new Action.ToolCall(step.tool(), Expressions.arguments(step.arguments(), scope));
         AgentDefinition agent = toolAgent(wf, step.tool());
-        RunLoop.Ending ending = runLoop(path, agent, workflowModel(wf), task.input(), loop -> {
+        RunLoop.Ending ending = runLoop(path, agent, workflowModel(wf), runScope.task().input(), loop -> {
             RunLoop.Ending e = loop.judge(call, Usage.NONE, 0);
             if (e == null && loop.lastError() != null) {
                 return failed("tool step '" + path + "' failed: " + loop.lastError());
@@ -224,13 +209,14 @@ final class WorkflowRun {
      */
     private RunLoop.Ending runLoop(String path, AgentDefinition agent, ModelClient model, String input,
             Function<RunLoop, RunLoop.Ending> body) {
-        if (stepIndex >= root.maxSteps()) {
+        if (progress.stepIndex() >= root.maxSteps()) {
             throw new Stop(new RunLoop.Ending(RunStatus.BUDGET_EXCEEDED, "I could not finish this task within my step budget.",
                     "step budget exhausted: workflow maxSteps " + root.maxSteps() + " reached", false));
         }
+        TaskSubmitted task = runScope.task();
         TaskSubmitted stepTask = new TaskSubmitted(TaskSubmitted.SCHEMA_VERSION, task.taskId(), agent.name(), input,
                 task.metadata(), task.occurredAt());
-        RunLoop loop = new RunLoop(deps, stepTask, runId, agent, model, configVersion, this::onStep);
+        RunLoop loop = new RunLoop(deps, runScope.forTask(stepTask), agent, model, this::onStep);
         boolean tool = model.ref().provider().equals(WORKFLOW_PROVIDER);
         RunCheckpoint from = resume != null && path.equals(resume.workflow().active()) ? resume : null;
         resume = null;
@@ -240,9 +226,9 @@ final class WorkflowRun {
             activeProposals = from.workflow().activeProposals();
             activeUsage = from.workflow().activeUsage();
         } else {
-            activeProposals = proposals;
-            activeUsage = usage;
-            loop.startAt(stepIndex, proposals, usage, 0);
+            activeProposals = progress.proposals();
+            activeUsage = progress.usage();
+            loop.startAt(progress);
         }
         loop.onCheckpoint(l -> {
             if (tool && l.lastError() == null && l.lastOutput() != null) {
@@ -260,20 +246,19 @@ final class WorkflowRun {
         } else if (from != null && from.review() != null && from.review().decision() != null) {
             ending = loop.decided(from.review().decision(), from.review().action());
             if (ending == null && !tool) {
-                ending = loop.run(startedAt);
+                ending = loop.run();
             } else if (ending == null && loop.lastError() != null) {
                 ending = failed("tool step '" + path + "' failed: " + loop.lastError());
             }
         } else {
             ending = body.apply(loop);
         }
-        proposals = loop.proposals();
-        usage = loop.usage();
-        stepIndex = loop.stepIndex();
+        progress = loop.progress();
         if (ending != null && ending.status() == RunStatus.SUSPENDED) {
             RunLoop.Suspension s = ending.suspension();
             suspended = checkpoint(loop).suspended(new PendingReview(UUID.randomUUID().toString(), path, agent.name(),
-                    s.policy(), loop.stepIndex(), s.action(), s.reason(), deps.clock().instant().plus(s.settings().timeout()),
+                    s.policy(), progress.stepIndex(), s.action(), s.reason(),
+                    deps.clock().instant().plus(s.settings().timeout()),
                     s.settings().onTimeout(), null));
             throw new Stop(ending);
         }
@@ -285,26 +270,23 @@ final class WorkflowRun {
 
     /** Records a finished step and checkpoints the run between steps. */
     private void record(String path, JsonNode output, RunLoop loop) {
-        proposals = loop.proposals();
-        usage = loop.usage();
-        stepIndex = loop.stepIndex();
+        progress = loop.progress();
         finish(path, output);
     }
 
     private void finish(String path, JsonNode output) {
         done.put(path, new DoneStep(output, lastVerdict));
         active = null;
-        env.save().accept(new RunCheckpoint(RunCheckpoint.SCHEMA_VERSION, task.taskId(), runId, RunCheckpoint.State.RUNNING,
-                task, proposals, stepIndex, 0, usage, List.of(), List.of(),
-                startedAt, null, deps.clock().instant()).inWorkflow(task, progress()));
+        env.save().accept(runScope.checkpoint(progress, 0, List.of(), List.of(), deps.clock().instant())
+                .inWorkflow(runScope.task(), workflowProgress()));
     }
 
     /** The workflow's state with {@code loop}'s inside the step in progress. */
     private RunCheckpoint checkpoint(RunLoop loop) {
-        return loop.checkpoint(startedAt).inWorkflow(task, progress());
+        return loop.checkpoint().inWorkflow(runScope.task(), workflowProgress());
     }
 
-    private WorkflowProgress progress() {
+    private WorkflowProgress workflowProgress() {
         return new WorkflowProgress(done, active, activeProposals, activeUsage);
     }
 
@@ -364,18 +346,15 @@ final class WorkflowRun {
     static final String WORKFLOW_PROVIDER = "workflow";
 
     private static ModelClient workflowModel(WorkflowDefinition wf) {
-        ModelRef ref = new ModelRef(WORKFLOW_PROVIDER, wf.name(), false);
-        return new ModelClient() {
-            @Override
-            public ModelRef ref() {
-                return ref;
-            }
+        return new NoModel(new ModelRef(WORKFLOW_PROVIDER, wf.name(), false));
+    }
 
-            @Override
-            public ModelTurn propose(ModelRequest request) {
-                throw new IllegalStateException("a workflow's tool step has no model");
-            }
-        };
+    /** The model of a workflow's tool steps: it names the workflow on their step events and is never asked. */
+    private record NoModel(ModelRef ref) implements ModelClient {
+        @Override
+        public ModelTurn propose(ModelRequest request) {
+            throw new IllegalStateException("a workflow's tool step has no model");
+        }
     }
 
     /** Who a tool step runs as: the workflow, allowed that one tool, under the workflow's policy and deadline. */
