@@ -15,6 +15,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -44,53 +45,46 @@ public class ReviewResource {
     @GET
     @Path("{id}")
     public Response show(@PathParam("id") String id) {
-        return reviews.find(id).map(v -> Response.ok(v).build())
-                .orElseGet(() -> Response.status(404).entity(Map.of("error", "no review '" + id + "'")).build());
+        return reviews.find(id).map(v -> Response.ok(v).build()).orElseGet(() -> error(404, "no review '" + id + "'"));
     }
 
-    /** Runs the pending action as it is. */
+    /**
+     * Decides the review: {@code approve} runs the pending action as it is, {@code edit} runs {@code action} instead
+     * (if the validator allows it), {@code reject} ends the run with {@code reason}.
+     */
     @POST
-    @Path("{id}/approve")
+    @Path("{id}/{decision: approve|edit|reject}")
     @Consumes(MediaType.APPLICATION_JSON)
     @Blocking
-    public Response approve(@PathParam("id") String id, DecisionRequest body) {
-        return decide(id, ReviewDecision.Kind.APPROVE, body);
-    }
-
-    /** Runs {@code action} instead, if the validator allows it. */
-    @POST
-    @Path("{id}/edit")
-    @Consumes(MediaType.APPLICATION_JSON)
-    @Blocking
-    public Response edit(@PathParam("id") String id, DecisionRequest body) {
-        if (body == null || body.action() == null) {
-            return Response.status(400).entity(Map.of("error", "an edit needs 'action' (the action to run instead)")).build();
+    public Response decide(@PathParam("id") String id, @PathParam("decision") String decision, DecisionRequest body) {
+        ReviewDecision.Kind kind = ReviewDecision.Kind.valueOf(decision.toUpperCase(Locale.ROOT));
+        String missing = missing(kind, body);
+        if (missing != null) {
+            return error(400, missing);
         }
-        return decide(id, ReviewDecision.Kind.EDIT, body);
-    }
-
-    /** Ends the run with {@code reason}. */
-    @POST
-    @Path("{id}/reject")
-    @Consumes(MediaType.APPLICATION_JSON)
-    @Blocking
-    public Response reject(@PathParam("id") String id, DecisionRequest body) {
-        if (body == null || body.reason() == null || body.reason().isBlank()) {
-            return Response.status(400).entity(Map.of("error", "a rejection needs 'reason'")).build();
-        }
-        return decide(id, ReviewDecision.Kind.REJECT, body);
-    }
-
-    private Response decide(String id, ReviewDecision.Kind kind, DecisionRequest body) {
         String reviewer = body == null || body.reviewer() == null || body.reviewer().isBlank() ? "api" : body.reviewer();
         try {
             ReviewDecision d = reviews.decide(id, kind, body == null ? null : body.action(),
                     body == null ? null : body.reason(), reviewer);
             return Response.accepted(d).build();
         } catch (ReviewService.NotWaiting e) {
-            return Response.status(e.unknown ? 404 : 409).entity(Map.of("error", e.getMessage())).build();
+            return error(e.unknown ? 404 : 409, e.getMessage());
         } catch (IllegalArgumentException e) {
-            return Response.status(400).entity(Map.of("error", e.getMessage())).build();
+            return error(400, e.getMessage());
         }
+    }
+
+    /** What a decision of {@code kind} needs and {@code body} lacks, or null. */
+    private static String missing(ReviewDecision.Kind kind, DecisionRequest body) {
+        return switch (kind) {
+            case APPROVE -> null;
+            case EDIT -> body == null || body.action() == null ? "an edit needs 'action' (the action to run instead)" : null;
+            case REJECT -> body == null || body.reason() == null || body.reason().isBlank() ? "a rejection needs 'reason'"
+                    : null;
+        };
+    }
+
+    private static Response error(int status, String message) {
+        return Response.status(status).entity(Map.of("error", message)).build();
     }
 }
