@@ -3,6 +3,7 @@ package io.patinox.executor.tools;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import java.util.function.Supplier;
 
 /**
  * A safe arithmetic evaluator: numbers, {@code + - * / % ^}, parentheses, unary minus; nothing else,
@@ -52,31 +53,34 @@ public final class Arithmetic {
     }
 
     private BigDecimal expr() {
-        BigDecimal value = term();
-        while (true) {
-            if (eat('+')) {
-                value = value.add(term(), MC);
-            } else if (eat('-')) {
-                value = value.subtract(term(), MC);
-            } else {
-                return value;
-            }
-        }
+        return operations(this::term, "+-");
     }
 
     private BigDecimal term() {
-        BigDecimal value = factor();
+        return operations(this::factor, "*/%");
+    }
+
+    /** One left-associative level of the grammar: operands joined by any of {@code operators}. */
+    private BigDecimal operations(Supplier<BigDecimal> operand, String operators) {
+        BigDecimal value = operand.get();
         while (true) {
-            if (eat('*')) {
-                value = value.multiply(factor(), MC);
-            } else if (eat('/')) {
-                value = value.divide(nonZero(factor()), MC);
-            } else if (eat('%')) {
-                value = value.remainder(nonZero(factor()), MC);
-            } else {
+            skipSpaces();
+            if (pos >= text.length() || operators.indexOf(text.charAt(pos)) < 0) {
                 return value;
             }
+            char operator = text.charAt(pos++);
+            value = apply(operator, value, operand.get());
         }
+    }
+
+    private static BigDecimal apply(char operator, BigDecimal left, BigDecimal right) {
+        return switch (operator) {
+            case '+' -> left.add(right, MC);
+            case '-' -> left.subtract(right, MC);
+            case '*' -> left.multiply(right, MC);
+            case '/' -> left.divide(nonZero(right), MC);
+            default -> left.remainder(nonZero(right), MC);
+        };
     }
 
     private BigDecimal factor() {
