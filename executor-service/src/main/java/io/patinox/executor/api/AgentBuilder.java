@@ -71,6 +71,13 @@ public final class AgentBuilder {
         return value;
     }
 
+    private static int atLeast(int value, int min, String field) {
+        if (value < min) {
+            throw new IllegalArgumentException(field + " must be >= " + min + ", was " + value);
+        }
+        return value;
+    }
+
     private static final class Stages implements ModelStage, InstructionsStage, PolicyStage, OptionalStage {
         private final String name;
         private String model;
@@ -113,10 +120,7 @@ public final class AgentBuilder {
 
         @Override
         public OptionalStage maxSteps(int maxSteps) {
-            if (maxSteps < 1) {
-                throw new IllegalArgumentException("maxSteps must be >= 1, was " + maxSteps);
-            }
-            this.maxSteps = maxSteps;
+            this.maxSteps = atLeast(maxSteps, 1, "maxSteps");
             return this;
         }
 
@@ -137,10 +141,7 @@ public final class AgentBuilder {
 
         @Override
         public OptionalStage maxRetries(int maxRetries) {
-            if (maxRetries < 0) {
-                throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
-            }
-            this.maxRetries = maxRetries;
+            this.maxRetries = atLeast(maxRetries, 0, "maxRetries");
             return this;
         }
 
