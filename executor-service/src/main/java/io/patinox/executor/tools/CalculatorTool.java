@@ -5,7 +5,13 @@ import java.util.Map;
 
 /** {@code calculator}: evaluates an arithmetic expression ({@link Arithmetic}; no script engine). */
 @ApplicationScoped
-public class CalculatorTool implements Tool {
+public class CalculatorTool extends DeclaredTool {
+
+    public CalculatorTool() {
+        super("calculator",
+                "Evaluate arithmetic. Arguments: expression (string, e.g. \"17 * 23\"; + - * / % ^ and parentheses).",
+                new Parameter("expression", "string", "the arithmetic expression, e.g. 17 * 23", true));
+    }
 
     /** Reads only: safe to repeat after a crash. */
     @Override
@@ -14,26 +20,7 @@ public class CalculatorTool implements Tool {
     }
 
     @Override
-    public String name() {
-        return "calculator";
-    }
-
-    @Override
-    public String description() {
-        return "Evaluate arithmetic. Arguments: expression (string, e.g. \"17 * 23\"; + - * / % ^ and parentheses).";
-    }
-
-    @Override
-    public java.util.List<Parameter> parameters() {
-        return java.util.List.of(new Parameter("expression", "string", "the arithmetic expression, e.g. 17 * 23", true));
-    }
-
-    @Override
     public String execute(Map<String, Object> arguments) {
-        Object expression = arguments.get("expression");
-        if (!(expression instanceof String text)) {
-            throw new ToolFailure("calculator needs a string argument 'expression', got " + arguments);
-        }
-        return Arithmetic.format(Arithmetic.evaluate(text));
+        return Arithmetic.format(Arithmetic.evaluate(text(arguments, "expression")));
     }
 }

@@ -9,10 +9,15 @@ import java.util.Map;
 
 /** {@code memory_search}: the calling agent's long-term memory, searched by meaning (top 3). */
 @ApplicationScoped
-public class MemorySearchTool implements Tool {
+public class MemorySearchTool extends DeclaredTool {
 
     @Inject
     AgentMemory memory;
+
+    public MemorySearchTool() {
+        super("memory_search", "Search your knowledge base and past answers by meaning. Arguments: query (string).",
+                new Parameter("query", "string", "what to look for", true));
+    }
 
     /** Reads only: safe to repeat after a crash. */
     @Override
@@ -27,29 +32,15 @@ public class MemorySearchTool implements Tool {
     }
 
     @Override
-    public String name() {
-        return "memory_search";
-    }
-
-    @Override
-    public String description() {
-        return "Search your knowledge base and past answers by meaning. Arguments: query (string).";
-    }
-
-    @Override
-    public List<Parameter> parameters() {
-        return List.of(new Parameter("query", "string", "what to look for", true));
-    }
-
-    @Override
     public String execute(Map<String, Object> arguments) {
         throw new ToolFailure("memory_search needs the calling agent");
     }
 
     @Override
     public String execute(AgentDefinition agent, Map<String, Object> arguments) {
-        if (!(arguments.get("query") instanceof String query) || query.isBlank()) {
-            throw new ToolFailure("memory_search needs a string argument 'query', got " + arguments);
+        String query = text(arguments, "query");
+        if (query.isBlank()) {
+            throw needs("a string argument 'query'", arguments);
         }
         List<String> found = memory.search(agent, query, 3);
         return found.isEmpty() ? "nothing found" : String.join("\n---\n", found);

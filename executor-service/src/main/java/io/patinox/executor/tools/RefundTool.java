@@ -9,21 +9,11 @@ import java.util.Map;
  * deployment, which is why policies watch it; here it only confirms what it would do.
  */
 @ApplicationScoped
-public class RefundTool implements Tool {
+public class RefundTool extends DeclaredTool {
 
-    @Override
-    public String name() {
-        return "refund";
-    }
-
-    @Override
-    public String description() {
-        return "Refund an order. Arguments: orderId (string), amount (number), currency (ISO code).";
-    }
-
-    @Override
-    public java.util.List<Parameter> parameters() {
-        return java.util.List.of(new Parameter("orderId", "string", "the order to refund", true),
+    public RefundTool() {
+        super("refund", "Refund an order. Arguments: orderId (string), amount (number), currency (ISO code).",
+                new Parameter("orderId", "string", "the order to refund", true),
                 new Parameter("amount", "number", "the amount to refund", true),
                 new Parameter("currency", "string", "ISO 4217 currency code, default EUR", false));
     }
@@ -34,7 +24,7 @@ public class RefundTool implements Tool {
         Object amount = arguments.get("amount");
         Object currency = arguments.getOrDefault("currency", "EUR");
         if (orderId == null || !(amount instanceof Number n) || n.doubleValue() <= 0) {
-            throw new ToolFailure("refund needs 'orderId' and a positive numeric 'amount', got " + arguments);
+            throw needs("'orderId' and a positive numeric 'amount'", arguments);
         }
         return String.format(Locale.ROOT, "Refund of %s %s for order %s recorded.", amount, currency, orderId);
     }
