@@ -24,48 +24,20 @@ import java.util.TreeMap;
  * strongest one), so the verdicts compared are those of the validators that do run. {@link ReplayEvaluator} accounts
  * for what it would have judged: it compares the {@link #declaration()} of each such validator under both configs,
  * refuses a proposal that adds, removes or changes one, and names an unchanged one in the evidence.
+ *
+ * @param name the validator's name in the policy
+ * @param type its type
+ * @param missing what evolution lacks to run it
+ * @param declaration what it was configured with: its parameters in a canonical form, with the SHA-256 of every file
+ *        of the config directory they name (e.g. the attack corpora), so a proposal that edits such a file changes it
+ *        too
  */
-final class NotReplayed implements Validator {
-
-    private final String name;
-    private final String type;
-    private final String missing;
-    private final String declaration;
-
-    NotReplayed(String name, String type, String missing, String declaration) {
-        this.name = name;
-        this.type = type;
-        this.missing = missing;
-        this.declaration = declaration;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
+record NotReplayed(String name, String type, String missing, String declaration) implements Validator {
 
     /** Costs nothing: it runs inline, and it comes first as it changes nothing later validators see. */
     @Override
     public int cost() {
         return 0;
-    }
-
-    /** Its type. */
-    String type() {
-        return type;
-    }
-
-    /** What evolution lacks to run it. */
-    String missing() {
-        return missing;
-    }
-
-    /**
-     * What it was configured with: its parameters in a canonical form, with the SHA-256 of every file of the config
-     * directory they name (e.g. the attack corpora), so a proposal that edits such a file changes it too.
-     */
-    String declaration() {
-        return declaration;
     }
 
     @Override

@@ -2,41 +2,19 @@ package io.patinox.evolution.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.patinox.contracts.config.ConfigTree;
 import io.patinox.contracts.events.Action;
 import io.patinox.contracts.events.StepContext;
 import io.patinox.contracts.events.ValidationRequest;
 import io.patinox.contracts.verdict.Verdict;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The replay on the project's own policies, model and corpora, through the validator's real chain. */
-class ReplayEvaluatorTest {
-
-    @TempDir
-    Path tmp;
-
-    private final ReplayEvaluator evaluator = new ReplayEvaluator(Duration.ofMillis(200),
-            List.of("corpus/injection/attacks-project.txt"), List.of("corpus/injection/benign-project.txt"),
-            List.of("corpus/eval/steps.jsonl"));
-
-    @AfterEach
-    void close() {
-        evaluator.close();
-    }
-
-    private Path copy(String name) {
-        Path dir = tmp.resolve(name);
-        ConfigTree.copy(Path.of("..", "config"), dir);
-        return dir;
-    }
+class ReplayEvaluatorTest extends ProjectReplay {
 
     private static ReplayExample recorded(String input, ReplayExample.Set set, Verdict.Kind original) {
         return new ReplayExample("step run-1#0", set, new ValidationRequest(ValidationRequest.SCHEMA_VERSION, "r",

@@ -3,7 +3,6 @@ package io.patinox.evolution.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.patinox.contracts.config.ConfigTree;
 import io.patinox.contracts.events.Action;
 import io.patinox.contracts.events.StepContext;
 import io.patinox.contracts.events.ValidationRequest;
@@ -19,35 +18,15 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Evolution ships without the module vectors (the embedding model and Lance): what its replay does with a policy that
  * names {@code attack-similarity} (docs/adr/0017-evolution-replays-without-embeddings.md).
  */
-class ReplayWithoutEmbeddingsTest {
+class ReplayWithoutEmbeddingsTest extends ProjectReplay {
 
     private static final String MISSING = "the module io.patinox:patinox-vectors (embedding model, Lance)";
-
-    @TempDir
-    Path tmp;
-
-    private final ReplayEvaluator evaluator = new ReplayEvaluator(Duration.ofMillis(200),
-            List.of("corpus/injection/attacks-project.txt"), List.of("corpus/injection/benign-project.txt"),
-            List.of("corpus/eval/steps.jsonl"));
-
-    @AfterEach
-    void close() {
-        evaluator.close();
-    }
-
-    private Path copy(String name) {
-        Path dir = tmp.resolve(name);
-        ConfigTree.copy(Path.of("..", "config"), dir);
-        return dir;
-    }
 
     /** The config of {@code name} with the agent {@code support} on the policy {@code strict}. */
     private Path onStrict(String name) throws IOException {
