@@ -21,14 +21,12 @@ import org.junit.jupiter.api.Test;
  * The Python run also streams the task's steps.
  */
 @Order(2)
-class ClientsIT {
+class ClientsIT extends OnSharedMesh {
 
     private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(120);
-    private static RunningMesh mesh;
 
     @BeforeAll
-    static void startMesh() {
-        mesh = RunningMesh.shared();
+    static void setUp() {
         warmUp();
     }
 

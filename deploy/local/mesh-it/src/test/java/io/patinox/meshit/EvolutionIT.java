@@ -11,7 +11,6 @@ import io.patinox.contracts.events.RunStatus;
 import io.patinox.contracts.events.TaskSubmitted;
 import io.patinox.contracts.json.Json;
 import io.patinox.contracts.topics.Topics;
-import io.patinox.launcher.MeshClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,7 +23,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,16 +35,10 @@ import org.junit.jupiter.api.Timeout;
  * and the proposal is marked improved → reverted, which restores the planted behaviour under a third commit.
  */
 @Order(5)
-class EvolutionIT {
+class EvolutionIT extends OnSharedMesh {
 
     private static final String AGENT = "hurried";
-    private static RunningMesh mesh;
     private final HttpClient http = HttpClient.newHttpClient();
-
-    @BeforeAll
-    static void startMesh() {
-        mesh = RunningMesh.shared();
-    }
 
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -57,9 +49,7 @@ class EvolutionIT {
                 .replaceFirst("(?m)^stepDeadline: .*$", "stepDeadline: 1");
         assertThat(planted).contains("stepDeadline: 1\n");
         Files.writeString(agentFile, planted);
-        mesh.git("add", "-A");
-        mesh.git("-c", "user.name=Patinox Test", "-c", "user.email=test@localhost", "commit", "-q", "-m", "Add agent hurried");
-        String plantedVersion = mesh.git("rev-parse", "HEAD");
+        String plantedVersion = mesh.commit("Add agent hurried");
 
         // Traffic under the planted config: every step misses its 1 ms deadline and fails closed.
         List<RunResult> before = runUntil(plantedVersion, 12);
@@ -114,12 +104,10 @@ class EvolutionIT {
             List<String> ids = new ArrayList<>();
             // One probe task until the executor runs the version, then the rest at once.
             int batch = under.isEmpty() ? 1 : count - under.size();
-            try (MeshClient client = MeshClient.open(mesh.bootstrap)) {
-                for (int i = 0; i < batch; i++) {
-                    String id = "evo-" + UUID.randomUUID();
-                    ids.add(id);
-                    client.submit(TaskSubmitted.of(id, AGENT, "What is 17 * 23?"));
-                }
+            for (int i = 0; i < batch; i++) {
+                String id = "evo-" + UUID.randomUUID();
+                ids.add(id);
+                mesh.submit(TaskSubmitted.of(id, AGENT, "What is 17 * 23?"));
             }
             List<RunResult> results = await().atMost(Duration.ofSeconds(60)).until(() -> mesh.kafka.readAll(
                     Topics.RESULTS, r -> r.key() != null && ids.contains(r.key())).stream()

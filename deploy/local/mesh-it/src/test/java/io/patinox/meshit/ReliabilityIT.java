@@ -26,7 +26,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -40,17 +39,11 @@ import org.junit.jupiter.api.Timeout;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Order(7)
-class ReliabilityIT {
+class ReliabilityIT extends OnSharedMesh {
 
     private static final Duration RESULT_TIMEOUT = Duration.ofSeconds(120);
     /** Tasks in flight when a service is killed: enough that some are mid-run, few enough for two cores. */
     private static final int LOAD = 30;
-    private static RunningMesh mesh;
-
-    @BeforeAll
-    static void startMesh() {
-        mesh = RunningMesh.shared();
-    }
 
     /** What each consumed topic's consumer must do with records it cannot read: its dead-letter topic. */
     private static final List<String> POISONED = List.of(Topics.TASKS, Topics.VALIDATION_REQUESTS,
@@ -204,9 +197,7 @@ class ReliabilityIT {
     }
 
     private static void submit(List<TaskSubmitted> tasks) {
-        try (MeshClient client = MeshClient.open(mesh.bootstrap)) {
-            tasks.forEach(client::submit);
-        }
+        mesh.submit(tasks.toArray(TaskSubmitted[]::new));
     }
 
     private static Thread submitInBackground(List<TaskSubmitted> tasks, Duration gap) {

@@ -12,14 +12,12 @@ import io.patinox.contracts.events.VerdictSource;
 import io.patinox.contracts.json.Json;
 import io.patinox.contracts.topics.Topics;
 import io.patinox.contracts.verdict.Verdict;
-import io.patinox.launcher.MeshClient;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,14 +28,7 @@ import org.junit.jupiter.api.Timeout;
  * replies Retry with the feedback, the executor asks the model again with it, and the second answer passes.
  */
 @Order(4)
-class RetryIT {
-
-    private static RunningMesh mesh;
-
-    @BeforeAll
-    static void startMesh() {
-        mesh = RunningMesh.shared();
-    }
+class RetryIT extends OnSharedMesh {
 
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -47,18 +38,13 @@ class RetryIT {
                 .replaceFirst("(?m)^name: .*$", "name: checked")
                 .replaceFirst("(?m)^policy: .*$", "policy: llm")
                 .replaceFirst("(?m)^stepDeadline: .*$", "stepDeadline: 20s"));
-        mesh.git("add", "-A");
-        mesh.git("-c", "user.name=Patinox Test", "-c", "user.email=test@localhost", "commit", "-q", "-m", "Add agent checked");
+        mesh.commit("Add agent checked");
 
         // The executor picks the new agent up within its reload interval.
         RunResult result = await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).until(() -> {
             String taskId = "retry-" + UUID.randomUUID();
-            try (MeshClient client = MeshClient.open(mesh.bootstrap)) {
-                client.submit(TaskSubmitted.of(taskId, "checked", "What is 17 * 23?"));
-            }
-            return await().atMost(Duration.ofSeconds(60)).until(() -> mesh.kafka.readAll(Topics.RESULTS,
-                    r -> taskId.equals(r.key())), l -> !l.isEmpty()).stream()
-                    .map(r -> Json.decode(r.value(), RunResult.class)).findFirst().orElseThrow();
+            mesh.submit(TaskSubmitted.of(taskId, "checked", "What is 17 * 23?"));
+            return mesh.awaitResult(taskId, Duration.ofSeconds(60));
         }, r -> r.reason() == null || !r.reason().contains("unknown agent"));
         assertThat(result.status()).as(String.valueOf(result.reason())).isEqualTo(RunStatus.COMPLETED);
         assertThat(result.answer()).contains("391");

@@ -1,7 +1,13 @@
 package io.patinox.meshit;
 
+import static org.awaitility.Awaitility.await;
+
+import io.patinox.contracts.events.RunResult;
+import io.patinox.contracts.events.TaskSubmitted;
 import io.patinox.contracts.json.Json;
+import io.patinox.contracts.topics.Topics;
 import io.patinox.launcher.ConfigRepo;
+import io.patinox.launcher.MeshClient;
 import io.patinox.launcher.Processes;
 import io.patinox.launcher.ServiceSpec;
 import io.patinox.testkit.OpenAiServer;
@@ -20,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The four packaged services running as separate processes against the test JVM's broker, with a
@@ -275,6 +282,33 @@ final class RunningMesh implements AutoCloseable {
 
     String git(String... args) {
         return ConfigRepo.git(configRepo, args);
+    }
+
+    /** Commits every change of the config repository as the tests' user; returns the new commit. */
+    String commit(String message) {
+        git("add", "-A");
+        git("-c", "user.name=Patinox Test", "-c", "user.email=test@localhost", "commit", "-q", "-m", message);
+        return git("rev-parse", "HEAD");
+    }
+
+    /** Publishes tasks as an external client does (the launcher's client: idempotent, every replica acknowledging). */
+    void submit(TaskSubmitted... tasks) {
+        try (MeshClient client = MeshClient.open(bootstrap)) {
+            for (TaskSubmitted task : tasks) {
+                client.submit(task);
+            }
+        }
+    }
+
+    /** The first result of a task, waiting up to {@code wait}; fails with the end of the executor's log. */
+    RunResult awaitResult(String taskId, Duration wait) {
+        try {
+            return await().atMost(wait).pollInterval(Duration.ofMillis(500))
+                    .until(() -> kafka.readAll(Topics.RESULTS, r -> taskId.equals(r.key())), l -> !l.isEmpty()).stream()
+                    .map(r -> Json.decode(r.value(), RunResult.class)).findFirst().orElseThrow();
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("no result for " + taskId + "\nexecutor log:\n" + logTail("executor"), e);
+        }
     }
 
     static int freePort() throws IOException {

@@ -30,16 +30,14 @@ import org.junit.jupiter.api.Test;
  * or status the mesh must answer with. The table in docs/security.md maps each item to its test here.
  */
 @Order(3)
-class SecurityIT {
+class SecurityIT extends OnSharedMesh {
 
     /** The first memory use of the executor loads the embedding model and Lance. */
     private static final Duration WAIT = Duration.ofSeconds(120);
-    private static RunningMesh mesh;
     private static FrontDoor door;
 
     @BeforeAll
-    static void startMesh() {
-        mesh = RunningMesh.shared();
+    static void setUp() {
         door = new FrontDoor(mesh.port("executor"));
     }
 

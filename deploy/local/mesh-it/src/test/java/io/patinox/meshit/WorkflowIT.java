@@ -31,7 +31,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -46,21 +45,15 @@ import org.junit.jupiter.api.Timeout;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Order(8)
-class WorkflowIT {
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class WorkflowIT extends OnSharedMesh {
 
     private static final String WORKFLOW = "refund-request";
     private static final Duration WAIT = Duration.ofSeconds(120);
-    private static RunningMesh mesh;
     private final HttpClient http = HttpClient.newHttpClient();
-
-    @BeforeAll
-    static void startMesh() {
-        mesh = RunningMesh.shared();
-    }
 
     @Test
     @Order(1)
-    @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void aWorkflowWithABranchAndAParallelFanOutCompletesWithEveryStepValidated() {
         String refund = submit("wf-refund", 120, "The kettle arrived broken, I want my money back");
         String other = submit("wf-other", 20, "Where is my parcel?");
@@ -89,7 +82,6 @@ class WorkflowIT {
 
     @Test
     @Order(2)
-    @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void aRefundAboveTheLimitIsSuspendedAndAnApprovalOverRestCompletesIt() throws Exception {
         String taskId = submit("wf-approve", 900, "Please refund the sofa");
         ReviewRequest review = review(taskId);
@@ -115,7 +107,6 @@ class WorkflowIT {
 
     @Test
     @Order(3)
-    @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void aRejectedRefundEndsWithTheReviewersReason() throws Exception {
         String taskId = submit("wf-reject", 900, "Please refund the sofa");
         ReviewRequest review = review(taskId);
@@ -131,7 +122,6 @@ class WorkflowIT {
 
     @Test
     @Order(4)
-    @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void anEditedActionThatBreaksPolicyIsValidatedAgainAndBlocked() throws Exception {
         String taskId = submit("wf-edit", 900, "Please refund the sofa");
         ReviewRequest review = review(taskId);
@@ -259,7 +249,6 @@ class WorkflowIT {
 
     @Test
     @Order(7)
-    @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void aBadWorkflowFileIsRefusedWithFileLineAndFieldAndTheLastGoodVersionKeepsRunning() throws Exception {
         // Written to the config repository's checkout, as a pull or git-sync delivers a change; not committed, so the
         // config version the other tests of this mesh expect is back once the file is.
@@ -290,7 +279,6 @@ class WorkflowIT {
 
     @Test
     @Order(8)
-    @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void theDemosWorkflowPartCompletesEveryRequestGrantingTheApprovalOnTheDecisionsTopic() {
         List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -314,20 +302,12 @@ class WorkflowIT {
 
     private static String submit(String label, int amount, String reason) {
         String taskId = label + "-" + UUID.randomUUID();
-        try (MeshClient client = MeshClient.open(mesh.bootstrap)) {
-            client.submit(task(taskId, amount, reason));
-        }
+        mesh.submit(task(taskId, amount, reason));
         return taskId;
     }
 
     private static RunResult result(String taskId) {
-        try {
-            return await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> mesh.kafka.readAll(Topics.RESULTS,
-                    r -> taskId.equals(r.key())), l -> !l.isEmpty()).stream()
-                    .map(r -> Json.decode(r.value(), RunResult.class)).findFirst().orElseThrow();
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("no result for " + taskId + "\nexecutor log:\n" + mesh.logTail("executor"), e);
-        }
+        return mesh.awaitResult(taskId, WAIT);
     }
 
     private static List<StepEvent> steps(String runId, int count) {
