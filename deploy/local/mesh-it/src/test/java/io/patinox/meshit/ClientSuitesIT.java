@@ -2,21 +2,40 @@ package io.patinox.meshit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.patinox.testkit.SharedTestBroker;
+import io.patinox.deploy.local.LocalBroker;
+import io.patinox.deploy.local.TopicSetup;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The clients' own tests, run from the build so CI runs them: schema checks, the schema-compatibility
- * baseline, and each client against this JVM's broker with a fake executor. No services needed, so it runs
- * while the shared mesh's tests run (see {@code junit-platform.properties}).
+ * baseline, and each client against a broker with a fake executor. No services needed, so it runs while the shared
+ * mesh's tests run (see {@code junit-platform.properties}), on a broker of its own: the clients' tests expect no
+ * executor to answer their tasks, and the shared mesh's executor would.
  */
 @Execution(ExecutionMode.CONCURRENT)
 class ClientSuitesIT {
+
+    private static LocalBroker broker;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = LocalBroker.start(LocalBroker.Options.ephemeral());
+        TopicSetup.ensureAll(broker.bootstrapServers());
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
 
     @Test
     void theClientFacingSchemasStayCompatibleWithTheBaselineUnlessTheirVersionIsBumped() {
@@ -29,7 +48,7 @@ class ClientSuitesIT {
     void pythonClientTestsPassAgainstTheBroker() {
         ClientProcess.requirePythonClient();
         var r = ClientProcess.run(ClientProcess.ROOT.resolve("clients/python"),
-                Map.of("PATINOX_TEST_BOOTSTRAP", SharedTestBroker.bootstrapServers()), Duration.ofSeconds(180),
+                Map.of("PATINOX_TEST_BOOTSTRAP", broker.bootstrapServers()), Duration.ofSeconds(180),
                 ClientProcess.PYTHON, "-m", "unittest", "discover", "-s", "tests", "-v");
         System.out.println(r.describe());
         assertThat(r.exitCode()).as(r.describe()).isZero();
@@ -42,7 +61,7 @@ class ClientSuitesIT {
         assertThat(Files.isDirectory(ClientProcess.ROOT.resolve("clients/typescript/node_modules/kafkajs")))
                 .as("the TypeScript client's dependencies are missing: npm ci --prefix clients/typescript").isTrue();
         var r = ClientProcess.run(ClientProcess.ROOT.resolve("clients/typescript"),
-                Map.of("PATINOX_TEST_BOOTSTRAP", SharedTestBroker.bootstrapServers()), Duration.ofSeconds(240),
+                Map.of("PATINOX_TEST_BOOTSTRAP", broker.bootstrapServers()), Duration.ofSeconds(240),
                 "npm", "test");
         System.out.println(r.describe());
         assertThat(r.exitCode()).as(r.describe()).isZero();
