@@ -23,6 +23,7 @@ import io.patinox.executor.service.RunJournal;
 import io.patinox.executor.service.RunStore;
 import io.patinox.executor.tools.ToolExecutions;
 import io.patinox.testkit.KafkaBrokerResource;
+import io.patinox.testkit.TestValidator;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;

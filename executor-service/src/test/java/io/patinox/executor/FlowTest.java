@@ -8,6 +8,7 @@ import io.patinox.contracts.events.TaskSubmitted;
 import io.patinox.contracts.topics.Topics;
 import io.patinox.executor.messaging.ValidationGateway;
 import io.patinox.testkit.TestKafka;
+import io.patinox.testkit.TestValidator;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Comparator;

@@ -15,6 +15,7 @@ import io.patinox.executor.admission.CallerStamp;
 import io.patinox.executor.rest.ApiKeys;
 import io.patinox.testkit.KafkaBrokerResource;
 import io.patinox.testkit.TestKafka;
+import io.patinox.testkit.TestValidator;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;

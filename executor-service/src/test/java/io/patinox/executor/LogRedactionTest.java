@@ -11,6 +11,7 @@ import io.patinox.contracts.verdict.Verdict;
 import io.patinox.executor.messaging.ValidationGateway;
 import io.patinox.testkit.KafkaBrokerResource;
 import io.patinox.testkit.TestKafka;
+import io.patinox.testkit.TestValidator;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;

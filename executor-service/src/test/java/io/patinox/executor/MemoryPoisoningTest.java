@@ -13,6 +13,7 @@ import io.patinox.contracts.topics.Topics;
 import io.patinox.contracts.verdict.Verdict;
 import io.patinox.executor.memory.MemoryGate;
 import io.patinox.testkit.KafkaBrokerResource;
+import io.patinox.testkit.TestValidator;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;

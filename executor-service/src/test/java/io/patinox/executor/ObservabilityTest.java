@@ -12,6 +12,7 @@ import io.patinox.contracts.topics.Topics;
 import io.patinox.executor.messaging.ValidationGateway;
 import io.patinox.testkit.KafkaBrokerResource;
 import io.patinox.testkit.TestKafka;
+import io.patinox.testkit.TestValidator;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;

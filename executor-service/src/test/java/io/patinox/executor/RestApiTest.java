@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.patinox.executor.messaging.ValidationGateway;
 import io.patinox.testkit.KafkaBrokerResource;
+import io.patinox.testkit.TestValidator;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.patinox.executor.messaging.ValidationGateway;
 import io.patinox.testkit.KafkaBrokerResource;
 import io.patinox.testkit.TestKafka;
+import io.patinox.testkit.TestValidator;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;

@@ -8,6 +8,7 @@ import io.patinox.contracts.events.ValidationReply;
 import io.patinox.contracts.events.ValidationRequest;
 import io.patinox.executor.messaging.ValidationGateway;
 import io.patinox.testkit.KafkaBrokerResource;
+import io.patinox.testkit.TestValidator;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;

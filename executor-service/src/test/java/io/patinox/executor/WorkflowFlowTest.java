@@ -24,6 +24,7 @@ import io.patinox.executor.tools.BuiltInTools;
 import io.patinox.executor.tools.ToolExecutions;
 import io.patinox.executor.tools.ToolRegistry;
 import io.patinox.testkit.KafkaBrokerResource;
+import io.patinox.testkit.TestValidator;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;

@@ -1,4 +1,4 @@
-package io.patinox.executor;
+package io.patinox.testkit;
 
 import io.patinox.contracts.events.ValidationReply;
 import io.patinox.contracts.events.ValidationRequest;
@@ -6,7 +6,6 @@ import io.patinox.contracts.json.Json;
 import io.patinox.contracts.topics.ReplyHeaders;
 import io.patinox.contracts.topics.Topics;
 import io.patinox.contracts.verdict.Verdict;
-import io.patinox.testkit.TestKafka;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * Plays the validator service in tests: follows every validation request and answers on the reply topic named
  * in its headers, copying the correlation id. What it answers is decided per task id ({@link #on}); unknown
- * tasks get an immediate {@code Allow}. One instance per test JVM.
+ * tasks get an immediate {@code Allow}. One instance per test JVM for the shared broker ({@link #get()}); one of its
+ * own for another broker ({@link #against(TestKafka)}).
  */
 public final class TestValidator {
 
@@ -38,19 +38,18 @@ public final class TestValidator {
     public record Seen(ValidationRequest request, Map<String, String> headers, Instant receivedAt, Instant replySentAt) {
     }
 
+    private static final String SHARED_THREAD = "test-validator";
     private static TestValidator instance;
 
     private final Map<String, Function<ValidationRequest, Answer>> behaviours = new ConcurrentHashMap<>();
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
-    private final TestKafka kafka = TestKafka.shared();
-    private final TestKafka.Follower requests = kafka.followFromEnd(Topics.VALIDATION_REQUESTS);
+    private final TestKafka kafka;
+    private final TestKafka.Follower requests;
 
-    private TestValidator() {
-        // A test profile restarts the application and loads the test classes again, so an earlier class loader's
-        // validator may still run; it would answer every request too (allow, by default) and race this one.
-        Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("test-validator"))
-                .forEach(Thread::interrupt);
-        Thread t = new Thread(this::loop, "test-validator");
+    private TestValidator(TestKafka kafka, String threadName) {
+        this.kafka = kafka;
+        this.requests = kafka.followFromEnd(Topics.VALIDATION_REQUESTS);
+        Thread t = new Thread(this::loop, threadName);
         t.setDaemon(true);
         t.start();
     }
@@ -58,9 +57,18 @@ public final class TestValidator {
     /** The validator of this test JVM, started on first use. */
     public static synchronized TestValidator get() {
         if (instance == null) {
-            instance = new TestValidator();
+            // A test profile restarts the application and loads the test classes again, so an earlier class loader's
+            // validator may still run; it would answer every request too (allow, by default) and race this one.
+            Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(SHARED_THREAD))
+                    .forEach(Thread::interrupt);
+            instance = new TestValidator(TestKafka.shared(), SHARED_THREAD);
         }
         return instance;
+    }
+
+    /** A validator answering the requests on {@code kafka}'s broker (not the shared one), until the JVM ends. */
+    public static TestValidator against(TestKafka kafka) {
+        return new TestValidator(kafka, "test-validator-of-its-broker");
     }
 
     /** Answers the requests of {@code taskId} with {@code behaviour}. */
