@@ -28,6 +28,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Execution;
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * one result; no step runs without a verdict.
  */
 @Execution(ExecutionMode.CONCURRENT)
+@Order(4)
 class BrokerRestartIT {
 
     private static final int TASKS = 40;

@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * model's script). It runs beside the shared mesh's classes.
  */
 @Execution(ExecutionMode.CONCURRENT)
+@Order(3)
 class ExecutorCrashIT {
 
     private static final Path ROOT = Path.of(System.getProperty("patinox.home", "../../..")).toAbsolutePath().normalize();

@@ -21,6 +21,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * the services' groups and topics, scaling on the right consumer groups, and alert rules equal to the local ones.
  */
 @Execution(ExecutionMode.CONCURRENT)
+@Order(2)
 class ManifestsIT {
 
     /** Environment variables of application.properties whose defaults are right in a container, and why. */
