@@ -59,6 +59,15 @@ public final class TrainInjectionModel {
 
     /** Training settings. */
     record Options(double c, int minDf, int[] windows, int bits, double targetFpr, long seed) {
+
+        /** The settings {@code main} trains with when given no option: the shipped model's. */
+        static Options defaults() {
+            return new Options(16.0, 2, new int[] { 32, 64 }, TfIdfFeatures.standard().bits(), 0.01, 20261201L);
+        }
+    }
+
+    /** A trained model and its file's content. */
+    public record Trained(InjectionModel model, byte[] file) {
     }
 
     /** Tribuo logs every training at INFO; held here so the setting is not garbage-collected with the logger. */
@@ -84,13 +93,14 @@ public final class TrainInjectionModel {
                 "--c", "--min-df", "--windows", "--bits", "--target-fpr", "--seed", "--corpus-summary", "--report");
         Path splitDir = Path.of(line.argument(0));
         Path modelFile = Path.of(line.argument(1));
-        double c = line.option("--c", Double::parseDouble, 16.0);
-        int minDf = line.option("--min-df", Integer::parseInt, 2);
-        int bits = line.option("--bits", Integer::parseInt, TfIdfFeatures.standard().bits());
+        Options defaults = Options.defaults();
+        double c = line.option("--c", Double::parseDouble, defaults.c());
+        int minDf = line.option("--min-df", Integer::parseInt, defaults.minDf());
+        int bits = line.option("--bits", Integer::parseInt, defaults.bits());
         int[] windows = line.option("--windows",
-                w -> java.util.Arrays.stream(w.split(",")).mapToInt(Integer::parseInt).toArray(), new int[] { 32, 64 });
-        double targetFpr = line.option("--target-fpr", Double::parseDouble, 0.01);
-        long seed = line.option("--seed", Long::parseLong, 20261201L);
+                w -> java.util.Arrays.stream(w.split(",")).mapToInt(Integer::parseInt).toArray(), defaults.windows());
+        double targetFpr = line.option("--target-fpr", Double::parseDouble, defaults.targetFpr());
+        long seed = line.option("--seed", Long::parseLong, defaults.seed());
         Path summaryFile = line.option("--corpus-summary", Path::of, null);
         Path report = line.option("--report", Path::of, null);
         if (summaryFile == null) {
@@ -145,6 +155,41 @@ public final class TrainInjectionModel {
         printMetrics("test", metrics.path("test"));
         System.out.println("test robustness: " + metrics.path("testRobustness"));
         System.out.println(summaryLine(metrics.path("test")));
+    }
+
+    /**
+     * Trains with the settings of the shipped model ({@code main} without options) and returns the model with its
+     * file's content; the model's version is the usual one (corpus hash and settings) followed by
+     * {@code versionSuffix}; {@code extra} (may be empty) goes into the file's metadata with the training settings and log.
+     * For callers that retrain the model in process (the evolution service's retraining from reviewed steps,
+     * docs/adr/0019-detector-retraining-from-reviews.md); the file reads back and scores as the returned model.
+     */
+    public static Trained trainWithDefaults(List<CorpusRow> train, List<CorpusRow> validation, String corpusSha,
+            String versionSuffix, ObjectNode extra) throws IOException {
+        TRIBUO_LOG.setLevel(Level.WARNING);
+        Options options = Options.defaults();
+        TrainInjectionModel trainer = new TrainInjectionModel(options);
+        long t0 = System.nanoTime();
+        InjectionModel trained = trainer.train(train, validation, corpusSha);
+        InjectionModel model = trained.withVersion(trained.version() + versionSuffix);
+        ObjectNode meta = extra.deepCopy();
+        meta.put("corpusSha256", corpusSha);
+        meta.put("targetFpr", options.targetFpr());
+        ObjectNode training = meta.putObject("training");
+        training.put("trainer", "Tribuo 4.3.2 LibLinearClassificationTrainer, L2R_LR");
+        training.put("c", options.c());
+        training.put("minDf", options.minDf());
+        training.set("windows", CorpusFiles.JSON.valueToTree(options.windows()));
+        training.put("bits", options.bits());
+        training.put("seed", options.seed());
+        training.put("trainRows", train.size());
+        training.put("validationRows", validation.size());
+        training.put("trainMillis", (System.nanoTime() - t0) / 1_000_000);
+        ArrayNode notes = training.putArray("log");
+        trainer.log.forEach(notes::add);
+        byte[] file = model.toJson(meta);
+        check(model, InjectionModel.parse(file), validation);
+        return new Trained(model, file);
     }
 
     /** Trains, quantises, calibrates and picks the thresholds. */
