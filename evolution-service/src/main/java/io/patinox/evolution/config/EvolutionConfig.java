@@ -134,6 +134,51 @@ public interface EvolutionConfig {
     /** Rules that turn aggregates into proposals. */
     Rules rules();
 
+    /** Retraining the injection classifier from reviewed steps (docs/adr/0019-detector-retraining-from-reviews.md). */
+    Retrain retrain();
+
+    /** Which reviewed steps become labelled examples, when the classifier is retrained on them, and on what. */
+    interface Retrain {
+
+        /** Off: review decisions are not read for retraining. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * Fewest new labelled examples (not yet in {@link #examplesFile()} of the main branch) since the last attempt
+         * before the classifier is retrained.
+         */
+        @WithDefault("20")
+        int minExamples();
+
+        /**
+         * The training corpus: a directory with {@code train.jsonl} and {@code validation.jsonl} as the corpus builder
+         * writes them (docs/detection.md, {@code detection/target/corpus}). It is not in the config repository; without
+         * it an attempt ends with no proposal and says so.
+         */
+        Optional<String> trainingDir();
+
+        /** The model file retrained, relative to the config directory. */
+        @WithDefault("models/injection-lr.json")
+        String modelFile();
+
+        /** The held-out split both models are evaluated on, relative to the config directory (evaluation format). */
+        @WithDefault("corpus/injection/heldout.jsonl")
+        String heldoutFile();
+
+        /** The labelled examples from reviews with their provenance, relative to the config directory. */
+        @WithDefault("corpus/injection/reviewed.jsonl")
+        String examplesFile();
+
+        /** A rejection whose reason matches this (a regular expression, searched) labels the step an attack. */
+        @WithDefault("(?i)inject|jailbreak|attack|malicious|exfiltrat|manipulat|prompt.?leak|override")
+        String attackReasons();
+
+        /** Most review requests kept while their decision is awaited (oldest dropped first). */
+        @WithDefault("10000")
+        int maxPendingReviews();
+    }
+
     /**
      * The model that drafts changes to an agent from its failure clusters (any OpenAI-compatible chat-completions
      * endpoint). Without a {@link Drafter#baseUrl()} the rule-based drafters run alone, and say so.

@@ -163,18 +163,23 @@ public class ConfigRemote {
      */
     static String message(Draft draft, Map<String, String> evidence) {
         StringBuilder m = new StringBuilder(draft.summary()).append("\n\nProposed by the Patinox evolution service (")
-                .append(draft.kind()).append(") from the aggregates of config version ").append(draft.baseVersion())
+                .append(draft.kind()).append(") from ").append(evidence.getOrDefault("proposedFrom",
+                        "the aggregates of config version " + draft.baseVersion()))
                 .append(".\n\n");
         String table = evidence.get("replayTable");
         if (table != null) {
             m.append("Replay evidence (config in force against proposed):\n\n").append(table).append("\n\n");
+        }
+        String figures = evidence.get("figuresTable");
+        if (figures != null) {
+            m.append("Figures (model in force against retrained):\n\n").append(figures).append("\n\n");
         }
         if (evidence.containsKey("measured")) {
             m.append("Measured: ").append(evidence.get("measured")).append("\n\n");
         }
         m.append("Evidence:\n");
         evidence.forEach((k, v) -> {
-            if (!k.equals("replayTable")) {
+            if (!k.equals("replayTable") && !k.equals("figuresTable") && !k.equals("proposedFrom")) {
                 m.append("  ").append(k).append(": ").append(v.replace("\n", "\n    ")).append('\n');
             }
         });

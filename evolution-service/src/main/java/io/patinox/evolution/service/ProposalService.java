@@ -101,7 +101,7 @@ public class ProposalService {
     }
 
     /** Records a draft refused before any replay ({@code REJECTED}, the reason in {@code refused}); never committed. */
-    private Optional<EvolutionProposal> refuse(Draft draft, String reason) {
+    public synchronized Optional<EvolutionProposal> refuse(Draft draft, String reason) {
         if (known(draft.id())) {
             return Optional.empty();
         }
