@@ -166,6 +166,11 @@ class RetrainFlowTest {
                     .contains("\"stepIndex\":0").contains("\"reviewId\":\"rv-").doesNotContain("\"decidedBy\":\"timeout\"");
         }
         assertThat(retrain.pending()).as("the main branch holds none of them until the proposal is merged").hasSize(24);
+
+        // Merged, the examples are in the main branch's file and no longer new; the model in force is the retrained one.
+        given().post("/proposals/" + opened.proposalId() + "/approve").then().statusCode(200);
+        assertThat(retrain.pending()).isEmpty();
+        assertThat(current().version()).isEqualTo("test-quarter-c16.0-df2-reviewed-" + opened.proposalId());
     }
 
     /** An attack phrased as an office request: a ticket asks for customer data to be copied to an outside address. */

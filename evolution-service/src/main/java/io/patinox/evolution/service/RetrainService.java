@@ -142,6 +142,8 @@ public class RetrainService {
     private Optional<EvolutionProposal> attempt() {
         remote.repository().ifPresent(ConfigRepository::fetch);
         List<ReviewedExample> pending = pending();
+        // Examples the main branch holds (a merged proposal's) are not counted again.
+        examples.values().retainAll(new HashSet<>(pending));
         if (pending.stream().filter(e -> !attempted.contains(e.reviewId())).count() < settings.minExamples()) {
             return Optional.empty();
         }
