@@ -6,10 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.Constants;
@@ -45,6 +47,8 @@ public final class ConfigRepository implements AutoCloseable {
     private final ConfigTransport transport;
     private final CommitWriter writer;
     private final CommitHistory history;
+    /** The versions a fetch did not bring. */
+    private final Set<String> notInRemote = new HashSet<>();
 
     private ConfigRepository(Repository repository, String remoteUrl, String configPath, String mainBranch,
             Optional<String> token) {
@@ -91,6 +95,28 @@ public final class ConfigRepository implements AutoCloseable {
     /** Brings the remote's branches into {@code refs/remotes/origin/*}. */
     public synchronized void fetch() {
         transport.fetch();
+    }
+
+    /**
+     * Fetches when the clone does not hold commit {@code version} (the config version an aggregate is about): the
+     * services run a commit evolution has not fetched, so the main branch as last fetched misses its files (an agent
+     * added since). A version the fetch does not bring either (not a commit of the remote) is not fetched for again.
+     */
+    public synchronized void fetchFor(String version) {
+        if (version == null || !ObjectId.isId(version) || notInRemote.contains(version)) {
+            return;
+        }
+        try {
+            if (repository.getObjectDatabase().has(ObjectId.fromString(version))) {
+                return;
+            }
+            fetch();
+            if (!repository.getObjectDatabase().has(ObjectId.fromString(version))) {
+                notInRemote.add(version);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The commit id of the remote's main branch as last fetched. */

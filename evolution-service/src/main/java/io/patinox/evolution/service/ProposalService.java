@@ -81,6 +81,9 @@ public class ProposalService {
             }
         }
         blockRates.flag(aggregate).ifPresent(made::add);
+        // The drafts read the agent's files on the main branch: fetched first when the aggregate is about a commit
+        // the clone does not hold yet (an agent added or changed since the last fetch).
+        remote.repository().ifPresent(r -> r.fetchFor(aggregate.configVersion()));
         Function<String, Optional<String>> read = remote.repository()
                 .<Function<String, Optional<String>>> map(r -> r::read).orElse(path -> Optional.empty());
         List<String> policies = remote.repository().map(r -> r.list("policies").stream()

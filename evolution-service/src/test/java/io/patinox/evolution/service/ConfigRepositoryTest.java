@@ -80,6 +80,33 @@ class ConfigRepositoryTest {
     }
 
     @Test
+    void fetchesForAVersionItDoesNotHoldSoThatAnAgentAddedSinceIsRead() throws Exception {
+        Path remote = bareRemote();
+        try (var repo = ConfigRepository.open(tmp.resolve("clone.git"), remote.toUri().toString(), "config", "main",
+                Optional.empty())) {
+            String seed = repo.head();
+            Path dev = tmp.resolve("dev");
+            try (Git git = Git.open(dev.toFile())) {
+                write(dev.resolve("config/agents/b.yaml"), "name: b\n");
+                git.add().addFilepattern(".").call();
+                git.commit().setMessage("add b").setAuthor("t", "t@example.invalid")
+                        .setCommitter("t", "t@example.invalid").setSign(false).call();
+                git.push().setRemote(remote.toUri().toString()).add("main").call();
+            }
+            String added = remoteRef(remote, "refs/heads/main");
+            repo.fetchFor(seed);
+            assertThat(repo.read("agents/b.yaml")).as("a version it holds fetches nothing").isEmpty();
+
+            repo.fetchFor(added);
+            assertThat(repo.head()).isEqualTo(added);
+            assertThat(repo.read("agents/b.yaml")).contains("name: b\n");
+            repo.fetchFor("0123456789abcdef0123456789abcdef01234567"); // no commit of the remote: fetched for once
+            repo.fetchFor("unversioned");
+            assertThat(repo.head()).isEqualTo(added);
+        }
+    }
+
+    @Test
     void mergesWithAMergeCommitWhenMainMovedAndRefusesConflicts() throws Exception {
         Path remote = bareRemote();
         try (var repo = ConfigRepository.open(tmp.resolve("clone.git"), remote.toString(), "config", "main",
