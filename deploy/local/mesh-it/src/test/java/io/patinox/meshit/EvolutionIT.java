@@ -8,20 +8,12 @@ import io.patinox.contracts.events.EvolutionProposal;
 import io.patinox.contracts.events.ProposalStatus;
 import io.patinox.contracts.events.RunResult;
 import io.patinox.contracts.events.RunStatus;
-import io.patinox.contracts.events.TaskSubmitted;
 import io.patinox.contracts.json.Json;
-import io.patinox.contracts.topics.Topics;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -38,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
 class EvolutionIT extends OnSharedMesh {
 
     private static final String AGENT = "hurried";
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final EvolutionApi evolution = new EvolutionApi(mesh);
 
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -56,8 +48,10 @@ class EvolutionIT extends OnSharedMesh {
         assertThat(before).allSatisfy(r -> assertThat(r.status()).isEqualTo(RunStatus.BLOCKED));
 
         EvolutionProposal opened = await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2))
-                .until(() -> proposals().stream().filter(p -> p.agent().equals(AGENT) && p.kind().equals("raise-deadline")
-                        && p.status() == ProposalStatus.OPENED).findFirst(), Optional::isPresent)
+                .until(() -> evolution.proposals().stream()
+                        .filter(p -> p.agent().equals(AGENT) && p.kind().equals("raise-deadline")
+                                && p.status() == ProposalStatus.OPENED)
+                        .findFirst(), Optional::isPresent)
                 .get();
         assertThat(opened.baseConfigVersion()).isEqualTo(plantedVersion);
         assertThat(opened.evidence().get("replayResult")).isEqualTo("passed");
@@ -65,10 +59,11 @@ class EvolutionIT extends OnSharedMesh {
         assertThat(opened.reviewUrl()).isNotBlank();
         assertThat(mesh.git("branch", "--list", opened.branch())).contains(opened.branch());
         assertThat(mesh.git("log", "-1", "--format=%B", opened.branch())).contains("replay");
-        JsonNode shown = Json.mapper().readTree(get("/proposals/" + opened.proposalId()));
+        JsonNode shown = Json.mapper().readTree(evolution.get("/proposals/" + opened.proposalId()));
         assertThat(shown.path("diff").asText()).contains("stepDeadline");
 
-        EvolutionProposal merged = Json.decode(post("/proposals/" + opened.proposalId() + "/approve"), EvolutionProposal.class);
+        EvolutionProposal merged = Json.decode(evolution.post("/proposals/" + opened.proposalId() + "/approve"),
+                EvolutionProposal.class);
         assertThat(merged.status()).isEqualTo(ProposalStatus.MERGED);
         String mergedVersion = merged.evidence().get("mergedConfigVersion");
         assertThat(mesh.git("rev-parse", "HEAD")).isEqualTo(mergedVersion);
@@ -78,12 +73,12 @@ class EvolutionIT extends OnSharedMesh {
         List<RunResult> after = runUntil(mergedVersion, 8);
         assertThat(after).allSatisfy(r -> assertThat(r.status()).as(r.reason()).isEqualTo(RunStatus.COMPLETED));
         EvolutionProposal improved = await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2))
-                .until(() -> proposal(opened.proposalId()), p -> p.status() == ProposalStatus.IMPROVED);
+                .until(() -> evolution.proposal(opened.proposalId()), p -> p.status() == ProposalStatus.IMPROVED);
         assertThat(improved.evidence()).containsKey("outcome");
-        assertThat(proposalEvents(opened.proposalId())).extracting(EvolutionProposal::status)
+        assertThat(evolution.events(opened.proposalId())).extracting(EvolutionProposal::status)
                 .contains(ProposalStatus.OPENED, ProposalStatus.MERGED, ProposalStatus.IMPROVED);
 
-        EvolutionProposal reverted = Json.decode(post("/proposals/" + opened.proposalId() + "/revert"),
+        EvolutionProposal reverted = Json.decode(evolution.post("/proposals/" + opened.proposalId() + "/revert"),
                 EvolutionProposal.class);
         assertThat(reverted.status()).isEqualTo(ProposalStatus.REVERTED);
         String revertVersion = reverted.evidence().get("configVersionAfterRevert");
@@ -94,63 +89,7 @@ class EvolutionIT extends OnSharedMesh {
         assertThat(runUntil(revertVersion, 2)).allSatisfy(r -> assertThat(r.status()).isEqualTo(RunStatus.BLOCKED));
     }
 
-    /**
-     * Submits tasks to the agent until {@code count} of them ran under {@code version} (the executor reloads
-     * its config every few seconds), and returns those.
-     */
     private List<RunResult> runUntil(String version, int count) {
-        List<RunResult> under = new ArrayList<>();
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            List<String> ids = new ArrayList<>();
-            // One probe task until the executor runs the version, then the rest at once.
-            int batch = under.isEmpty() ? 1 : count - under.size();
-            for (int i = 0; i < batch; i++) {
-                String id = "evo-" + UUID.randomUUID();
-                ids.add(id);
-                mesh.submit(TaskSubmitted.of(id, AGENT, "What is 17 * 23?"));
-            }
-            List<RunResult> results = await().atMost(Duration.ofSeconds(60)).until(() -> mesh.kafka.readAll(
-                    Topics.RESULTS, r -> r.key() != null && ids.contains(r.key())).stream()
-                    .map(r -> Json.decode(r.value(), RunResult.class)).toList(), l -> l.size() == ids.size());
-            results.stream().filter(r -> version.equals(r.configVersion())).forEach(under::add);
-            return under.size() >= count;
-        });
-        return under;
-    }
-
-    private List<EvolutionProposal> proposals() throws Exception {
-        List<EvolutionProposal> out = new ArrayList<>();
-        for (JsonNode p : Json.mapper().readTree(get("/proposals"))) {
-            out.add(Json.decode(Json.mapper().writeValueAsString(p), EvolutionProposal.class));
-        }
-        return out;
-    }
-
-    private EvolutionProposal proposal(String id) throws Exception {
-        return proposals().stream().filter(p -> p.proposalId().equals(id)).findFirst().orElseThrow();
-    }
-
-    private List<EvolutionProposal> proposalEvents(String id) {
-        return mesh.kafka.readAll(Topics.PROPOSALS, r -> id.equals(r.key())).stream()
-                .map(r -> Json.decode(r.value(), EvolutionProposal.class)).toList();
-    }
-
-    private String get(String path) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("GET " + path + ": " + response.body()).isEqualTo(200);
-        return response.body();
-    }
-
-    private String post(String path) throws Exception {
-        HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("POST " + path + ": " + response.body()).isEqualTo(200);
-        return response.body();
-    }
-
-    private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + mesh.port("evolution") + path);
+        return evolution.runUntil(AGENT, "What is 17 * 23?", version, count);
     }
 }

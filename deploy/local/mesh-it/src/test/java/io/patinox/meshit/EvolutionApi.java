@@ -1,0 +1,95 @@
+package io.patinox.meshit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.patinox.contracts.events.EvolutionProposal;
+import io.patinox.contracts.events.RunResult;
+import io.patinox.contracts.events.TaskSubmitted;
+import io.patinox.contracts.json.Json;
+import io.patinox.contracts.topics.Topics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * What the evolution tests do on the running mesh: drive an agent's runs until the executor runs a config version, and
+ * read, approve and revert proposals over the evolution service's REST API.
+ */
+final class EvolutionApi {
+
+    private final RunningMesh mesh;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    EvolutionApi(RunningMesh mesh) {
+        this.mesh = mesh;
+    }
+
+    /**
+     * Submits {@code input} to {@code agent} until {@code count} of its runs ran under {@code version} (the executor
+     * reloads its config every few seconds), and returns those.
+     */
+    List<RunResult> runUntil(String agent, String input, String version, int count) {
+        List<RunResult> under = new ArrayList<>();
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            List<String> ids = new ArrayList<>();
+            // One probe task until the executor runs the version, then the rest at once.
+            int batch = under.isEmpty() ? 1 : count - under.size();
+            for (int i = 0; i < batch; i++) {
+                String id = "evo-" + UUID.randomUUID();
+                ids.add(id);
+                mesh.submit(TaskSubmitted.of(id, agent, input));
+            }
+            List<RunResult> results = await().atMost(Duration.ofSeconds(60)).until(() -> mesh.kafka.readAll(
+                    Topics.RESULTS, r -> r.key() != null && ids.contains(r.key())).stream()
+                    .map(r -> Json.decode(r.value(), RunResult.class)).toList(), l -> l.size() == ids.size());
+            results.stream().filter(r -> version.equals(r.configVersion())).forEach(under::add);
+            return under.size() >= count;
+        });
+        return under;
+    }
+
+    /** Every proposal, as {@code GET /proposals} lists them. */
+    List<EvolutionProposal> proposals() throws Exception {
+        List<EvolutionProposal> out = new ArrayList<>();
+        for (JsonNode p : Json.mapper().readTree(get("/proposals"))) {
+            out.add(Json.decode(Json.mapper().writeValueAsString(p), EvolutionProposal.class));
+        }
+        return out;
+    }
+
+    EvolutionProposal proposal(String id) throws Exception {
+        return proposals().stream().filter(p -> p.proposalId().equals(id)).findFirst().orElseThrow();
+    }
+
+    /** Every event of a proposal on {@code patinox.proposals}, oldest first. */
+    List<EvolutionProposal> events(String id) {
+        return mesh.kafka.readAll(Topics.PROPOSALS, r -> id.equals(r.key())).stream()
+                .map(r -> Json.decode(r.value(), EvolutionProposal.class)).toList();
+    }
+
+    String get(String path) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET " + path + ": " + response.body()).isEqualTo(200);
+        return response.body();
+    }
+
+    String post(String path) throws Exception {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("POST " + path + ": " + response.body()).isEqualTo(200);
+        return response.body();
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + mesh.port("evolution") + path);
+    }
+}
