@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
  * evaluated through Prometheus' HTTP API. A panel whose query is invalid or finds no series fails, as does a rule
  * that is invalid, fails to evaluate, or names a metric no service exposes.
  */
-@Order(6)
+@Order(7)
 class DashboardsIT {
 
     /** The launcher's demo inputs (Demo.SAMPLE_TASKS): a tool call, the clock, PII, an attack, a large refund. */

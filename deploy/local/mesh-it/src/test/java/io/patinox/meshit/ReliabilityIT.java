@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Timeout;
  * the tests after it, and each is bounded in time.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Order(7)
+@Order(8)
 class ReliabilityIT extends OnSharedMesh {
 
     private static final Duration RESULT_TIMEOUT = Duration.ofSeconds(120);

@@ -52,6 +52,21 @@ final class RunningMesh implements AutoCloseable {
     final OpenAiServer judge;
     /** The answers the judge model has judged. */
     private final Set<String> judged = ConcurrentHashMap.newKeySet();
+    /**
+     * Said in a task, it asks for a figure a tool worked out: the groundedness judge holds the answer grounded only
+     * when the agent ran a tool, every time it sees it (ModelDraftedEvolutionIT).
+     */
+    static final String FROM_A_TOOL = "Work it out with a tool.";
+    /**
+     * The model the evolution service drafts changes to agents with ({@code patinox.evolution.drafter.*}), answering
+     * like OpenAI's API: with the patch a test planned for the agent it is asked about ({@link #draftFor}), else with
+     * an HTTP 503, so that evolution keeps the rule-based drafts, as it does without a model.
+     */
+    final OpenAiServer drafter;
+    /** The drafter model's name, as proposals name it ({@code openai/<model> at <host>}). */
+    static final String DRAFTER_MODEL = "drafter-it";
+    /** The patches the drafter model answers with, by agent. */
+    private final Map<String, String> patches = new ConcurrentHashMap<>();
     /** The test client of this mesh's broker. */
     final TestKafka kafka;
     /**
@@ -71,6 +86,7 @@ final class RunningMesh implements AutoCloseable {
         this.bootstrap = bootstrap;
         this.kafka = TestKafka.on(bootstrap);
         this.judge = OpenAiServer.start(this::judge);
+        this.drafter = OpenAiServer.start(this::draft);
         work = Files.createDirectories(root.resolve("deploy/local/mesh-it/target/mesh-it"));
         configRepo = work.resolve("config-repo-" + runId);
         // The launcher's own config repository: the evolution service pushes approved proposals to its branch.
@@ -114,18 +130,43 @@ final class RunningMesh implements AutoCloseable {
     /**
      * The judge model: the jailbreak judge hears "no jailbreak"; the groundedness judge calls an answer ungrounded
      * the first time it sees it, with feedback, and grounded after that, so a run under the {@code llm} policy meets
-     * one Retry.
+     * one Retry; an answer to a task that asks for the figure {@link #FROM_A_TOOL} is grounded only when a tool ran.
+     * The evolution service's replay asks it too.
      */
     private Reply judge(Chat chat) {
         var verdict = Json.mapper().createObjectNode();
         if (chat.system().contains("security reviewer")) {
             verdict.put("jailbreak", false).put("score", 0.02).put("reason", "an ordinary request");
+        } else if (chat.user().contains(FROM_A_TOOL)) {
+            // The judge's question quotes each tool output as TOOL_OUTPUT_<n>.
+            boolean sourced = chat.user().contains("<<<TOOL_OUTPUT_");
+            verdict.put("grounded", sourced).put("score", sourced ? 0.95 : 0.1).put("feedback", sourced ? ""
+                    : JUDGE_FEEDBACK);
+            verdict.putArray("unsupported");
         } else {
             boolean first = judged.add(chat.user());
             verdict.put("grounded", !first).put("score", first ? 0.2 : 0.95).put("feedback", first ? JUDGE_FEEDBACK : "");
             verdict.putArray("unsupported");
         }
         return Reply.text(verdict.toString()).withUsage(100, 20);
+    }
+
+    /**
+     * Makes the drafter model answer with {@code patchJson} (an {@code AgentPatch}: {@code rationale} and
+     * {@code changes}) when the evolution service asks it about {@code agent}.
+     */
+    void draftFor(String agent, String patchJson) {
+        patches.put(agent, patchJson);
+    }
+
+    /** The drafter model: the brief starts {@code Agent '<name>'}; an agent no test planned a patch for gets a 503. */
+    private Reply draft(Chat chat) {
+        for (var planned : patches.entrySet()) {
+            if (chat.user().startsWith("Agent '" + planned.getKey() + "'")) {
+                return Reply.text(planned.getValue()).withUsage(400, 60);
+            }
+        }
+        return Reply.error(503, "server_error", "no draft planned for this agent");
     }
 
     /**
@@ -207,6 +248,13 @@ final class RunningMesh implements AutoCloseable {
             // of runs is enough traffic to judge the outcome.
             properties.put("patinox.evolution.rules.deadline-factor", "2000");
             properties.put("patinox.evolution.outcome.min-steps", "8");
+            // Changes to agents are drafted by a model; the replay runs the LLM judges of a policy against the
+            // validator's judge model.
+            properties.put("patinox.evolution.drafter.base-url", drafter.baseUrl());
+            properties.put("patinox.evolution.drafter.model", DRAFTER_MODEL);
+            properties.put("patinox.evolution.drafter.api-key", "test");
+            properties.put("patinox.validator.judge.base-url", judge.baseUrl());
+            properties.put("patinox.validator.judge.api-key", "test");
         }
         if (name.equals("executor")) {
             // The door with authentication on (as packaged): the tests' own key and SecurityIT's flood key (5 requests/s),
@@ -277,6 +325,7 @@ final class RunningMesh implements AutoCloseable {
             }
         }
         judge.close();
+        drafter.close();
         kafka.close();
     }
 

@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Timeout;
  * pushed to the config repository, refused while the last good version keeps running.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Order(8)
+@Order(9)
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class WorkflowIT extends OnSharedMesh {
 
