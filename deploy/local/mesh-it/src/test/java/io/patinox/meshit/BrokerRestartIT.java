@@ -11,11 +11,7 @@ import io.patinox.contracts.events.TaskSubmitted;
 import io.patinox.contracts.events.VerdictSource;
 import io.patinox.contracts.json.Json;
 import io.patinox.contracts.topics.Topics;
-import io.patinox.deploy.local.LocalBroker;
-import io.patinox.deploy.local.TopicSetup;
 import io.patinox.launcher.MeshClient;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,13 +22,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Restarts the broker while tasks flow: an executor and a validator run as processes against a broker of
@@ -41,33 +37,19 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * one result; no step runs without a verdict.
  */
 @Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(OwnBrokerMesh.LOCK)
 @Order(4)
 class BrokerRestartIT {
 
     private static final int TASKS = 40;
     private static final Duration OUTAGE = Duration.ofSeconds(4);
-    private static LocalBroker.Options options;
-    private static volatile LocalBroker broker;
+    private static OwnBrokerMesh own;
     private static RunningMesh mesh;
 
     @BeforeAll
-    static void start() throws Exception {
-        Path data = Files.createTempDirectory("patinox-broker-restart");
-        options = LocalBroker.Options.persistent("127.0.0.1", RunningMesh.freePort(), RunningMesh.freePort(), data);
-        broker = LocalBroker.start(options);
-        TopicSetup.ensureAll(broker.bootstrapServers());
-        mesh = new RunningMesh(broker.bootstrapServers(), List.of("validator", "executor"));
-        mesh.start().warmUp();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (mesh != null) {
-            mesh.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
+    static void start() {
+        own = OwnBrokerMesh.get();
+        mesh = own.mesh;
     }
 
     @Test
@@ -94,9 +76,9 @@ class BrokerRestartIT {
         }, "broker-restart-load");
         load.start();
         Thread.sleep(1500);
-        broker.close();
+        own.stopBroker();
         Thread.sleep(OUTAGE.toMillis());
-        broker = LocalBroker.start(options);
+        own.startBroker();
         load.join(TimeUnit.MINUTES.toMillis(3));
         assertThat(load.isAlive()).isFalse();
         assertThat(accepted).as("tasks acknowledged by the broker").isNotEmpty();
