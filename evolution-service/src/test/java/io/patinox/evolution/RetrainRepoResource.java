@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.eclipse.jgit.api.Git;
 
 /**
  * A config repository whose classifier is small enough to retrain in a test, built with the production trainer: the
@@ -65,15 +64,7 @@ public class RetrainRepoResource implements QuarkusTestResourceLifecycleManager 
             ObjectNode extra = CorpusFiles.JSON.createObjectNode();
             Files.write(config.resolve("models/injection-lr.json"),
                     TrainInjectionModel.trainWithDefaults(train, validation, "test-quarters", "", extra).file());
-            try (Git git = Git.init().setDirectory(root.toFile()).setInitialBranch("main").call()) {
-                var gitConfig = git.getRepository().getConfig();
-                gitConfig.setString("receive", null, "denyCurrentBranch", "updateInstead");
-                gitConfig.setBoolean("core", null, "bare", false);
-                gitConfig.save();
-                git.add().addFilepattern("config").call();
-                git.commit().setMessage("Sample config").setAuthor("test", "test@example.invalid")
-                        .setCommitter("test", "test@example.invalid").setSign(false).call();
-            }
+            ConfigRepoResource.initRepository(root, "config");
             return Map.of("patinox.evolution.config-dir", config.toString(),
                     "patinox.evolution.work-dir", root.resolveSibling(root.getFileName() + "-evolution.git").toString(),
                     "patinox.evolution.retrain.training-dir", training.toString(),

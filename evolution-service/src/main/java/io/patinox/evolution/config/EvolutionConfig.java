@@ -174,7 +174,7 @@ public interface EvolutionConfig {
         @WithDefault("(?i)inject|jailbreak|attack|malicious|exfiltrat|manipulat|prompt.?leak|override")
         String attackReasons();
 
-        /** Most review requests kept while their decision is awaited (oldest dropped first). */
+        /** Most reviews kept while their request or their decision is awaited (oldest dropped first). */
         @WithDefault("10000")
         int maxPendingReviews();
     }

@@ -65,8 +65,8 @@ public class RetrainService {
     private final ReviewLabels labels;
     private final ProposalService proposals;
     private final ConfigRemote remote;
-    private final Map<String, ReviewRequest> requests = new LinkedHashMap<>();
-    private final Map<String, ReviewDecision> decisions = new LinkedHashMap<>();
+    /** Reviews with a request or a decision but not both yet, oldest first. */
+    private final Map<String, Pending> pending = new LinkedHashMap<>();
     private final Set<String> decided = new HashSet<>();
     private final Map<String, ReviewedExample> examples = new LinkedHashMap<>();
     private Set<String> attempted = Set.of();
@@ -82,37 +82,39 @@ public class RetrainService {
 
     /** A run suspended for review; retrains when its decision completes enough examples. */
     public synchronized Optional<EvolutionProposal> request(ReviewRequest request) {
-        if (!settings.enabled() || decided.contains(request.reviewId())) {
-            return Optional.empty();
-        }
-        ReviewDecision decision = decisions.remove(request.reviewId());
-        if (decision == null) {
-            bounded(requests).put(request.reviewId(), request);
-            return Optional.empty();
-        }
-        return decided(request, decision);
+        return joined(request.reviewId(), p -> new Pending(request, p.decision()));
     }
 
-    /** A reviewer's decision; retrains when it completes enough examples. */
+    /** A reviewer's decision; retrains when it completes enough examples. The first decision of a review counts. */
     public synchronized Optional<EvolutionProposal> decision(ReviewDecision decision) {
-        if (!settings.enabled() || decided.contains(decision.reviewId())) {
-            return Optional.empty();
-        }
-        ReviewRequest request = requests.remove(decision.reviewId());
-        if (request == null) {
-            bounded(decisions).putIfAbsent(decision.reviewId(), decision);
-            return Optional.empty();
-        }
-        return decided(request, decision);
+        return joined(decision.reviewId(), p -> p.decision() != null ? p : new Pending(p.request(), decision));
     }
 
-    private <V> Map<String, V> bounded(Map<String, V> map) {
-        var it = map.keySet().iterator();
-        while (map.size() >= settings.maxPendingReviews() && it.hasNext()) {
-            it.next();
-            it.remove();
+    /** A review's request and decision, as far as they have arrived. */
+    private record Pending(ReviewRequest request, ReviewDecision decision) {
+        static final Pending NONE = new Pending(null, null);
+    }
+
+    /** Adds what arrived to the review's pending half; once both halves are there, the review is decided. */
+    private Optional<EvolutionProposal> joined(String reviewId, java.util.function.UnaryOperator<Pending> arrived) {
+        if (!settings.enabled() || decided.contains(reviewId)) {
+            return Optional.empty();
         }
-        return map;
+        Pending now = arrived.apply(pending.getOrDefault(reviewId, Pending.NONE));
+        if (now.request() == null || now.decision() == null) {
+            if (!pending.containsKey(reviewId)) {
+                // At most maxPendingReviews wait for their other half: the oldest give way.
+                var it = pending.keySet().iterator();
+                while (pending.size() >= settings.maxPendingReviews() && it.hasNext()) {
+                    it.next();
+                    it.remove();
+                }
+            }
+            pending.put(reviewId, now);
+            return Optional.empty();
+        }
+        pending.remove(reviewId);
+        return decided(now.request(), now.decision());
     }
 
     private Optional<EvolutionProposal> decided(ReviewRequest request, ReviewDecision decision) {

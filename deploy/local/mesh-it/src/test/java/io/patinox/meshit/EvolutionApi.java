@@ -74,6 +74,19 @@ final class EvolutionApi {
                 .map(r -> Json.decode(r.value(), EvolutionProposal.class)).toList();
     }
 
+    /**
+     * Approves a proposal over REST: it is merged, and the config repository's head is the merge commit, which is
+     * returned.
+     */
+    String approve(EvolutionProposal proposal) throws Exception {
+        EvolutionProposal merged = Json.decode(post("/proposals/" + proposal.proposalId() + "/approve"),
+                EvolutionProposal.class);
+        assertThat(merged.status()).isEqualTo(io.patinox.contracts.events.ProposalStatus.MERGED);
+        String mergedVersion = merged.evidence().get("mergedConfigVersion");
+        assertThat(mesh.git("rev-parse", "HEAD")).isEqualTo(mergedVersion);
+        return mergedVersion;
+    }
+
     String get(String path) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -62,11 +62,7 @@ class EvolutionIT extends OnSharedMesh {
         JsonNode shown = Json.mapper().readTree(evolution.get("/proposals/" + opened.proposalId()));
         assertThat(shown.path("diff").asText()).contains("stepDeadline");
 
-        EvolutionProposal merged = Json.decode(evolution.post("/proposals/" + opened.proposalId() + "/approve"),
-                EvolutionProposal.class);
-        assertThat(merged.status()).isEqualTo(ProposalStatus.MERGED);
-        String mergedVersion = merged.evidence().get("mergedConfigVersion");
-        assertThat(mesh.git("rev-parse", "HEAD")).isEqualTo(mergedVersion);
+        String mergedVersion = evolution.approve(opened);
         assertThat(Files.readString(agentFile)).doesNotContain("stepDeadline: 1\n").contains("stepDeadline");
 
         // The executor reloads the merged commit: its runs are stamped with it, and now complete.

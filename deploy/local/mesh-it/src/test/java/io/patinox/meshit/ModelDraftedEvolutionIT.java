@@ -124,11 +124,7 @@ class ModelDraftedEvolutionIT extends OnSharedMesh {
         JsonNode shown = Json.mapper().readTree(evolution.get("/proposals/" + opened.proposalId()));
         assertThat(shown.path("diff").asText()).contains("+  - calculator");
 
-        EvolutionProposal merged = Json.decode(evolution.post("/proposals/" + opened.proposalId() + "/approve"),
-                EvolutionProposal.class);
-        assertThat(merged.status()).isEqualTo(ProposalStatus.MERGED);
-        String mergedVersion = merged.evidence().get("mergedConfigVersion");
-        assertThat(mesh.git("rev-parse", "HEAD")).isEqualTo(mergedVersion);
+        String mergedVersion = evolution.approve(opened);
         assertThat(Files.readString(agentFile)).contains("tools:\n  - calculator\n  - clock\n  - refund\n");
         assertThat(evolution.events(opened.proposalId())).extracting(EvolutionProposal::status)
                 .contains(ProposalStatus.OPENED, ProposalStatus.MERGED);

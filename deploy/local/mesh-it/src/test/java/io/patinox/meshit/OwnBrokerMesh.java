@@ -23,26 +23,24 @@ final class OwnBrokerMesh {
     private volatile LocalBroker broker;
     final RunningMesh mesh;
 
-    private OwnBrokerMesh() throws IOException {
-        options = LocalBroker.Options.persistent("127.0.0.1", RunningMesh.freePort(), RunningMesh.freePort(),
-                Files.createTempDirectory("patinox-own-broker"));
+    private OwnBrokerMesh() {
+        try {
+            options = LocalBroker.Options.persistent("127.0.0.1", RunningMesh.freePort(), RunningMesh.freePort(),
+                    Files.createTempDirectory("patinox-own-broker"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         broker = LocalBroker.start(options);
         TopicSetup.ensureAll(broker.bootstrapServers());
-        mesh = new RunningMesh(broker.bootstrapServers(), List.of("validator", "executor"));
+        mesh = RunningMesh.create(broker.bootstrapServers(), List.of("validator", "executor"));
     }
 
     static synchronized OwnBrokerMesh get() {
         if (instance == null) {
-            OwnBrokerMesh own;
-            try {
-                own = new OwnBrokerMesh();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            // Registered before the start, so a failed start leaves nothing running; the services stop before their
-            // broker does.
+            OwnBrokerMesh own = new OwnBrokerMesh();
+            // The services stop before their broker does.
             Runtime.getRuntime().addShutdownHook(new Thread(own::close, "patinox-own-broker-mesh-stop"));
-            own.mesh.start().warmUp();
+            own.mesh.startWarm();
             instance = own;
         }
         return instance;

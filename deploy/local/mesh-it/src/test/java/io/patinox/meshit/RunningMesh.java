@@ -39,11 +39,12 @@ final class RunningMesh implements AutoCloseable {
     final Path work;
     final Path configRepo;
     /** Distinguishes this run's files from those of other runs in the same folder. */
-    final String runId = Long.toString(System.currentTimeMillis(), 36);
+    final String runId = Long.toString(System.currentTimeMillis(), 36) + "-" + RUNS.incrementAndGet();
     final String configVersion;
     /** Generous: four JVMs start at once on two cores, and the validator loads its models first. */
     static final long START_TIMEOUT_S = Long.getLong("patinox.mesh.start-timeout-s", 300);
     private static RunningMesh shared;
+    private static final java.util.concurrent.atomic.AtomicInteger RUNS = new java.util.concurrent.atomic.AtomicInteger();
     private final Map<String, ServiceSpec> services = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
     /** The feedback of the judge model's first, ungrounded verdict on an answer. */
@@ -77,12 +78,8 @@ final class RunningMesh implements AutoCloseable {
     /** The executor's REST API key ({@code X-API-Key}), as {@code ./patinox up} hands it one. */
     static final String API_KEY = "ptx_mesh_it";
 
-    RunningMesh() throws IOException {
-        this(SharedTestBroker.bootstrapServers(), ServiceSpec.ALL.stream().map(ServiceSpec::name).toList());
-    }
-
     /** The services named, against the broker at {@code bootstrap} (e.g. one a test restarts). */
-    RunningMesh(String bootstrap, List<String> names) throws IOException {
+    private RunningMesh(String bootstrap, List<String> names) throws IOException {
         this.bootstrap = bootstrap;
         this.kafka = TestKafka.on(bootstrap);
         this.judge = OpenAiServer.start(this::judge);
@@ -175,24 +172,33 @@ final class RunningMesh implements AutoCloseable {
      */
     static synchronized RunningMesh shared() {
         if (shared == null) {
-            RunningMesh mesh;
-            try {
-                mesh = new RunningMesh();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+            RunningMesh mesh = create(SharedTestBroker.bootstrapServers(),
+                    ServiceSpec.ALL.stream().map(ServiceSpec::name).toList());
             // Registered before the start, so a failed start leaves no service running; run before the broker stops,
-            // so the services drain and leave their groups against a broker that still answers.
+            // so that no service is left retrying a vanished broker.
             SharedTestBroker.beforeStop(mesh::close);
-            try {
-                mesh.start().warmUp();
-            } catch (RuntimeException e) {
-                mesh.close();
-                throw e;
-            }
-            shared = mesh;
+            shared = mesh.startWarm();
         }
         return shared;
+    }
+
+    /** The services named, against the broker at {@code bootstrap}, not started yet. */
+    static RunningMesh create(String bootstrap, List<String> names) {
+        try {
+            return new RunningMesh(bootstrap, names);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Starts every service and warms the mesh up ({@link #warmUp()}); on failure stops what started. */
+    RunningMesh startWarm() {
+        try {
+            return start().warmUp();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
     /**
