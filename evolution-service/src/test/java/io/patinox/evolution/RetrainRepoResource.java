@@ -1,7 +1,6 @@
 package io.patinox.evolution;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.patinox.contracts.config.ConfigTree;
 import io.patinox.detection.corpus.CorpusFiles;
 import io.patinox.detection.corpus.CorpusRow;
 import io.patinox.detection.train.TrainInjectionModel;
@@ -32,23 +31,10 @@ public class RetrainRepoResource implements QuarkusTestResourceLifecycleManager 
     public Map<String, String> start() {
         try {
             root = Path.of("target", "retrain-repo-" + UUID.randomUUID()).toAbsolutePath();
-            Path config = root.resolve("config");
-            Files.createDirectories(config.resolve("agents"));
-            Path samples = Path.of("..", "config").toAbsolutePath().normalize();
-            for (String dir : new String[] { "policies", "models", "corpus" }) {
-                ConfigTree.copy(samples.resolve(dir), config.resolve(dir));
-            }
-            Files.writeString(config.resolve("agents/" + AGENT + ".yaml"), """
-                    # A test agent.
-                    name: %s
-                    model: scripted/support
-                    maxSteps: 8
-                    stepDeadline: 2s
-                    policy: default
-                    failMode: closed
-                    """.formatted(AGENT));
+            Path config = ConfigRepoResource.sampleConfig(root, AGENT);
+            // The project's held-out split, as copied into the test repository (and replaced by a quarter of it below).
             List<CorpusRow> rows = ModelComparison
-                    .readRows(Files.readString(samples.resolve("corpus/injection/heldout.jsonl")));
+                    .readRows(Files.readString(config.resolve("corpus/injection/heldout.jsonl")));
             train = new ArrayList<>();
             List<CorpusRow> validation = new ArrayList<>();
             heldout = new ArrayList<>();
