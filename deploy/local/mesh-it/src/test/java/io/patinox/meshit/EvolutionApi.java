@@ -38,18 +38,16 @@ final class EvolutionApi {
     List<RunResult> runUntil(String agent, String input, String version, int count) {
         List<RunResult> under = new ArrayList<>();
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            List<String> ids = new ArrayList<>();
-            // One probe task until the executor runs the version, then the rest at once.
+            // One probe task until the executor runs the version, then the rest at once, through one client.
             int batch = under.isEmpty() ? 1 : count - under.size();
+            TaskSubmitted[] tasks = new TaskSubmitted[batch];
             for (int i = 0; i < batch; i++) {
-                String id = "evo-" + UUID.randomUUID();
-                ids.add(id);
-                mesh.submit(TaskSubmitted.of(id, agent, input));
+                tasks[i] = TaskSubmitted.of("evo-" + UUID.randomUUID(), agent, input);
             }
-            List<RunResult> results = await().atMost(Duration.ofSeconds(60)).until(() -> mesh.kafka.readAll(
-                    Topics.RESULTS, r -> r.key() != null && ids.contains(r.key())).stream()
-                    .map(r -> Json.decode(r.value(), RunResult.class)).toList(), l -> l.size() == ids.size());
-            results.stream().filter(r -> version.equals(r.configVersion())).forEach(under::add);
+            mesh.submit(tasks);
+            List<String> ids = java.util.Arrays.stream(tasks).map(TaskSubmitted::taskId).toList();
+            mesh.awaitResults(ids, Duration.ofSeconds(60)).values().stream()
+                    .filter(r -> version.equals(r.configVersion())).forEach(under::add);
             return under.size() >= count;
         });
         return under;
