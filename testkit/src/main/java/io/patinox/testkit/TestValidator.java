@@ -21,7 +21,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * tasks get an immediate {@code Allow}. One instance per test JVM for the shared broker ({@link #get()}); one of its
  * own for another broker ({@link #against(TestKafka)}).
  */
-public final class TestValidator {
+public final class TestValidator implements AutoCloseable {
 
     /** How to answer one request: a verdict after a delay, or {@code null} verdict for no answer at all. */
     public record Answer(Verdict verdict, long delayMillis) {
@@ -45,13 +45,14 @@ public final class TestValidator {
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
     private final TestKafka kafka;
     private final TestKafka.Follower requests;
+    private final Thread thread;
 
     private TestValidator(TestKafka kafka, String threadName) {
         this.kafka = kafka;
         this.requests = kafka.followFromEnd(Topics.VALIDATION_REQUESTS);
-        Thread t = new Thread(this::loop, threadName);
-        t.setDaemon(true);
-        t.start();
+        thread = new Thread(this::loop, threadName);
+        thread.setDaemon(true);
+        thread.start();
     }
 
     /** The validator of this test JVM, started on first use. */
@@ -66,9 +67,20 @@ public final class TestValidator {
         return instance;
     }
 
-    /** A validator answering the requests on {@code kafka}'s broker (not the shared one), until the JVM ends. */
+    /** A validator answering the requests on {@code kafka}'s broker (not the shared one), until it is closed. */
     public static TestValidator against(TestKafka kafka) {
         return new TestValidator(kafka, "test-validator-of-its-broker");
+    }
+
+    /** Stops answering, e.g. before its broker stops (its client would otherwise retry the broker until the JVM ends). */
+    @Override
+    public void close() {
+        thread.interrupt();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Answers the requests of {@code taskId} with {@code behaviour}. */
@@ -82,6 +94,17 @@ public final class TestValidator {
     }
 
     private void loop() {
+        try {
+            answer();
+        } finally {
+            // Cleared first: the consumer's close would otherwise fail on the interrupt that ended the loop.
+            Thread.interrupted();
+            requests.close();
+        }
+    }
+
+    /** Answers every request until the thread is interrupted; the consumer is used and closed on this thread only. */
+    private void answer() {
         while (!Thread.currentThread().isInterrupted()) {
             List<ConsumerRecord<String, byte[]>> polled;
             try {

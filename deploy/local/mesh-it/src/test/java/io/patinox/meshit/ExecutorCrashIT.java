@@ -49,6 +49,7 @@ class ExecutorCrashIT {
     private static LocalBroker broker;
     private static TestKafka kafka;
     private static Process executor;
+    private static TestValidator validator;
 
     @BeforeAll
     static void startBroker() {
@@ -62,6 +63,9 @@ class ExecutorCrashIT {
         if (executor != null) {
             executor.destroyForcibly();
         }
+        if (validator != null) {
+            validator.close();
+        }
         if (kafka != null) {
             kafka.close();
         }
@@ -72,7 +76,7 @@ class ExecutorCrashIT {
 
     @Test
     void aRunInterruptedByACrashResumesAfterTheRestart() throws Exception {
-        TestValidator validator = TestValidator.against(kafka);
+        validator = TestValidator.against(kafka);
         String taskId = "crash-" + UUID.randomUUID();
         AtomicBoolean crashed = new AtomicBoolean();
         // Step 0 (the calculator) is allowed; step 1 gets no answer until the executor was killed.
