@@ -87,16 +87,28 @@ public abstract class ReloadingRegistry<T> {
             }
             return false;
         }
-        fingerprint = now;
         try {
+            String at = ConfigVersion.of(dir);
             Map<String, T> loaded = read(dir);
+            if (!now.equals(fingerprintOf(dir)) || !at.equals(ConfigVersion.of(dir))) {
+                // The files changed while they were read (e.g. git checking out a pushed commit, one file after
+                // another): what was read may miss a file. Read again at the next check, once they are still.
+                log.debugf("The %s config changed while it was read; reading it again at the next check", kind);
+                return false;
+            }
+            fingerprint = now;
             definitions = loaded;
-            version = ConfigVersion.of(dir);
+            version = at;
             lastError = null;
             log.infof("Reloaded %d %s(s) %s at config version %s", loaded.size(), kind, loaded.keySet(), version);
             reloaded(version);
             return true;
         } catch (InvalidConfig e) {
+            if (!now.equals(fingerprintOf(dir))) {
+                // Maybe a file caught half written: judged again at the next check.
+                return false;
+            }
+            fingerprint = now;
             lastError = e.getMessage();
             log.errorf("Refused the changed %s config, keeping version %s: %s", kind, version, e.getMessage());
             return false;
