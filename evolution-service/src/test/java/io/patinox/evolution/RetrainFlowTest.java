@@ -153,7 +153,7 @@ class RetrainFlowTest {
                     .contains("Figures (model in force against retrained)")
                     .contains("| held-out split |").contains("| reviewed examples |");
             InjectionModel retrained = InjectionModel.parse(file(git, commit, "config/models/injection-lr.json"));
-            assertThat(retrained.version()).isEqualTo("test-quarter-c16.0-df2-reviewed-" + opened.proposalId());
+            assertThat(retrained.version()).isEqualTo("test-quarter-c16.0-df2-n2-5-reviewed-" + opened.proposalId());
             assertThat(missed.stream().filter(retrained::isAttack).count()).as("the retrained model flags them")
                     .isGreaterThan(missed.stream().filter(model::isAttack).count());
             List<CorpusRow> examples = ModelComparison.readRows(new String(file(git, commit,
@@ -170,7 +170,7 @@ class RetrainFlowTest {
         // Merged, the examples are in the main branch's file and no longer new; the model in force is the retrained one.
         given().post("/proposals/" + opened.proposalId() + "/approve").then().statusCode(200);
         assertThat(retrain.pending()).isEmpty();
-        assertThat(current().version()).isEqualTo("test-quarter-c16.0-df2-reviewed-" + opened.proposalId());
+        assertThat(current().version()).isEqualTo("test-quarter-c16.0-df2-n2-5-reviewed-" + opened.proposalId());
     }
 
     /** An attack phrased as an office request: a ticket asks for customer data to be copied to an outside address. */

@@ -43,7 +43,7 @@ public record TfIdfFeatures(int bits, int minN, int maxN, int chunkChars) {
 
     /** The configuration of the shipped model. */
     public static TfIdfFeatures standard() {
-        return new TfIdfFeatures(20, 3, 5, 16);
+        return new TfIdfFeatures(20, 2, 5, 16);
     }
 
     /** Buckets per block; the word block starts here. */

@@ -51,18 +51,21 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
  * operating one for {@code --target-fpr 0.01}. Test metrics (and how many detected test attacks stay
  * detected with 40 made-up words added) are reported and stored in the file, never used to choose anything.</li>
  * </ol>
- * Options: {@code --c 16}, {@code --min-df 2}, {@code --windows 32,64}, {@code --bits 20}, {@code --target-fpr 0.01},
+ * Options: {@code --c 16}, {@code --min-df 2}, {@code --windows 32,64}, {@code --bits 20}, {@code --min-n 2} and
+ * {@code --max-n 5} (the character n-grams), {@code --target-fpr 0.01},
  * {@code --seed N}, {@code --corpus-summary summary.json} (default: the split dir's or its parent's),
  * {@code --report file.json}.
  */
 public final class TrainInjectionModel {
 
     /** Training settings. */
-    record Options(double c, int minDf, int[] windows, int bits, double targetFpr, long seed) {
+    record Options(double c, int minDf, int[] windows, int bits, int minN, int maxN, double targetFpr, long seed) {
 
         /** The settings {@code main} trains with when given no option: the shipped model's. */
         static Options defaults() {
-            return new Options(16.0, 2, new int[] { 32, 64 }, TfIdfFeatures.standard().bits(), 0.01, 20261201L);
+            TfIdfFeatures standard = TfIdfFeatures.standard();
+            return new Options(16.0, 2, new int[] { 32, 64 }, standard.bits(), standard.minN(), standard.maxN(), 0.01,
+                    20261201L);
         }
     }
 
@@ -83,20 +86,23 @@ public final class TrainInjectionModel {
 
     TrainInjectionModel(Options options) {
         this.options = options;
-        TfIdfFeatures standard = TfIdfFeatures.standard();
-        this.features = new TfIdfFeatures(options.bits(), standard.minN(), standard.maxN(), standard.chunkChars());
+        this.features = new TfIdfFeatures(options.bits(), options.minN(), options.maxN(),
+                TfIdfFeatures.standard().chunkChars());
     }
 
     public static void main(String[] args) throws Exception {
         CommandLine line = CommandLine.parse(args,
                 "usage: TrainInjectionModel <split dir> <model.json> [options: see the class comment]",
-                "--c", "--min-df", "--windows", "--bits", "--target-fpr", "--seed", "--corpus-summary", "--report");
+                "--c", "--min-df", "--windows", "--bits", "--min-n", "--max-n", "--target-fpr", "--seed", "--corpus-summary",
+                "--report");
         Path splitDir = Path.of(line.argument(0));
         Path modelFile = Path.of(line.argument(1));
         Options defaults = Options.defaults();
         double c = line.option("--c", Double::parseDouble, defaults.c());
         int minDf = line.option("--min-df", Integer::parseInt, defaults.minDf());
         int bits = line.option("--bits", Integer::parseInt, defaults.bits());
+        int minN = line.option("--min-n", Integer::parseInt, defaults.minN());
+        int maxN = line.option("--max-n", Integer::parseInt, defaults.maxN());
         int[] windows = line.option("--windows",
                 w -> java.util.Arrays.stream(w.split(",")).mapToInt(Integer::parseInt).toArray(), defaults.windows());
         double targetFpr = line.option("--target-fpr", Double::parseDouble, defaults.targetFpr());
@@ -111,7 +117,7 @@ public final class TrainInjectionModel {
                 ? CorpusFiles.JSON.readTree(summaryFile.toFile()).path("corpusSha256").asText("unknown")
                 : "unknown";
         TRIBUO_LOG.setLevel(Level.WARNING);
-        Options options = new Options(c, minDf, windows, bits, targetFpr, seed);
+        Options options = new Options(c, minDf, windows, bits, minN, maxN, targetFpr, seed);
         List<CorpusRow> train = CorpusFiles.readSplit(splitDir.resolve("train.jsonl"));
         List<CorpusRow> validation = CorpusFiles.readSplit(splitDir.resolve("validation.jsonl"));
         List<CorpusRow> test = CorpusFiles.readSplit(splitDir.resolve("test.jsonl"));
@@ -134,6 +140,8 @@ public final class TrainInjectionModel {
         training.put("minDf", minDf);
         training.set("windows", CorpusFiles.JSON.valueToTree(windows));
         training.put("bits", bits);
+        training.put("minN", minN);
+        training.put("maxN", maxN);
         training.put("seed", seed);
         training.put("trainRows", train.size());
         training.put("validationRows", validation.size());
@@ -181,6 +189,8 @@ public final class TrainInjectionModel {
         training.put("minDf", options.minDf());
         training.set("windows", CorpusFiles.JSON.valueToTree(options.windows()));
         training.put("bits", options.bits());
+        training.put("minN", options.minN());
+        training.put("maxN", options.maxN());
         training.put("seed", options.seed());
         training.put("trainRows", train.size());
         training.put("validationRows", validation.size());
@@ -233,7 +243,7 @@ public final class TrainInjectionModel {
         log.add(String.format(Locale.ROOT, "Platt a=%.4f b=%.4f; threshold %.4f for FPR <= %.3f on %d validation benign",
                 ab[0], ab[1], threshold, options.targetFpr(), benign.length));
         String version = corpusSha.substring(0, Math.min(12, corpusSha.length())) + "-c" + options.c() + "-df"
-                + options.minDf();
+                + options.minDf() + "-n" + options.minN() + "-" + options.maxN();
         return model.withCalibration(ab[0], ab[1], threshold, thresholds).withVersion(version);
     }
 
