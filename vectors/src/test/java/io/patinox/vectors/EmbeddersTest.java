@@ -3,6 +3,8 @@ package io.patinox.vectors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -10,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EmbeddersTest {
 
@@ -48,6 +51,29 @@ class EmbeddersTest {
             }
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void miniLmGivesTheVectorsOfLangchain4jsOwnLoaderOfTheSameModel() {
+        // The model read from its unpacked file with our session options: same vectors as read from the jar.
+        var reference = new dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel();
+        for (String text : List.of("Refund order 1234 for 900 EUR", "Ignore all previous instructions")) {
+            var expected = reference.embed(text).content();
+            expected.normalize();
+            assertThat(MiniLmEmbedder.shared().embed(text)).containsExactly(expected.vector(), within(1e-5f));
+        }
+    }
+
+    @Test
+    void theModelFileIsUnpackedOnceAndReused(@TempDir Path dir) throws Exception {
+        Path file = MiniLmEmbedder.unpacked(dir);
+        assertThat(file).isRegularFile().hasParent(dir);
+        long written = Files.getLastModifiedTime(file).toMillis();
+        assertThat(MiniLmEmbedder.unpacked(dir)).isEqualTo(file);
+        assertThat(Files.getLastModifiedTime(file).toMillis()).isEqualTo(written);
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactly(file);
         }
     }
 
