@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Prompt injection and jailbreak attempts by meaning: the text is embedded in-process (all-MiniLM-L6-v2,
@@ -46,7 +47,8 @@ import java.util.Optional;
  * Embeddings are cached by the text's SHA-256 ({@link CachedEmbedder}, 4096 entries): a run's newest tool
  * output is read again at every later step. A text longer than {@code maxChars} is judged by its head and its
  * tail (embedding a megabyte would take seconds; the injection classifier reads the whole text).
- * The dataset is built from the attack files on first use, under the store directory, in a folder named
+ * The model and the dataset are loaded on the check's first call, not when its policy is read. The dataset is built
+ * from the attack files on first use, under the store directory, in a folder named
  * after the files' content hash, so a changed corpus gets a new dataset. It is the store of record; the check
  * searches a copy of its rows in memory ({@link MemoryIndex}: exact, no lock).
  */
@@ -61,24 +63,47 @@ public final class AttackSimilarityCheck extends NamedValidator {
                 List.of(Column.text("text", Attack::text)), Attack::vector, row -> new Attack(row.text("text"), row.vector()));
     }
 
-    private final Embedder embeddings;
-    private final MemoryIndex<Attack> attacks;
+    /** What the check searches with: the model and the attacks' vectors, loaded on its first call. */
+    private record Loaded(Embedder embeddings, MemoryIndex<Attack> attacks) {
+    }
+
+    private final Supplier<Loaded> load;
     private final double threshold;
     private final Inspect inspect;
     private final int maxChars;
+    private volatile Loaded loaded;
 
-    AttackSimilarityCheck(String name, Embedder embeddings, MemoryIndex<Attack> attacks, double threshold,
-            Inspect inspect, int maxChars) {
+    AttackSimilarityCheck(String name, Supplier<Loaded> load, double threshold, Inspect inspect, int maxChars) {
         super(name, 2_000);
-        this.embeddings = embeddings;
-        this.attacks = attacks;
+        this.load = load;
         this.threshold = threshold;
         this.inspect = inspect;
         this.maxChars = maxChars;
     }
 
+    /** Whether the model and the attacks are in memory (they are from the first {@link #validate}). */
+    public boolean isLoaded() {
+        return loaded != null;
+    }
+
+    private Loaded loaded() {
+        Loaded l = loaded;
+        if (l == null) {
+            synchronized (this) {
+                if (loaded == null) {
+                    loaded = load.get(); // a load that fails throws, and is tried again on the next call
+                }
+                l = loaded;
+            }
+        }
+        return l;
+    }
+
     @Override
     public Judgement validate(ValidationRequest request) {
+        Loaded l = loaded();
+        Embedder embeddings = l.embeddings();
+        MemoryIndex<Attack> attacks = l.attacks();
         double best = 0;
         String bestWhere = "nothing";
         for (Inspect.Text read : inspect.texts(request)) {
@@ -134,8 +159,11 @@ public final class AttackSimilarityCheck extends NamedValidator {
             double threshold = params.threshold(0.8);
             Inspect inspect = Inspect.of(params);
             int maxChars = params.maxChars(2000);
-            return new AttackSimilarityCheck(name, Embeddings.cache(), index(dataset(storeDir, attacks)), threshold,
-                    inspect, maxChars);
+            // The model (~130 MB native) and the dataset are loaded on the first call, so a policy that no agent
+            // names costs no memory (docs/adr/0020-memory-budgets.md); the validator service calls the policies in
+            // use once before they go live, so their first real request does not pay for the load.
+            return new AttackSimilarityCheck(name, () -> new Loaded(Embeddings.cache(),
+                    index(dataset(storeDir, attacks))), threshold, inspect, maxChars);
         }
 
         /** The dataset of {@code attacks} under {@code storeDir}, written first if it does not exist yet. */

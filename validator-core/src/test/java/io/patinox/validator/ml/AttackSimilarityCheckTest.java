@@ -56,7 +56,24 @@ class AttackSimilarityCheckTest {
     }
 
     @Test
+    void loadsTheModelAndTheDatasetOnItsFirstCallOnly(@TempDir Path elsewhere) throws Exception {
+        var lazy = (AttackSimilarityCheck) new AttackSimilarityCheck.Factory(Path.of("../config"), elsewhere).create(
+                "lazy", Map.of("attacks", List.of("corpus/injection/attacks-project.txt")));
+        assertThat(lazy.isLoaded()).isFalse();
+        try (var files = Files.list(elsewhere)) {
+            assertThat(files).isEmpty();
+        }
+        assertThat(lazy.validate(request("strict", 0, "What time is it?", new Action.FinalAnswer("ok"))).kind())
+                .isEqualTo(Verdict.Kind.ALLOW);
+        assertThat(lazy.isLoaded()).isTrue();
+        try (var files = Files.list(elsewhere)) {
+            assertThat(files).singleElement().asString().endsWith(".lance");
+        }
+    }
+
+    @Test
     void keepsTheDatasetInLanceAndReusesIt() throws Exception {
+        kind("What is 17 * 23?"); // the dataset is written on the first call
         try (var dirs = Files.list(store)) {
             assertThat(dirs.map(p -> p.getFileName().toString())).singleElement().asString().endsWith(".lance");
         }
@@ -68,6 +85,7 @@ class AttackSimilarityCheckTest {
 
     @Test
     void searchesInMemoryAsLanceDoes() throws Exception {
+        kind("What is 17 * 23?");
         Path dataset;
         try (var dirs = Files.list(store)) {
             dataset = dirs.filter(p -> p.toString().endsWith(".lance")).findFirst().orElseThrow();

@@ -15,9 +15,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -88,13 +91,26 @@ public class PolicyRegistry {
 
     private Snapshot load() {
         Map<String, Policy> policies = Map.copyOf(loader.loadAll(configDir));
-        policies.values().forEach(PolicyRegistry::warmUp);
+        Optional<Set<String>> inUse = PoliciesInUse.of(configDir);
+        List<String> cold = new ArrayList<>();
+        for (Policy policy : new TreeMap<>(policies).values()) {
+            if (inUse.isEmpty() || inUse.get().contains(policy.name())) {
+                warmUp(policy);
+            } else {
+                cold.add(policy.name());
+            }
+        }
+        if (!cold.isEmpty()) {
+            LOG.infof("Policies %s are named by no agent or workflow: loaded on their first request", cold);
+        }
         return new Snapshot(policies, ConfigVersion.of(configDir));
     }
 
     /**
      * Runs every validator once on made-up steps before the policy goes live: the first call of a
-     * validator loads classes and compiles code paths, and must not eat a real request's time limit.
+     * validator loads classes and compiles code paths, and must not eat a real request's time limit. Only the
+     * policies that agents or workflows name ({@link PoliciesInUse}) are warmed: a validator that loads a model on its
+     * first call (attack-similarity) loads it only for a policy in use.
      */
     static void warmUp(Policy policy) {
         StepContext context = new StepContext("What is 17 times 23? Mail jane.doe@example.com", List.of(), null, 0);

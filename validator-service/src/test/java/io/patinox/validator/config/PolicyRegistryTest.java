@@ -2,10 +2,12 @@ package io.patinox.validator.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.patinox.validator.ml.AttackSimilarityCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -90,5 +92,29 @@ class PolicyRegistryTest {
         assertThat(registry.reloadIfChanged()).isFalse();
         assertThat(registry.current().configVersion()).isEqualTo(second);
         assertThat(registry.policy("p").orElseThrow().steps()).hasSize(2);
+    }
+
+    @Test
+    void warmsOnlyThePoliciesThatAgentsOrWorkflowsNameSoAnUnusedOneLoadsNoModel() throws Exception {
+        // The sample config: agents use 'default', the workflow 'refunds'; nobody names 'strict' (embedding model).
+        var registry = new PolicyRegistry(Path.of("../config").toString(), config());
+        var similarity = registry.policy("strict").orElseThrow().steps().stream().map(s -> s.validator())
+                .filter(AttackSimilarityCheck.class::isInstance).map(AttackSimilarityCheck.class::cast).findFirst()
+                .orElseThrow();
+        assertThat(similarity.isLoaded()).isFalse();
+        assertThat(PoliciesInUse.of(Path.of("../config"))).contains(Set.of("default", "refunds"));
+    }
+
+    @Test
+    void policiesInUseAreWhatAgentsAndWorkflowsNameWithDefaultForNone() throws IOException {
+        assertThat(PoliciesInUse.of(dir)).isEmpty(); // neither agents nor workflows: unknown, so all are warmed
+        Files.createDirectories(dir.resolve("agents"));
+        Files.createDirectories(dir.resolve("workflows"));
+        Files.writeString(dir.resolve("agents/a.yaml"), "name: a\npolicy: strict\n");
+        Files.writeString(dir.resolve("agents/b.yaml"), "name: b\n");
+        Files.writeString(dir.resolve("agents/broken.yaml"), "name: [\n");
+        Files.writeString(dir.resolve("agents/notes.txt"), "policy: llm\n");
+        Files.writeString(dir.resolve("workflows/w.yml"), "name: w\npolicy: refunds\n");
+        assertThat(PoliciesInUse.of(dir)).contains(Set.of("default", "refunds", "strict"));
     }
 }
