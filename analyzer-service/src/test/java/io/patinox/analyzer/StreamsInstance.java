@@ -1,6 +1,7 @@
 package io.patinox.analyzer;
 
 import io.patinox.analyzer.messaging.AggregationTopology;
+import io.patinox.analyzer.messaging.BoundedRocksDbConfig;
 import io.patinox.analyzer.service.Scope;
 import io.patinox.analyzer.service.Tally;
 import io.patinox.analyzer.service.Windowing;
@@ -57,6 +58,8 @@ public final class StreamsInstance implements AutoCloseable {
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), SERVICE_LINGER_MS);
+        // The service's RocksDB budget (application.properties)
+        p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class);
         // A crashed stream thread, or a closed instance, stays in the group until its session times out: the
         // broker's minimum (6 s) instead of the 45 s default, so the restart tests wait for the rebalance briefly.
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6_000);
