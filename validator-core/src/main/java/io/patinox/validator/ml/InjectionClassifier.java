@@ -9,11 +9,18 @@ import io.patinox.validator.builtin.Inspect;
 import io.patinox.validator.builtin.NamedValidator;
 import io.patinox.validator.builtin.Params;
 import io.patinox.validator.builtin.TypedFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.ref.WeakReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Prompt injection and jailbreak attempts, by the hashed n-gram logistic regression of {@code patinox-detection}
@@ -144,33 +151,52 @@ public final class InjectionClassifier extends NamedValidator {
     }
 
     /**
-     * Model files read once per content: a config reload (every few seconds when the config changes) and the
-     * several policies that name the same file share one parsed model while the file is unchanged.
+     * Model files read once per content: a config reload (every few seconds when the config changes), the several
+     * policies that name the same file, and copies of the config directory (evolution replays each proposal on a
+     * copy) share one parsed model (~16 MB of weights). A model is held only as long as a policy uses it: the cache
+     * keeps it weakly, so the models of dropped policies and deleted copies are collected
+     * (docs/adr/0020-memory-budgets.md).
      */
     static final class ModelFiles {
-        private record Key(Path file, long modified, long size) {
-        }
-
-        private static final Map<Key, InjectionModel> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+        private static final Map<String, WeakReference<InjectionModel>> CACHE = new ConcurrentHashMap<>();
 
         private ModelFiles() {
         }
 
         static InjectionModel read(Path file) {
-            Key key;
+            byte[] bytes;
             try {
-                key = new Key(file.toAbsolutePath().normalize(), Files.getLastModifiedTime(file).toMillis(), Files.size(file));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                bytes = Files.readAllBytes(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(file + ": cannot read the model: " + e.getMessage(), e);
             }
-            InjectionModel cached = CACHE.get(key);
-            if (cached != null) {
-                return cached;
+            String key = sha256(bytes);
+            synchronized (CACHE) {
+                WeakReference<InjectionModel> ref = CACHE.get(key);
+                InjectionModel cached = ref == null ? null : ref.get();
+                if (cached != null) {
+                    return cached;
+                }
+                InjectionModel model;
+                try {
+                    model = InjectionModel.parse(bytes);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(file + ": cannot read the model: " + e.getMessage(), e);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+                }
+                CACHE.values().removeIf(r -> r.get() == null);
+                CACHE.put(key, new WeakReference<>(model));
+                return model;
             }
-            InjectionModel model = InjectionModel.read(file);
-            CACHE.entrySet().removeIf(e -> e.getKey().file().equals(key.file()));
-            CACHE.put(key, model);
-            return model;
+        }
+
+        private static String sha256(byte[] bytes) {
+            try {
+                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 }

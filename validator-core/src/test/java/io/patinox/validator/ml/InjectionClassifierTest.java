@@ -135,4 +135,17 @@ class InjectionClassifierTest {
         assertThatThrownBy(() -> new InjectionClassifier.Factory(dir).create("c", Map.of("model", "models/injection-nb.json")))
                 .hasMessageStartingWith("params.model: ").hasMessageContaining("naive Bayes models are retired");
     }
+
+    @Test
+    void copiesOfTheModelFileShareOneParsedModel(@TempDir Path copies) throws Exception {
+        // Evolution replays each proposal on a copy of the config directory: the copies must not add a model each.
+        Path a = Files.createDirectories(copies.resolve("a/models"));
+        Path b = Files.createDirectories(copies.resolve("b/models"));
+        Files.copy(CONFIG.resolve(InjectionClassifier.DEFAULT_MODEL), a.resolve("injection-lr.json"));
+        Files.copy(CONFIG.resolve(InjectionClassifier.DEFAULT_MODEL), b.resolve("injection-lr.json"));
+        InjectionModel first = InjectionClassifier.ModelFiles.read(a.resolve("injection-lr.json"));
+        assertThat(InjectionClassifier.ModelFiles.read(b.resolve("injection-lr.json"))).isSameAs(first);
+        assertThat(InjectionClassifier.ModelFiles.read(CONFIG.resolve(InjectionClassifier.DEFAULT_MODEL)))
+                .isSameAs(first);
+    }
 }
