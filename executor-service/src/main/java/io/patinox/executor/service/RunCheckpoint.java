@@ -138,6 +138,19 @@ public record RunCheckpoint(int schemaVersion, String taskId, String runId, Stat
                 history, toolOutputs, startedAt, null, at, null, workflow, review.decided(decision));
     }
 
+    /**
+     * This checkpoint as the journal keeps it in memory: a finished run's working memory (history, tool outputs) is
+     * only ever read to resume a run, so the journal, which holds every task of its retention, drops it for a run
+     * that is done (docs/adr/0020-memory-budgets.md). Any other checkpoint as it is.
+     */
+    public RunCheckpoint kept() {
+        if (state != State.DONE || (history.isEmpty() && toolOutputs.isEmpty())) {
+            return this;
+        }
+        return new RunCheckpoint(schemaVersion, taskId, runId, state, task, proposals, stepIndex, retries, usage,
+                List.of(), List.of(), startedAt, result, occurredAt, toolInFlight, workflow, review);
+    }
+
     public RunCheckpoint {
         Objects.requireNonNull(taskId, "taskId");
         Objects.requireNonNull(runId, "runId");

@@ -124,7 +124,7 @@ public class RunJournal {
      * @throws IllegalStateException when it cannot be written: the run must not go on unrecorded
      */
     public void save(RunCheckpoint checkpoint) {
-        latest.put(checkpoint.taskId(), checkpoint);
+        latest.put(checkpoint.taskId(), checkpoint.kept());
         if (clients == null) {
             return;
         }
@@ -198,7 +198,7 @@ public class RunJournal {
             return;
         }
         try {
-            RunCheckpoint c = Json.decode(record.value(), RunCheckpoint.class);
+            RunCheckpoint c = Json.decode(record.value(), RunCheckpoint.class).kept();
             // Our own writes are already applied; never let an older record replace a newer one.
             latest.merge(c.taskId(), c, (old, neu) -> neu.occurredAt().isBefore(old.occurredAt()) ? old : neu);
         } catch (RuntimeException e) {
