@@ -24,13 +24,39 @@ public final class Processes {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
-    /** JVM options of a service: small heaps, so four services and a broker fit a laptop. */
+    /**
+     * JVM options of every service; each service's heap comes from {@link ServiceSpec#heapOptions()}. The JVM's own
+     * areas have ceilings a little above what a service uses after the mesh benchmark (docs/adr/0020-memory-budgets.md):
+     * metaspace ~60 MB, compiled code ~30 MB, direct buffers ~10 MB. The serial collector: no collector threads or
+     * remembered sets on two cores, and a heap that grows only as far as the live set needs.
+     */
     static final List<String> SERVICE_JVM_OPTIONS = List.of(
-            "-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
+            "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
+            "-XX:MaxMetaspaceSize=128m", "-XX:ReservedCodeCacheSize=64m", "-XX:MaxDirectMemorySize=64m",
+            // After a full collection the old generation keeps 15-40 % free (the JVM's default: 40-70 %)
+            "-XX:MinHeapFreeRatio=15", "-XX:MaxHeapFreeRatio=40",
             // Lance's JNI bindings read direct buffers through java.nio internals.
             "--add-opens=java.base/java.nio=ALL-UNNAMED");
 
+    /**
+     * The C allocator's arenas per process, set in the environment of every process the launcher starts (unless the
+     * caller's environment sets it): glibc's default, eight per core, lets the native libraries' threads (ONNX
+     * Runtime, RocksDB, Lance, Kafka's compression) each keep an arena of up to 64 MB of freed memory.
+     */
+    static final String MALLOC_ARENA_MAX = "2";
+
     private Processes() {
+    }
+
+    /**
+     * JVM options of the user's for every process the launcher starts, from the environment variable
+     * {@code PATINOX_JAVA_OPTIONS} (split on blanks), after the launcher's own so they win: e.g.
+     * {@code -XX:NativeMemoryTracking=summary} to see with {@code jcmd <pid> VM.native_memory summary} what a process'
+     * memory is made of, or another {@code -Xmx}.
+     */
+    static List<String> extraJvmOptions() {
+        String options = System.getenv("PATINOX_JAVA_OPTIONS");
+        return options == null || options.isBlank() ? List.of() : List.of(options.trim().split("\\s+"));
     }
 
     /** The java binary of the running JVM, so children use the same JDK. */
@@ -61,7 +87,9 @@ public final class Processes {
         List<String> command = new ArrayList<>();
         command.add(java());
         command.addAll(SERVICE_JVM_OPTIONS);
+        command.addAll(service.heapOptions());
         command.addAll(jvmOptions);
+        command.addAll(extraJvmOptions());
         command.add("-Dquarkus.http.port=" + service.port());
         // The local mesh is for this machine only.
         command.add("-Dquarkus.http.host=127.0.0.1");
@@ -76,7 +104,9 @@ public final class Processes {
         try {
             Files.createDirectories(log.getParent());
             Files.writeString(log, "$ " + String.join(" ", command) + "\n", StandardCharsets.UTF_8);
-            return new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putIfAbsent("MALLOC_ARENA_MAX", MALLOC_ARENA_MAX);
+            return builder
                     .directory(workDir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))

@@ -43,6 +43,20 @@ public record ServiceSpec(String name, String module, int port) {
         };
     }
 
+    /**
+     * The service's heap (docs/adr/0020-memory-budgets.md): a ceiling of a few times the live set after the mesh
+     * benchmark (validator ~35 MB, analyzer ~30 MB, evolution ~20 MB, executor ~75 MB: runs in flight and their
+     * bookkeeping), starting small so that the heap grows only as far as the load needs. Evolution retraining the
+     * injection classifier ({@code patinox.evolution.retrain.training-dir}) needs far more (docs/detection.md):
+     * raise it with {@code PATINOX_JAVA_OPTIONS=-Xmx3g}.
+     */
+    public List<String> heapOptions() {
+        return switch (name) {
+            case "executor" -> List.of("-Xms32m", "-Xmx192m");
+            default -> List.of("-Xms32m", "-Xmx128m");
+        };
+    }
+
     /** The same service on another port. */
     public ServiceSpec onPort(int otherPort) {
         return new ServiceSpec(name, module, otherPort);
