@@ -68,8 +68,14 @@ public class FailureClusterService {
         LOG.infof("Failure clusters rebuilt from %d stored failures in %s", rows.size(), settings.dataset());
     }
 
-    /** Loads the embedding model now rather than on the first failure (~1 s), off the caller's thread. */
+    /**
+     * Loads the embedding model now rather than on the first failure (~1 s), off the caller's thread; not at all when
+     * clustering is off (the model is ~130 MB of native memory).
+     */
     void warmUp(@Observes StartupEvent event) {
+        if (!config.clusters().enabled()) {
+            return;
+        }
         Thread warm = new Thread(() -> MiniLmEmbedder.shared().embed("warm up"), "failure-embedder-warm-up");
         warm.setDaemon(true);
         warm.start();
