@@ -54,7 +54,9 @@ public class RetrainRepoResource implements QuarkusTestResourceLifecycleManager 
             return Map.of("patinox.evolution.config-dir", config.toString(),
                     "patinox.evolution.work-dir", root.resolveSibling(root.getFileName() + "-evolution.git").toString(),
                     "patinox.evolution.retrain.training-dir", training.toString(),
-                    "patinox.evolution.retrain.min-examples", Integer.toString(MIN_EXAMPLES));
+                    "patinox.evolution.retrain.min-examples", Integer.toString(MIN_EXAMPLES),
+                    // A quarter-corpus model retrains in a few hundred MB: the test JVM's heap is enough.
+                    "patinox.evolution.retrain.min-heap-mb", "0");
         } catch (Exception e) {
             throw new IllegalStateException("cannot create the test config repository", e);
         }

@@ -158,6 +158,15 @@ public interface EvolutionConfig {
          */
         Optional<String> trainingDir();
 
+        /**
+         * The least maximum heap, in MB, this process must have to retrain: training on the project's corpus holds
+         * about 2–3 GB, and the service runs with {@code -XX:+ExitOnOutOfMemoryError}, so an attempt with less is
+         * refused with the reason rather than stopping the service (docs/adr/0020-memory-budgets.md). Raise the heap
+         * with {@code PATINOX_JAVA_OPTIONS=-Xmx3g} locally, {@code JDK_JAVA_OPTIONS} on Kubernetes.
+         */
+        @WithDefault("2560")
+        int minHeapMb();
+
         /** The model file retrained, relative to the config directory. */
         @WithDefault("models/injection-lr.json")
         String modelFile();

@@ -189,6 +189,12 @@ public class RetrainService {
             return none(refusal, "no training corpus (patinox.evolution.retrain.training-dir: "
                     + settings.trainingDir().orElse("unset") + "; it needs train.jsonl and validation.jsonl)");
         }
+        long heapMb = Runtime.getRuntime().maxMemory() >> 20;
+        if (heapMb < settings.minHeapMb()) {
+            return none(refusal, "retraining needs a heap of at least " + settings.minHeapMb()
+                    + " MB (patinox.evolution.retrain.min-heap-mb) and this process has " + heapMb
+                    + " MB: raise -Xmx (PATINOX_JAVA_OPTIONS=-Xmx3g with ./patinox, JDK_JAVA_OPTIONS on Kubernetes)");
+        }
         return retrain(pending, ids, key, agent, base, evidence, current, trainingDir.get(), refusal);
     }
 
