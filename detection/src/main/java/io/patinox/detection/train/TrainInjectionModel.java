@@ -134,21 +134,7 @@ public final class TrainInjectionModel {
         extra.put("targetFpr", targetFpr);
         extra.put("trainedOn", splitDir.toString().replace('\\', '/'));
         extra.set("metrics", metrics);
-        ObjectNode training = extra.putObject("training");
-        training.put("trainer", "Tribuo 4.3.2 LibLinearClassificationTrainer, L2R_LR");
-        training.put("c", c);
-        training.put("minDf", minDf);
-        training.set("windows", CorpusFiles.JSON.valueToTree(windows));
-        training.put("bits", bits);
-        training.put("minN", minN);
-        training.put("maxN", maxN);
-        training.put("seed", seed);
-        training.put("trainRows", train.size());
-        training.put("validationRows", validation.size());
-        training.put("testRows", test.size());
-        training.put("trainMillis", trainMs);
-        ArrayNode notes = training.putArray("log");
-        trainer.log.forEach(notes::add);
+        trainer.describe(extra.putObject("training"), train.size(), validation.size(), test.size(), trainMs);
         Files.createDirectories(modelFile.toAbsolutePath().getParent());
         Files.write(modelFile, model.toJson(extra));
         InjectionModel reread = InjectionModel.read(modelFile);
@@ -183,7 +169,15 @@ public final class TrainInjectionModel {
         ObjectNode meta = extra.deepCopy();
         meta.put("corpusSha256", corpusSha);
         meta.put("targetFpr", options.targetFpr());
-        ObjectNode training = meta.putObject("training");
+        trainer.describe(meta.putObject("training"), train.size(), validation.size(), -1,
+                (System.nanoTime() - t0) / 1_000_000);
+        byte[] file = model.toJson(meta);
+        check(model, InjectionModel.parse(file), validation);
+        return new Trained(model, file);
+    }
+
+    /** The model file's {@code training} section: the settings, the rows ({@code testRows} when known) and the log. */
+    private void describe(ObjectNode training, int trainRows, int validationRows, int testRows, long trainMillis) {
         training.put("trainer", "Tribuo 4.3.2 LibLinearClassificationTrainer, L2R_LR");
         training.put("c", options.c());
         training.put("minDf", options.minDf());
@@ -192,14 +186,14 @@ public final class TrainInjectionModel {
         training.put("minN", options.minN());
         training.put("maxN", options.maxN());
         training.put("seed", options.seed());
-        training.put("trainRows", train.size());
-        training.put("validationRows", validation.size());
-        training.put("trainMillis", (System.nanoTime() - t0) / 1_000_000);
+        training.put("trainRows", trainRows);
+        training.put("validationRows", validationRows);
+        if (testRows >= 0) {
+            training.put("testRows", testRows);
+        }
+        training.put("trainMillis", trainMillis);
         ArrayNode notes = training.putArray("log");
-        trainer.log.forEach(notes::add);
-        byte[] file = model.toJson(meta);
-        check(model, InjectionModel.parse(file), validation);
-        return new Trained(model, file);
+        log.forEach(notes::add);
     }
 
     /** Trains, quantises, calibrates and picks the thresholds. */
