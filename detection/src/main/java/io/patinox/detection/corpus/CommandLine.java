@@ -44,9 +44,20 @@ public final class CommandLine {
         return args[index];
     }
 
-    /** The value of option {@code name} read by {@code parse}, or {@code fallback} when it is not given. */
+    /**
+     * The value of option {@code name} read by {@code parse}, or {@code fallback} when it is not given; a value
+     * {@code parse} refuses is reported with the option's name.
+     */
     public <T> T option(String name, Function<String, T> parse, T fallback) {
         String value = options.get(name);
-        return value == null ? fallback : parse.apply(value);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return parse.apply(value);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("option " + name + ": cannot read '" + value + "' (" + e.getMessage() + ")",
+                    e);
+        }
     }
 }
