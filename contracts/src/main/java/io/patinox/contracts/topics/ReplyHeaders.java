@@ -17,6 +17,12 @@ public final class ReplyHeaders {
     /** Optional 4-byte big-endian partition the reply must go to. */
     public static final String REPLY_PARTITION = "kafka_reply_partition";
 
+    /**
+     * Marks a request a validator sent itself to warm its request path through Kafka when it starts: it is answered
+     * like any other (on the topic it names, {@link Topics#VALIDATION_WARM_UP}) but counted in no metric. Any value.
+     */
+    public static final String WARM_UP = "patinox_warm_up";
+
     /** Header the dead-letter topics carry: why the record was refused. */
     public static final String DEAD_LETTER_REASON = "dead-letter-reason";
 

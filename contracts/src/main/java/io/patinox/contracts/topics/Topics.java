@@ -17,6 +17,12 @@ public final class Topics {
     public static final String VALIDATION_REQUESTS = "patinox.validation.requests";
     /** Verdicts from the validator. Key: run id. Value: {@code ValidationReply}. */
     public static final String VALIDATION_REPLIES = "patinox.validation.replies";
+    /**
+     * Where a validator answers the requests it sends itself at start to warm its Kafka path ({@link
+     * ReplyHeaders#WARM_UP}). Nothing reads it: the replies only have to be written. Key: run id. Value:
+     * {@code ValidationReply}.
+     */
+    public static final String VALIDATION_WARM_UP = "patinox.validation.warm-up";
     /** Every step the executor took or refused. Key: run id. Value: {@code StepEvent}. */
     public static final String STEPS = "patinox.steps";
     /** The end of every run. Key: task id. Value: {@code RunResult}. */
@@ -80,6 +86,7 @@ public final class Topics {
             new TopicSpec(TASKS, DEFAULT_PARTITIONS, false),
             new TopicSpec(VALIDATION_REQUESTS, DEFAULT_PARTITIONS, false),
             new TopicSpec(VALIDATION_REPLIES, DEFAULT_PARTITIONS, false),
+            new TopicSpec(VALIDATION_WARM_UP, 1, false),
             new TopicSpec(STEPS, DEFAULT_PARTITIONS, false),
             new TopicSpec(RESULTS, DEFAULT_PARTITIONS, false),
             new TopicSpec(AGGREGATES, DEFAULT_PARTITIONS, true),

@@ -67,6 +67,28 @@ public interface ExecutorConfig {
         /** How long the gateway may wait for a send to be acknowledged before it counts as failed. */
         @WithDefault("PT10S")
         Duration sendTimeout();
+
+        /**
+         * Where the validator answers the gateway's warm-up requests: at start the gateway asks one request per
+         * partition of the request topic, answered here and not on the reply topic, so no other service sees them
+         * (docs/adr/0021-warm-request-path.md).
+         */
+        @WithDefault("patinox.validation.warm-up")
+        String warmUpTopic();
+
+        /**
+         * How long the gateway's warm-up may wait for the validator's answers before the executor reports ready
+         * anyway (its first steps are then slower). Zero skips the round trip.
+         */
+        @WithDefault("PT60S")
+        Duration warmUpTimeout();
+
+        /**
+         * Warm-up requests after each partition has answered one: enough that the gateway's path runs compiled code
+         * before the first step.
+         */
+        @WithDefault("1000")
+        int warmUpRequests();
     }
 
     /** Settings of the step and result producers. */

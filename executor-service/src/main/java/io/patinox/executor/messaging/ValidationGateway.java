@@ -2,6 +2,8 @@ package io.patinox.executor.messaging;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.context.Context;
+import io.patinox.contracts.events.Action;
+import io.patinox.contracts.events.StepContext;
 import io.patinox.contracts.events.ValidationReply;
 import io.patinox.contracts.events.ValidationRequest;
 import io.patinox.contracts.events.VerdictSource;
@@ -19,6 +21,7 @@ import jakarta.inject.Inject;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -26,6 +29,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
@@ -99,6 +103,88 @@ public class ValidationGateway {
     void start(@Observes StartupEvent event) {
         clients = PlainKafkaClients.start(producerProps(), "validation-replies", consumerProps(), new Replies(),
                 "steps will fall back to their fail mode");
+        Thread warmUp = new Thread(this::warmUp, "validation-gateway-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
+    }
+
+    /** Warm-up requests outstanding at once. */
+    private static final int WARM_UP_IN_FLIGHT = 16;
+    /** How long the first warm-up round waits for its answers before asking again. */
+    private static final Duration WARM_UP_ROUND = Duration.ofSeconds(2);
+
+    /** Set once {@link #warmUp} is over, whatever came of it. */
+    private volatile boolean warmed;
+
+    /**
+     * Readies the request path before the first step needs it (docs/adr/0021-warm-request-path.md): once the reply
+     * consumer is ready, one request per partition of the request topic and then {@code warm-up-requests} in all go
+     * through the validator and back, marked
+     * {@link ReplyHeaders#WARM_UP} so that the validator answers it on the warm-up topic (which this gateway reads
+     * too, and no other service) and counts it nowhere. The first requests of a fresh process otherwise pay for
+     * metadata lookups, class loading and first-time initialisation on both sides: close to a second. Whatever
+     * comes of it, the gateway is ready afterwards, at the latest after {@code warm-up-timeout}.
+     */
+    private void warmUp() {
+        long begin = System.nanoTime();
+        Duration timeout = config.validation().warmUpTimeout();
+        long deadline = begin + timeout.toNanos();
+        try {
+            if (timeout.isZero() || !clients.follower().awaitReady(timeout)) {
+                return;
+            }
+            List<Integer> partitions = clients.producer().partitionsFor(config.validation().requestTopic()).stream()
+                    .map(PartitionInfo::partition).toList();
+            // One per partition, asked again every round until all answer: the validator may still be starting.
+            int sent = 0;
+            while (true) {
+                List<CompletableFuture<ValidationReply>> round = new java.util.ArrayList<>();
+                partitions.forEach(p -> round.add(warmUpRequest(p)));
+                sent += round.size();
+                try {
+                    CompletableFuture.allOf(round.toArray(CompletableFuture[]::new)).get(
+                            Math.max(1, Math.min(WARM_UP_ROUND.toNanos(), deadline - System.nanoTime())),
+                            TimeUnit.NANOSECONDS);
+                    break;
+                } catch (TimeoutException e) {
+                    round.forEach(f -> f.cancel(false));
+                    if (System.nanoTime() >= deadline) {
+                        throw e;
+                    }
+                }
+            }
+            // Then the rest a few at a time, until the path runs compiled code.
+            Semaphore window = new Semaphore(WARM_UP_IN_FLIGHT);
+            for (int i = 0; i < config.validation().warmUpRequests() && System.nanoTime() < deadline; i++, sent++) {
+                if (!window.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    break;
+                }
+                warmUpRequest(partitions.get(i % partitions.size())).whenComplete((reply, error) -> window.release());
+            }
+            if (!window.tryAcquire(WARM_UP_IN_FLIGHT, Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                throw new TimeoutException();
+            }
+            LOG.infof("Validation gateway warmed: %d requests answered in %d ms", sent,
+                    (System.nanoTime() - begin) / 1_000_000);
+        } catch (TimeoutException e) {
+            LOG.warnf("Validation gateway warm-up: the validator did not answer within %d ms; the first steps may be"
+                    + " slow", timeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warnf("Validation gateway warm-up failed: %s", e.toString());
+        } finally {
+            warmed = true;
+        }
+    }
+
+    /** One warm-up request to {@code partition}, answered on the warm-up topic. */
+    private CompletableFuture<ValidationReply> warmUpRequest(int partition) {
+        var request = new ValidationRequest(ValidationRequest.SCHEMA_VERSION, "warm-up-" + UUID.randomUUID(), "warm-up",
+                "warm-up-" + partition, 0, "warm-up", "warm-up", "default",
+                new Action.ToolCall("calculator", Map.of("expression", "17 * 23")),
+                new StepContext("What is 17 * 23?", List.of(), null, 0), Instant.now());
+        return send(request, config.validation().warmUpTopic(), partition);
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -108,9 +194,12 @@ public class ValidationGateway {
         pending.values().forEach(f -> f.completeExceptionally(new IllegalStateException("executor shutting down")));
     }
 
-    /** True once the reply consumer holds every partition of the reply topic at a known position. */
+    /**
+     * True once the reply consumer holds every partition of the reply topic at a known position and the request path
+     * is warmed up.
+     */
     public boolean isReady() {
-        return clients != null && clients.follower().isReady();
+        return clients != null && clients.follower().isReady() && warmed;
     }
 
     /** Requests waiting for their reply now. */
@@ -147,16 +236,28 @@ public class ValidationGateway {
 
     /** Sends {@code request}; the future completes with its reply. Cancel it to stop waiting. */
     public CompletableFuture<ValidationReply> send(ValidationRequest request) {
+        return send(request, null, null);
+    }
+
+    /**
+     * Sends {@code request}, to {@code partition} if not null; with a {@code warmUpTopic} it is a warm-up request
+     * answered there.
+     */
+    private CompletableFuture<ValidationReply> send(ValidationRequest request, String warmUpTopic, Integer partition) {
         UUID id = UUID.randomUUID();
         String key = id.toString();
         CompletableFuture<ValidationReply> future = new CompletableFuture<>();
         future.whenComplete((r, e) -> pending.remove(key));
         // Registered before the send: a reply can never arrive for a request we do not know yet.
         pending.put(key, future);
-        var record = new ProducerRecord<String, byte[]>(config.validation().requestTopic(), request.runId(),
+        var record = new ProducerRecord<String, byte[]>(config.validation().requestTopic(), partition, request.runId(),
                 Json.encode(request));
         record.headers().add(ReplyHeaders.CORRELATION_ID, toBytes(id));
-        record.headers().add(ReplyHeaders.REPLY_TOPIC, config.validation().replyTopic().getBytes(StandardCharsets.UTF_8));
+        String replyTopic = warmUpTopic == null ? config.validation().replyTopic() : warmUpTopic;
+        record.headers().add(ReplyHeaders.REPLY_TOPIC, replyTopic.getBytes(StandardCharsets.UTF_8));
+        if (warmUpTopic != null) {
+            record.headers().add(ReplyHeaders.WARM_UP, new byte[] { 1 });
+        }
         openTelemetry.getPropagators().getTextMapPropagator().inject(Context.current(), record,
                 (r, k, v) -> r.headers().remove(k).add(k, v.getBytes(StandardCharsets.UTF_8)));
         try {
@@ -176,10 +277,11 @@ public class ValidationGateway {
 
         @Override
         public boolean assign(Consumer<String, byte[]> consumer, BooleanSupplier running) {
-            List<TopicPartition> partitions = awaitPartitions(consumer, running);
+            List<TopicPartition> partitions = new java.util.ArrayList<>(awaitPartitions(consumer, running));
             if (partitions.isEmpty()) {
                 return false;
             }
+            partitions.addAll(warmUpPartitions(consumer));
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
             // position() resolves the end offsets now, so replies sent after readiness are never skipped.
@@ -192,6 +294,21 @@ public class ValidationGateway {
         @Override
         public void accept(ConsumerRecord<String, byte[]> record) {
             complete(record);
+        }
+    }
+
+    /** The warm-up topic's partitions; none when it does not exist or is off, and the warm-up then times out. */
+    private List<TopicPartition> warmUpPartitions(Consumer<String, byte[]> consumer) {
+        if (config.validation().warmUpTimeout().isZero()) {
+            return List.of();
+        }
+        try {
+            List<PartitionInfo> infos = consumer.partitionsFor(config.validation().warmUpTopic(), Duration.ofSeconds(5));
+            return infos == null ? List.of()
+                    : infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        } catch (RuntimeException e) {
+            LOG.warnf("Warm-up topic %s not readable: %s", config.validation().warmUpTopic(), e.getMessage());
+            return List.of();
         }
     }
 

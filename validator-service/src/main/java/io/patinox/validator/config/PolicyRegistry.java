@@ -93,9 +93,11 @@ public class PolicyRegistry {
         Map<String, Policy> policies = Map.copyOf(loader.loadAll(configDir));
         Optional<Set<String>> inUse = PoliciesInUse.of(configDir);
         List<String> cold = new ArrayList<>();
+        List<String> warm = new ArrayList<>();
         for (Policy policy : new TreeMap<>(policies).values()) {
             if (inUse.isEmpty() || inUse.get().contains(policy.name())) {
                 warmUp(policy);
+                warm.add(policy.name());
             } else {
                 cold.add(policy.name());
             }
@@ -103,6 +105,7 @@ public class PolicyRegistry {
         if (!cold.isEmpty()) {
             LOG.infof("Policies %s are named by no agent or workflow: loaded on their first request", cold);
         }
+        warmPolicies = List.copyOf(warm);
         return new Snapshot(policies, ConfigVersion.of(configDir));
     }
 
@@ -134,6 +137,13 @@ public class PolicyRegistry {
                 }
             }
         }
+    }
+
+    private volatile List<String> warmPolicies = List.of();
+
+    /** The policies warmed at the last load: those agents or workflows name (all of them when that is unknown). */
+    public List<String> warmPolicies() {
+        return warmPolicies;
     }
 
     /** The policies and config version in force. */

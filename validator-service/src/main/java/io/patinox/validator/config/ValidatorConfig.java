@@ -30,6 +30,21 @@ public interface ValidatorConfig {
     @WithDefault("10s")
     Duration reloadInterval();
 
+    /**
+     * How long the service may warm its request path through Kafka at start before it reports ready anyway: it asks
+     * each partition it holds one request of its own and waits for the answers (docs/adr/0021-warm-request-path.md).
+     * Zero skips the warm-up.
+     */
+    @WithDefault("30s")
+    Duration warmUpTimeout();
+
+    /**
+     * Warm-up requests sent after each partition has answered one, so that the request path runs compiled code when
+     * the service reports ready; zero sends none. Bounded by {@link #warmUpTimeout()}.
+     */
+    @WithDefault("2000")
+    int warmUpRequests();
+
     /** Topic a reply goes to when the request names none in {@code kafka_reply_topic}. */
     @WithDefault("patinox.validation.replies")
     String defaultReplyTopic();

@@ -6,6 +6,7 @@ import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.context.propagation.TextMapSetter;
 import io.patinox.contracts.events.ValidationReply;
 import io.patinox.contracts.topics.ReplyHeaders;
+import io.patinox.contracts.topics.Topics;
 import io.patinox.validator.config.ValidatorConfig;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
@@ -24,7 +25,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * Writes a reply where its request asked for it: the topic in {@code kafka_reply_topic} (and the partition in
+ * Writes a reply where its request asked for it (a warm-up request's always on {@code patinox.validation.warm-up}): the topic
+ * in {@code kafka_reply_topic} (and the partition in
  * {@code kafka_reply_partition}, if given), key = run id, with the request's {@code kafka_correlation_id}
  * copied verbatim and the current trace context ({@code traceparent}, continuing the requester's trace).
  *
@@ -89,6 +91,11 @@ public class ReplySender {
         propagator.inject(Context.current(), out, HEADERS);
         String topic = replyTopic == null ? defaultTopic : new String(replyTopic.value(), StandardCharsets.UTF_8);
         int partition = replyPartition == null ? -1 : ReplyHeaders.partitionFromBytes(replyPartition.value());
+        if (RequestPathWarmUp.isWarmUp(in)) {
+            // Its allow was given by no validator: only the topic nobody reads may receive it.
+            topic = Topics.VALIDATION_WARM_UP;
+            partition = -1;
+        }
         var record = new ProducerRecord<>(topic, partition >= 0 ? partition : null, key, reply, out);
 
         CompletableFuture<Void> written = new CompletableFuture<>();

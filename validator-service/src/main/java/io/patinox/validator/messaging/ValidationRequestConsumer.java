@@ -8,6 +8,7 @@ import io.patinox.validator.service.ValidationService;
 import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -16,7 +17,8 @@ import org.jboss.logging.Logger;
 /**
  * Answers every validation request. A request that does not decode never gets here: the channel's deserializer
  * refuses it and the dead-letter strategy parks it in {@code patinox.dlq.validation.requests} with its original
- * bytes and the reason. A request is acknowledged only once its reply is written.
+ * bytes and the reason. A request is acknowledged only once its reply is written. The service's own warm-up requests
+ * ({@link RequestPathWarmUp}) are answered on the warm-up topic and counted in no verdict metric.
  */
 @ApplicationScoped
 public class ValidationRequestConsumer {
@@ -28,10 +30,12 @@ public class ValidationRequestConsumer {
 
     private final ValidationService service;
     private final ReplySender replies;
+    private final RequestPathWarmUp warmUp;
 
-    ValidationRequestConsumer(ValidationService service, ReplySender replies) {
+    ValidationRequestConsumer(ValidationService service, ReplySender replies, RequestPathWarmUp warmUp) {
         this.service = service;
         this.replies = replies;
+        this.warmUp = warmUp;
     }
 
     /** Requests are independent: they are judged concurrently, each reply going out as soon as it is ready. */
@@ -48,6 +52,11 @@ public class ValidationRequestConsumer {
                 .map(TracingMetadata::getCurrentContext)
                 .orElse(Context.current());
         try (Scope ignored = parent.makeCurrent()) {
+            Optional<String> warmUpId = RequestPathWarmUp.warmUpCorrelation(message);
+            if (warmUpId.isPresent()) {
+                return replies.send(message, request.runId(), service.warmUp(request))
+                        .thenRun(() -> warmUp.answered(warmUpId.get()));
+            }
             return replies.send(message, request.runId(), service.validate(request));
         } catch (RuntimeException e) {
             LOG.errorf(e, "Could not answer request %s", request.requestId());

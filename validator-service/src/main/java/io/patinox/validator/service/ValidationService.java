@@ -8,6 +8,7 @@ import io.patinox.contracts.events.ValidationReply;
 import io.patinox.contracts.events.ValidationRequest;
 import io.patinox.contracts.verdict.Finding;
 import io.patinox.contracts.verdict.Verdict;
+import io.patinox.validator.ai.LlmJudge;
 import io.patinox.validator.chain.ChainResult;
 import io.patinox.validator.chain.ValidatorChain;
 import io.patinox.validator.config.PolicyRegistry;
@@ -52,9 +53,31 @@ public class ValidationService {
     /** The reply to {@code request}: the policy's verdict, every finding and the config version. */
     @WithSpan("ValidationService.validate")
     public ValidationReply validate(ValidationRequest request) {
+        return answer(request, false);
+    }
+
+    /**
+     * The reply to one of the service's own warm-up requests (docs/adr/0021-warm-request-path.md): its policy's chain
+     * without the LLM judges (their first call is a model call, not class loading), counted in no verdict metric. Only
+     * the warm-up topic receives it.
+     */
+    @WithSpan("ValidationService.warmUp")
+    public ValidationReply warmUp(ValidationRequest request) {
+        if (registry.current().policies().containsKey(request.policy())) {
+            // The policy's verdict counters exist from the start (at zero), so its first real verdict does not pay
+            // for their registration and a rate over them is defined from the start.
+            for (Verdict.Kind kind : Verdict.Kind.values()) {
+                verdicts(request.policy(), kind);
+            }
+        }
+        return answer(request, true);
+    }
+
+    private ValidationReply answer(ValidationRequest request, boolean warmUp) {
         long start = System.nanoTime();
         PolicyRegistry.Snapshot snapshot = registry.current();
-        Optional<Policy> policy = Optional.ofNullable(snapshot.policies().get(request.policy()));
+        Optional<Policy> policy = Optional.ofNullable(snapshot.policies().get(request.policy()))
+                .map(p -> warmUp ? withoutJudges(p) : p);
         Verdict verdict;
         List<Finding> findings;
         if (policy.isEmpty()) {
@@ -66,14 +89,26 @@ public class ValidationService {
             verdict = result.verdict();
             findings = result.findings();
         }
-        Counter.builder(VERDICTS_METRIC)
-                .description("Verdicts given, by policy and verdict")
-                .tag("policy", policy.isPresent() ? request.policy() : "unknown")
-                .tag("verdict", verdict.kind().name().toLowerCase(Locale.ROOT))
-                .register(meters)
-                .increment();
+        if (warmUp) {
+            return ValidationReply.answering(request, snapshot.configVersion(), verdict, findings,
+                    (System.nanoTime() - start) / 1_000, clock.instant());
+        }
+        verdicts(policy.isPresent() ? request.policy() : "unknown", verdict.kind()).increment();
         return ValidationReply.answering(request, snapshot.configVersion(), verdict, findings,
                 (System.nanoTime() - start) / 1_000, clock.instant());
+    }
+
+    private Counter verdicts(String policy, Verdict.Kind kind) {
+        return Counter.builder(VERDICTS_METRIC)
+                .description("Verdicts given, by policy and verdict")
+                .tag("policy", policy)
+                .tag("verdict", kind.name().toLowerCase(Locale.ROOT))
+                .register(meters);
+    }
+
+    private static Policy withoutJudges(Policy policy) {
+        return new Policy(policy.name(), policy.failMode(), policy.latencyBudget(),
+                policy.steps().stream().filter(step -> !(step.validator() instanceof LlmJudge)).toList());
     }
 
     @PreDestroy

@@ -44,6 +44,14 @@ class PolicyRegistryTest {
                 return Duration.ZERO;
             }
 
+            public Duration warmUpTimeout() {
+                return Duration.ZERO;
+            }
+
+            public int warmUpRequests() {
+                return 0;
+            }
+
             public String defaultReplyTopic() {
                 return "patinox.validation.replies";
             }

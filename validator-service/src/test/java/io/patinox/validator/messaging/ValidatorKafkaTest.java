@@ -187,6 +187,28 @@ class ValidatorKafkaTest {
     }
 
     @Test
+    void warmsItsRequestPathThroughKafkaBeforeItIsReadyAndAnswersWarmUpsOnlyOnTheWarmUpTopic() {
+        given().get("/q/health/ready").then().statusCode(200);
+        // One per partition it holds, then patinox.validator.warm-up-requests more (20 in tests).
+        List<ValidationReply> warmUps = TestKafka.decode(kafka.await(Topics.VALIDATION_WARM_UP,
+                r -> r.key() != null && r.key().startsWith("warm-up-"), Topics.DEFAULT_PARTITIONS + 20,
+                Duration.ofSeconds(30)), ValidationReply.class);
+        assertThat(warmUps).hasSizeGreaterThanOrEqualTo(Topics.DEFAULT_PARTITIONS + 20)
+                .allSatisfy(r -> assertThat(r.taskId()).isEqualTo("warm-up"));
+
+        // A request marked as a warm-up is answered without counting, and never where it asks to be answered: its
+        // verdict would otherwise reach a requester (or the analyzer) from the reply topic.
+        String id = ask(answer("17 × 23 = 391."), Map.of(ReplyHeaders.WARM_UP, "1"));
+        List<ConsumerRecord<String, byte[]>> onWarmUpTopic = kafka.await(Topics.VALIDATION_WARM_UP,
+                r -> id.equals(TestKafka.header(r, ReplyHeaders.CORRELATION_ID)), 1, Duration.ofSeconds(20));
+        assertThat(onWarmUpTopic).hasSize(1);
+        String answered = ask(answer("17 × 23 = 391."), Map.of());
+        awaitReply(answered);
+        poll();
+        assertThat(replies).as("nothing on the reply topic for the warm-up request").doesNotContainKey(id);
+    }
+
+    @Test
     void exposesValidatorLatencyAndVerdictMetrics() {
         awaitReply(ask(answer("17 × 23 = 391."), Map.of()));
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();

@@ -343,31 +343,39 @@ class ManifestsIT {
             Properties props = Manifests.serviceProperties(spec.module());
             Map<String, String> needs = new HashMap<>(); // resource "type:name" -> operation
             Map<String, String> alsoNeeds = new HashMap<>(); // a second operation on the same resource
+            // e.g. the validator reads patinox.validation.requests and writes its warm-up requests there
+            java.util.function.BiConsumer<String, String> require = (resource, op) -> {
+                if (needs.containsKey(resource) && !needs.get(resource).equals(op)) {
+                    alsoNeeds.put(resource, op);
+                } else {
+                    needs.put(resource, op);
+                }
+            };
             for (String key : props.stringPropertyNames()) {
                 String value = props.getProperty(key).trim();
                 if (key.startsWith("%")) {
                     continue;
                 }
                 if (key.matches("mp\\.messaging\\.incoming\\.[^.]+\\.group\\.id")) {
-                    needs.put("group:" + value, "Read");
+                    require.accept("group:" + value, "Read");
                 } else if (key.matches("mp\\.messaging\\.incoming\\.[^.]+\\.topic")) {
-                    needs.put("topic:" + value, "Read");
+                    require.accept("topic:" + value, "Read");
                 } else if (key.matches("mp\\.messaging\\.(outgoing\\.[^.]+|incoming\\.[^.]+\\.dead-letter-queue)\\.topic")) {
-                    needs.put("topic:" + value, "Write");
+                    require.accept("topic:" + value, "Write");
                 } else if (key.equals("quarkus.kafka-streams.application-id")) {
-                    needs.put("group:" + value, "Read");
-                    needs.put("transactionalId:" + value, "Write");
+                    require.accept("group:" + value, "Read");
+                    require.accept("transactionalId:" + value, "Write");
                 } else if (key.equals("quarkus.kafka-streams.topics")) {
                     for (String t : value.split("\\s*,\\s*")) {
-                        needs.put("topic:" + t,
+                        require.accept("topic:" + t,
                                 t.startsWith(Topics.PREFIX + "dlq.") || t.equals(Topics.AGGREGATES) ? "Write" : "Read");
                     }
                 } else if (key.endsWith(".request-topic") || key.endsWith("default-reply-topic")) {
-                    needs.put("topic:" + value, "Write");
+                    require.accept("topic:" + value, "Write");
                 } else if (key.endsWith(".reply-topic")) {
-                    needs.put("topic:" + value, "Read");
+                    require.accept("topic:" + value, "Read");
                 } else if (key.equals("patinox.executor.runs.topic")) {
-                    needs.put("topic:" + value, "Read");
+                    require.accept("topic:" + value, "Read");
                     alsoNeeds.put("topic:" + value, "Write");
                 }
             }

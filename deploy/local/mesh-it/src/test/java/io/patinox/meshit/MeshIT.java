@@ -194,6 +194,26 @@ class MeshIT extends OnSharedMesh {
                 .allSatisfy(s -> assertThat(s.verdictSource()).isEqualTo(VerdictSource.VALIDATOR));
     }
 
+    @Test
+    @Order(5)
+    void bothEndsWarmedTheRequestPathAtStartWithoutAVerdictReachingTheReplyTopic() {
+        List<ConsumerRecord<String, byte[]>> warmUps = mesh.kafka.readAll(Topics.VALIDATION_WARM_UP, r -> true);
+        // The validator's own requests carry a readable correlation id, the executor's gateway's a 16-byte one.
+        long own = warmUps.stream().filter(r -> String.valueOf(TestKafka.header(r, ReplyHeaders.CORRELATION_ID))
+                .startsWith("warm-up-")).count();
+        long gateway = warmUps.stream().filter(r -> r.headers().lastHeader(ReplyHeaders.CORRELATION_ID) != null
+                && r.headers().lastHeader(ReplyHeaders.CORRELATION_ID).value().length == 16).count();
+        assertThat(own).as("the validator's warm-up: one per partition, then 20").isGreaterThanOrEqualTo(
+                Topics.DEFAULT_PARTITIONS + 20);
+        assertThat(gateway).as("the gateway's warm-up: one per partition, then 20").isGreaterThanOrEqualTo(
+                Topics.DEFAULT_PARTITIONS + 20);
+        assertThat(TestKafka.decode(warmUps, ValidationReply.class)).allSatisfy(r -> assertThat(r.taskId())
+                .isEqualTo("warm-up"));
+        assertThat(mesh.kafka.readAll(Topics.VALIDATION_REPLIES, r -> true).stream()
+                .map(r -> Json.decode(r.value(), ValidationReply.class).taskId()))
+                .as("no warm-up verdict on the reply topic").doesNotContain("warm-up");
+    }
+
     private static RunResult awaitResultWithKcat(String taskId) {
         return await().atMost(RESULT_TIMEOUT).pollInterval(Duration.ofMillis(500))
                 .until(() -> Kcat.consumeAll(mesh.bootstrap, Topics.RESULTS).stream()

@@ -248,6 +248,9 @@ final class RunningMesh implements AutoCloseable {
         if (name.equals("validator")) {
             properties.put("patinox.validator.judge.base-url", judge.baseUrl());
             properties.put("patinox.validator.judge.api-key", "test");
+            // A few warm-up requests show the path works (MeshIT); the thousands that compile it would only slow
+            // the suite, whose services run the quick compiler anyway (docs/adr/0021-warm-request-path.md).
+            properties.put("patinox.validator.warm-up-requests", "20");
         }
         if (name.equals("evolution")) {
             // EvolutionIT plants a 1 ms step deadline; one proposal must lift it to a workable one, and a handful
@@ -266,6 +269,7 @@ final class RunningMesh implements AutoCloseable {
             // The door with authentication on (as packaged): the tests' own key and SecurityIT's flood key (5 requests/s),
             // metered key (1 token a day) and victim key (the defaults); SecurityIT's agent 'budget' at 1 token a day.
             properties.put("patinox.executor.api-keys", String.join(",", API_KEY, FLOOD_KEY, METERED_KEY, VICTIM_KEY));
+            properties.put("patinox.executor.validation.warm-up-requests", "20");
             properties.put("patinox.executor.quota.keys.\"" + keyId(FLOOD_KEY) + "\".requests-per-second", "5");
             properties.put("patinox.executor.quota.keys.\"" + keyId(FLOOD_KEY) + "\".burst", "5");
             properties.put("patinox.executor.quota.keys.\"" + keyId(METERED_KEY) + "\".tokens-per-day", "1");
