@@ -3,6 +3,7 @@ package io.patinox.executor.service;
 import io.patinox.contracts.events.RunResult;
 import io.patinox.contracts.events.StepEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,13 +14,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * The runs this executor instance has seen, by task id: the in-process idempotency record and what
  * {@code GET /runs/{taskId}} and its step stream show. In memory; the oldest entries are dropped beyond
- * {@link #KEPT}. Idempotency across restarts and instances is the run journal's job.
+ * {@link #KEPT}, and a finished run keeps its steps only while it is among the last {@link #STEPS_KEPT} finished (then
+ * its state and result stay; its steps are on {@code patinox.steps}). Idempotency across restarts and instances is
+ * the run journal's job.
  */
 @ApplicationScoped
 public class RunStore {
 
     /** How many runs are remembered. */
     public static final int KEPT = 10_000;
+    /**
+     * How many finished runs keep their steps: steps are most of a run's memory (actions, contexts, findings; ~5 KB
+     * for a short run), and 10,000 runs with theirs were most of the executor's heap (docs/adr/0020-memory-budgets.md).
+     */
+    public static final int STEPS_KEPT = 1_000;
 
     /** What is known about one run. {@code state} is {@code RUNNING} or the final {@code RunStatus}. */
     public record RunView(String taskId, String runId, String agent, String state, List<StepEvent> steps, RunResult result) {
@@ -39,6 +47,8 @@ public class RunStore {
         }
     };
     private final Map<String, List<Listener>> listeners = new LinkedHashMap<>();
+    /** The finished runs that still hold their steps, oldest first. */
+    private final ArrayDeque<String> finishedWithSteps = new ArrayDeque<>();
 
     /** Records the start of a run; false when this task id was already seen (a duplicate). */
     public synchronized boolean start(String taskId, String runId, String agent) {
@@ -78,6 +88,13 @@ public class RunStore {
         List<StepEvent> steps = v == null ? List.of() : v.steps();
         runs.put(result.taskId(),
                 new RunView(result.taskId(), result.runId(), result.agent(), result.status().name(), steps, result));
+        if (!steps.isEmpty()) {
+            finishedWithSteps.addLast(result.taskId());
+            while (finishedWithSteps.size() > STEPS_KEPT) {
+                runs.computeIfPresent(finishedWithSteps.removeFirst(), (id, old) -> old.result() == null ? old
+                        : new RunView(old.taskId(), old.runId(), old.agent(), old.state(), List.of(), old.result()));
+            }
+        }
         List<Listener> waiting = listeners.remove(result.taskId());
         if (waiting != null) {
             waiting.forEach(l -> l.finished(result));
