@@ -114,6 +114,8 @@ class ExecutorCrashIT {
         // A killed member must leave the group quickly so the restarted one gets the task again.
         properties.put("mp.messaging.incoming.tasks.session.timeout.ms", "6000");
         properties.put("mp.messaging.incoming.tasks.heartbeat.interval.ms", "1000");
+        // The test's validator answers the warm-up too; a few requests show it works (docs/adr/0021-warm-request-path.md).
+        properties.put("patinox.executor.validation.warm-up-requests", "20");
         Path log = work.resolve("executor-" + incarnation + ".log");
         Process p = Processes.startService(ROOT, spec, properties, RunningMesh.TEST_JVM_OPTIONS, log);
         Processes.awaitReady(spec, p.toHandle(), log, Duration.ofSeconds(120), System.out::println);
