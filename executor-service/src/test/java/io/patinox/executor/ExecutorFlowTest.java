@@ -456,6 +456,24 @@ class ExecutorFlowTest extends FlowTest {
     }
 
     @Test
+    void aPublishedResultIsForgottenOnceTheFinalCheckpointHoldsIt() {
+        String taskId = newTaskId("done-after-publish");
+        TaskSubmitted task = TaskSubmitted.of(taskId, "calc", "What is 6 * 7?");
+        RunResult result = new RunResult(RunResult.SCHEMA_VERSION, taskId, "run-x", "calc", "abc", RunStatus.COMPLETED,
+                "6 × 7 = 42.", null, 2, null, null, null, java.time.Instant.now().minusSeconds(60),
+                java.time.Instant.now().minusSeconds(59));
+        KAFKA.send(Topics.RESULTS, taskId, result);
+        Awaitility.await().atMost(WAIT).until(() -> journal.published(taskId).isPresent());
+
+        KAFKA.send("patinox.runs", taskId, new RunCheckpoint(RunCheckpoint.SCHEMA_VERSION, taskId, "run-x",
+                RunCheckpoint.State.DONE, task, 2, 0, 0, null, null, null, result.startedAt(), result,
+                java.time.Instant.now()));
+        Awaitility.await().atMost(WAIT).until(() -> journal.find(taskId).isPresent());
+        assertThat(journal.published(taskId)).as("one copy of a finished task's result").isEmpty();
+        assertThat(journal.find(taskId).get().result()).isEqualTo(result);
+    }
+
+    @Test
     void aJavaBuiltAgentRunsAsAWorkflowStep() {
         AgentDefinition agent = AgentBuilder.named("java-calc").model("scripted/test").instructions("Calculate.")
                 .policy("default").tools("calculator").build();

@@ -95,8 +95,9 @@ public class RunJournal {
     }
 
     /**
-     * The result of {@code taskId} on the results topic, if one was published: an executor that stopped after
-     * publishing it but before its final checkpoint leaves the task ended, and it must not run again.
+     * The result of {@code taskId} on the results topic, if one was published and the run's final checkpoint is not
+     * known (once it is, {@link #find} holds the result): an executor that stopped after publishing it but before its
+     * final checkpoint leaves the task ended, and it must not run again.
      */
     public Optional<io.patinox.contracts.events.RunResult> published(String taskId) {
         return Optional.ofNullable(published.get(taskId));
@@ -125,6 +126,7 @@ public class RunJournal {
      */
     public void save(RunCheckpoint checkpoint) {
         latest.put(checkpoint.taskId(), checkpoint.kept());
+        forgetPublishedOnceDone(checkpoint);
         if (clients == null) {
             return;
         }
@@ -185,7 +187,10 @@ public class RunJournal {
             } catch (RuntimeException e) {
                 return; // not ours to judge: the analyzer dead-letters bad results
             }
-            published.put(result.taskId(), result);
+            RunCheckpoint known = latest.get(result.taskId());
+            if (known == null || known.state() != RunCheckpoint.State.DONE) {
+                published.put(result.taskId(), result);
+            }
             try {
                 resultSeen.fire(new ResultSeen(result));
             } catch (RuntimeException e) {
@@ -200,9 +205,20 @@ public class RunJournal {
         try {
             RunCheckpoint c = Json.decode(record.value(), RunCheckpoint.class).kept();
             // Our own writes are already applied; never let an older record replace a newer one.
-            latest.merge(c.taskId(), c, (old, neu) -> neu.occurredAt().isBefore(old.occurredAt()) ? old : neu);
+            forgetPublishedOnceDone(
+                    latest.merge(c.taskId(), c, (old, neu) -> neu.occurredAt().isBefore(old.occurredAt()) ? old : neu));
         } catch (RuntimeException e) {
             LOG.warnf("Skipping unreadable checkpoint for %s: %s", record.key(), e.getMessage());
+        }
+    }
+
+    /**
+     * A published result is kept only until the run's final checkpoint is known: that checkpoint holds the same result
+     * and is what {@code find} answers first, so keeping both doubled the memory of every finished task.
+     */
+    private void forgetPublishedOnceDone(RunCheckpoint checkpoint) {
+        if (checkpoint.state() == RunCheckpoint.State.DONE) {
+            published.remove(checkpoint.taskId());
         }
     }
 
