@@ -440,12 +440,8 @@ class ExecutorFlowTest extends FlowTest {
     void aTaskFinishedBeforeARestartIsNotRunAgain() {
         String taskId = newTaskId("done-before");
         TaskSubmitted task = TaskSubmitted.of(taskId, "calc", "What is 6 * 7?");
-        RunResult earlier = new RunResult(RunResult.SCHEMA_VERSION, taskId, "run-earlier", "calc", "abc", RunStatus.COMPLETED,
-                "6 × 7 = 42.", null, 2, null, null, null, java.time.Instant.now().minusSeconds(60),
-                java.time.Instant.now().minusSeconds(59));
-        KAFKA.send("patinox.runs", taskId, new RunCheckpoint(RunCheckpoint.SCHEMA_VERSION, taskId,
-                "run-earlier", RunCheckpoint.State.DONE, task, 2, 0, 0, null, null, null, earlier.startedAt(), earlier,
-                java.time.Instant.now()));
+        RunResult earlier = completedEarlier(taskId, "run-earlier");
+        KAFKA.send("patinox.runs", taskId, finalCheckpoint(task, earlier));
         Awaitility.await().atMost(WAIT).until(() -> journal.find(taskId).isPresent());
         submit(task);
 
@@ -459,18 +455,27 @@ class ExecutorFlowTest extends FlowTest {
     void aPublishedResultIsForgottenOnceTheFinalCheckpointHoldsIt() {
         String taskId = newTaskId("done-after-publish");
         TaskSubmitted task = TaskSubmitted.of(taskId, "calc", "What is 6 * 7?");
-        RunResult result = new RunResult(RunResult.SCHEMA_VERSION, taskId, "run-x", "calc", "abc", RunStatus.COMPLETED,
-                "6 × 7 = 42.", null, 2, null, null, null, java.time.Instant.now().minusSeconds(60),
-                java.time.Instant.now().minusSeconds(59));
+        RunResult result = completedEarlier(taskId, "run-x");
         KAFKA.send(Topics.RESULTS, taskId, result);
         Awaitility.await().atMost(WAIT).until(() -> journal.published(taskId).isPresent());
 
-        KAFKA.send("patinox.runs", taskId, new RunCheckpoint(RunCheckpoint.SCHEMA_VERSION, taskId, "run-x",
-                RunCheckpoint.State.DONE, task, 2, 0, 0, null, null, null, result.startedAt(), result,
-                java.time.Instant.now()));
+        KAFKA.send("patinox.runs", taskId, finalCheckpoint(task, result));
         Awaitility.await().atMost(WAIT).until(() -> journal.find(taskId).isPresent());
         assertThat(journal.published(taskId)).as("one copy of a finished task's result").isEmpty();
         assertThat(journal.find(taskId).get().result()).isEqualTo(result);
+    }
+
+    /** The result of a run of agent {@code calc} that completed a minute ago. */
+    private static RunResult completedEarlier(String taskId, String runId) {
+        return new RunResult(RunResult.SCHEMA_VERSION, taskId, runId, "calc", "abc", RunStatus.COMPLETED, "6 × 7 = 42.",
+                null, 2, null, null, null, java.time.Instant.now().minusSeconds(60),
+                java.time.Instant.now().minusSeconds(59));
+    }
+
+    /** The checkpoint an executor writes when {@code result} ends the run of {@code task}. */
+    private static RunCheckpoint finalCheckpoint(TaskSubmitted task, RunResult result) {
+        return new RunCheckpoint(RunCheckpoint.SCHEMA_VERSION, task.taskId(), result.runId(), RunCheckpoint.State.DONE,
+                task, 2, 0, 0, null, null, null, result.startedAt(), result, java.time.Instant.now());
     }
 
     @Test
