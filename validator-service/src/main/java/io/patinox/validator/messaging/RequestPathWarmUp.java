@@ -106,22 +106,24 @@ public class RequestPathWarmUp {
         return headers.lastHeader(ReplyHeaders.WARM_UP) != null;
     }
 
-    /** The correlation id of a warm-up request; empty for any other message. */
-    public static Optional<String> warmUpCorrelation(Message<?> message) {
-        return message.getMetadata(IncomingKafkaRecordMetadata.class)
-                .map(IncomingKafkaRecordMetadata::getHeaders)
-                .filter(RequestPathWarmUp::isWarmUp)
-                .map(h -> h.lastHeader(ReplyHeaders.CORRELATION_ID))
-                .filter(h -> h.value() != null)
-                .map(h -> new String(h.value(), StandardCharsets.UTF_8));
+    /** True when {@code message} is a warm-up request (its record carries the warm-up header). */
+    public static boolean isWarmUp(Message<?> message) {
+        return headers(message).filter(RequestPathWarmUp::isWarmUp).isPresent();
     }
 
-    /** Called once the reply to a warm-up request is written. */
-    public void answered(String correlationId) {
-        CompletableFuture<Void> f = pending.remove(correlationId);
-        if (f != null) {
-            f.complete(null);
-        }
+    /**
+     * Called once the reply to a warm-up request is written: completes this instance's own request of that correlation
+     * id, if it is one (an executor's warm-up requests carry binary ids that match none).
+     */
+    public void answered(Message<?> request) {
+        headers(request).map(h -> h.lastHeader(ReplyHeaders.CORRELATION_ID))
+                .filter(h -> h.value() != null)
+                .map(h -> pending.remove(new String(h.value(), StandardCharsets.UTF_8)))
+                .ifPresent(f -> f.complete(null));
+    }
+
+    private static Optional<Headers> headers(Message<?> message) {
+        return message.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getHeaders);
     }
 
     /** True once the partitions were warmed, or the warm-up gave up or is off. */

@@ -8,7 +8,6 @@ import io.patinox.validator.service.ValidationService;
 import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -52,10 +51,9 @@ public class ValidationRequestConsumer {
                 .map(TracingMetadata::getCurrentContext)
                 .orElse(Context.current());
         try (Scope ignored = parent.makeCurrent()) {
-            Optional<String> warmUpId = RequestPathWarmUp.warmUpCorrelation(message);
-            if (warmUpId.isPresent()) {
+            if (RequestPathWarmUp.isWarmUp(message)) {
                 return replies.send(message, request.runId(), service.warmUp(request))
-                        .thenRun(() -> warmUp.answered(warmUpId.get()));
+                        .thenRun(() -> warmUp.answered(message));
             }
             return replies.send(message, request.runId(), service.validate(request));
         } catch (RuntimeException e) {
