@@ -22,6 +22,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -138,7 +139,7 @@ public class ValidationGateway {
             // One per partition, asked again every round until all answer: the validator may still be starting.
             int sent = 0;
             while (true) {
-                List<CompletableFuture<ValidationReply>> round = new java.util.ArrayList<>();
+                List<CompletableFuture<ValidationReply>> round = new ArrayList<>();
                 partitions.forEach(p -> round.add(warmUpRequest(p)));
                 sent += round.size();
                 try {
@@ -277,7 +278,7 @@ public class ValidationGateway {
 
         @Override
         public boolean assign(Consumer<String, byte[]> consumer, BooleanSupplier running) {
-            List<TopicPartition> partitions = new java.util.ArrayList<>(awaitPartitions(consumer, running));
+            List<TopicPartition> partitions = new ArrayList<>(awaitPartitions(consumer, running));
             if (partitions.isEmpty()) {
                 return false;
             }
@@ -286,8 +287,7 @@ public class ValidationGateway {
             consumer.seekToEnd(partitions);
             // position() resolves the end offsets now, so replies sent after readiness are never skipped.
             partitions.forEach(consumer::position);
-            LOG.infof("Validation gateway reading %d partition(s) of %s", partitions.size(),
-                    config.validation().replyTopic());
+            LOG.infof("Validation gateway reading %s", partitions);
             return true;
         }
 

@@ -27,6 +27,7 @@ import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +38,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -200,7 +202,7 @@ public class RequestPathWarmUp {
                 try {
                     CompletableFuture.allOf(round.values().toArray(CompletableFuture[]::new))
                             .get(Math.max(wait, 1), TimeUnit.NANOSECONDS);
-                } catch (java.util.concurrent.TimeoutException e) {
+                } catch (TimeoutException e) {
                     // asked again next round
                 }
                 round.forEach((partition, answer) -> {
@@ -267,11 +269,11 @@ public class RequestPathWarmUp {
     }
 
     private static double p50(long[] nanos, int from, int to) {
-        long[] part = java.util.Arrays.copyOfRange(nanos, Math.max(0, from), Math.max(from, to));
+        long[] part = Arrays.copyOfRange(nanos, Math.max(0, from), Math.max(from, to));
         if (part.length == 0) {
             return Double.NaN;
         }
-        java.util.Arrays.sort(part);
+        Arrays.sort(part);
         return part[part.length / 2] / 1e6;
     }
 
